@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The offset table: the kernel fields the sensor reads, the map and key each
+ * is written to, and the type each must have. One table serves the loader,
+ * execsensor-offsets and the docs. Nothing here ever guesses an offset: a
+ * field that is missing, a bitfield, or of the wrong type is unresolved,
+ * its value is 0 and its reason says why.
+ */
+#ifndef EXECSENSOR_OFFSETS_H
+#define EXECSENSOR_OFFSETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+
+enum es_offset_expect {
+	ES_EXPECT_PTR_TO_STRUCT, /* a pointer to struct expect_name */
+	ES_EXPECT_INT,           /* an integer of expect_size bytes */
+};
+
+struct es_offset_field {
+	const char *path; /* dotted path: "task_struct.real_parent" */
+	const char *map;  /* BPF map the offset is written to: "TASK_OFFSETS" */
+	uint32_t key;     /* key in that map (enum es_task_offset) */
+	enum es_offset_expect expect;
+	const char *expect_name; /* ES_EXPECT_PTR_TO_STRUCT: the pointee struct's name */
+	uint32_t expect_size;    /* ES_EXPECT_INT: size in bytes */
+};
+
+extern const struct es_offset_field es_offset_fields[];
+extern const size_t es_offset_fields_cnt;
+
+/* One resolved (or unresolved) field. */
+struct es_offset {
+	const struct es_offset_field *field; /* NULL for an ad-hoc path */
+	const char *path;
+	int resolved;                  /* 1 when value may be used */
+	uint32_t value;                /* byte offset to write to the map; 0 when unresolved */
+	struct btf_member_info info;   /* what the lookup found (valid when the lookup succeeded) */
+	char reason[BTF_MSG_MAX];      /* why unresolved; empty when resolved */
+};
+
+/*
+ * Resolve one table field: the lookup, then the type check. Returns 0 when
+ * resolved; otherwise a negative code, with out->value 0 and out->reason set.
+ */
+int es_offset_resolve(const struct btf *btf, const struct es_offset_field *field,
+		      struct es_offset *out);
+
+/* Resolve an ad-hoc dotted path: the lookup only, no type expectation. */
+int es_offset_resolve_path(const struct btf *btf, const char *path, struct es_offset *out);
+
+#endif /* EXECSENSOR_OFFSETS_H */
