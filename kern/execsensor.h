@@ -48,6 +48,9 @@ enum es_syscall {
 #define ES_ARGS_LEN	4096 /* argv strings, each NUL-terminated, back to back */
 #define ES_ARGV_MAX	64   /* most argv entries read */
 
+/* Ring buffer size the objects are built with; the loader may change it before load. */
+#define ES_RINGBUF_DEFAULT_SIZE (8u << 20)
+
 /* Common to every record; type says which struct follows. */
 struct es_record_header {
 	__u32 type;    /* enum es_record_type */

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The loader: puts execsensor's BPF programs into the running kernel and
+ * hands their records to a callback (library execsensor_loader).
+ *
+ *	struct es_loader_opts opts = { .on_record = cb, .ctx = me };
+ *	struct es_loader *l = es_loader_new(&opts);	// NULL: errno (ENOMEM, EINVAL)
+ *	err = es_loader_load(l);		// lockdown, BTF -> offsets, load, TASK_OFFSETS
+ *	err = es_loader_attach(l);		// attach (auto falls back), self-test
+ *	info = es_loader_info(l);		// what was chosen and why: the startup record
+ *	while (running)
+ *		es_loader_poll(l, 100);		// -> cb(ctx, record, size) per record
+ *	es_loader_detach(l);			// no new records from here on
+ *	es_loader_poll(l, 0);			// drain what is left
+ *	es_loader_read_stats(l, stats);		// final, exact counters
+ *	es_loader_destroy(l);			// nothing of ours stays in the kernel
+ *
+ * Every function returning int returns 0 or a negative errno; on failure
+ * es_loader_error() says why in one line. Messages a user should see
+ * (fallbacks, degradations) go to opts.log, one line each, and are also
+ * kept in es_loader_info().
+ *
+ * Order of es_loader_load(): lockdown state; BTF (opts.btf_path, else
+ * /sys/kernel/btf/vmlinux); each TASK_OFFSETS entry resolved through
+ * es_offset_resolve() (or 0 with a reason: no BTF, --no-kernel-ppid,
+ * lockdown); attach mode chosen (auto: kprobes if the kernel has them and
+ * the syscall functions resolve, else tracepoints, with the reason); only
+ * that mode's programs loaded; TASK_OFFSETS written. es_loader_attach()
+ * attaches (auto: a kprobe attach failure reloads in tracepoint mode, saying
+ * why), then forks a child that execs /bin/true: its record must carry the
+ * loader's pid as ppid from the kernel, else the offsets are rewritten as 0
+ * (a wrong parent is worse than none) and info->selftest says why. Records
+ * that arrive during the self-test are kept and handed to the callback by
+ * the first es_loader_poll(), none are lost.
+ */
+#ifndef EXECSENSOR_LOADER_H
+#define EXECSENSOR_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "execsensor.h"
+#include "offsets.h"
+
+enum es_attach_mode {
+	ES_ATTACH_AUTO = 0, /* kprobes, else tracepoints */
+	ES_ATTACH_KPROBE, /* kprobes on the syscall functions, or fail */
+	ES_ATTACH_TRACEPOINT, /* syscalls:sys_enter/exit_execve(at), or fail */
+};
+
+enum es_lockdown {
+	ES_LOCKDOWN_UNKNOWN = 0, /* no lockdown file (no lockdown LSM): treated as none */
+	ES_LOCKDOWN_NONE,
+	ES_LOCKDOWN_INTEGRITY, /* BPF kernel reads still allowed */
+	ES_LOCKDOWN_CONFIDENTIALITY, /* bpf_probe_read_kernel refused: no kernel ppid, no kprobes */
+};
+
+enum es_selftest {
+	ES_SELFTEST_NOT_RUN = 0,
+	ES_SELFTEST_PASSED, /* the child's kernel ppid was the loader's pid */
+	ES_SELFTEST_NO_KERNEL_PPID, /* events flow; no kernel ppid was expected (offsets 0) */
+	ES_SELFTEST_MISMATCH, /* wrong or missing kernel ppid: offsets rewritten as 0 */
+	ES_SELFTEST_DISABLED, /* opts.skip_selftest */
+};
+
+#define ES_REASON_MAX 256
+
+/* Called once per ring-buffer record; @data starts with struct es_record_header. */
+typedef void (*es_record_fn)(void *ctx, const void *data, size_t size);
+/* One human-readable line, without newline. */
+typedef void (*es_log_fn)(void *ctx, const char *line);
+
+struct es_loader_opts {
+	es_record_fn on_record; /* required */
+	void *ctx; /* passed to on_record and log */
+	es_log_fn log; /* NULL: lines go to stderr prefixed "execsensor: " */
+	enum es_attach_mode attach;
+	const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
+	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
+	uint32_t
+		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
+	bool skip_selftest; /* tests only */
+	/* Tests only: read this file instead of /sys/kernel/security/lockdown. */
+	const char *lockdown_path;
+	/* Tests only: write these TASK_OFFSETS values instead of the resolved ones. */
+	const uint32_t *override_offsets; /* ES_TASK_OFF__MAX entries */
+};
+
+/* Everything the startup record reports. Filled in by es_loader_load() and _attach(). */
+struct es_loader_info {
+	char btf_source[256]; /* path the offsets came from; "" when none */
+	char btf_error[ES_REASON_MAX]; /* why no BTF was used; "" when one was */
+	/* Per TASK_OFFSETS key: the table field, value written and reason if 0. */
+	struct es_offset offsets[ES_TASK_OFF__MAX];
+	bool kernel_ppid; /* non-zero offsets are in TASK_OFFSETS */
+	char kernel_ppid_reason[ES_REASON_MAX]; /* why not; "" when kernel_ppid */
+
+	enum es_attach_mode attach_requested;
+	enum es_attach_mode attach_mode; /* KPROBE or TRACEPOINT once attached */
+	char attach_reason[ES_REASON_MAX]; /* why this mode (the auto fallback line) */
+	char kprobe_execve[64]; /* resolved function names (kprobe mode) */
+	char kprobe_execveat[64];
+	bool tracefs_mounted; /* the loader mounted /sys/kernel/tracing */
+
+	enum es_lockdown lockdown;
+	char lockdown_raw[128]; /* the lockdown file's content, "" when absent */
+
+	enum es_selftest selftest;
+	char selftest_detail
+		[ES_REASON_MAX]; /* "child 1234: ppid 1200 from kernel, expected 1200" */
+	uint32_t ringbuf_size;
+};
+
+struct es_loader;
+
+/* Copies @opts (not the strings: they must outlive the loader). */
+struct es_loader *es_loader_new(const struct es_loader_opts *opts);
+int es_loader_load(struct es_loader *l);
+int es_loader_attach(struct es_loader *l);
+/* Detach every program (maps stay, so the ring buffer can be drained and stats read). */
+void es_loader_detach(struct es_loader *l);
+/* Wait up to @timeout_ms for records; returns how many were handled or -errno. */
+int es_loader_poll(struct es_loader *l, int timeout_ms);
+/* The ring buffer's epoll fd, for callers with their own event loop. */
+int es_loader_epoll_fd(const struct es_loader *l);
+/* Sum of the per-CPU STATS over CPUs, ES_STAT__MAX entries. */
+int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]);
+const struct es_loader_info *es_loader_info(const struct es_loader *l);
+/* The last failure, one line; "" if none. */
+const char *es_loader_error(const struct es_loader *l);
+/* Detach, unload, free. NULL is fine. */
+void es_loader_destroy(struct es_loader *l);
+
+/* Stable names for reports: "auto", "kprobe", "tracepoint"; "none", ...; "passed", ... */
+const char *es_attach_mode_name(enum es_attach_mode mode);
+int es_attach_mode_parse(const char *name, enum es_attach_mode *mode);
+const char *es_lockdown_name(enum es_lockdown state);
+const char *es_selftest_name(enum es_selftest result);
+
+#endif /* EXECSENSOR_LOADER_H */
