@@ -1,0 +1,70 @@
+# Judge the agent's exec events for the children of one kmatrix-burst run.
+# Input: the burst's output ("parent PID", "child PID" lines), then the
+# agent's JSON lines. Variables: want (children expected), expect:
+#   kernel    every child has an exec event with ppid = parent from the kernel
+#   fallback  every child has an exec event, none claims a kernel ppid, a
+#             procfs ppid is the true parent and an unknown one is 0
+# Prints "PASS detail" or "FAIL detail".
+
+function value(line, key, re,    m) {
+	if (!match(line, "\"" key "\": *" re))
+		return ""
+	m = substr(line, RSTART, RLENGTH)
+	sub(/^"[^"]*": */, "", m)
+	gsub(/"/, "", m)
+	return m
+}
+
+function num(line, key) {
+	return value(line, key, "-?[0-9]+")
+}
+
+function str(line, key) {
+	return value(line, key, "\"[a-z]*\"")
+}
+
+FNR == NR {
+	if ($1 == "parent")
+		parent = $2
+	else if ($1 == "child") {
+		child[$2] = 1
+		children++
+	}
+	next
+}
+
+/"event": *"exec"/ {
+	pid = num($0, "pid")
+	if (!(pid in child) || (pid in seen))
+		next
+	seen[pid] = 1
+	events++
+	ppid = num($0, "ppid")
+	source = str($0, "ppid_source")
+	sources[source]++
+	if (source == "kernel" && ppid == parent)
+		kernel_ok++
+	else if (source == "procfs" && ppid == parent)
+		procfs_ok++
+	else if (source == "unknown" && ppid == 0)
+		unknown_ok++
+	else if (bad++ < 3)
+		example = example " pid=" pid ",ppid=" ppid ",source=" source
+}
+
+END {
+	if (parent == "" || children != want) {
+		printf "FAIL burst reported %d of %d children\n", children, want
+		exit
+	}
+	detail = sprintf("%d/%d children seen, parent %d: kernel=%d procfs=%d unknown=%d",
+			 events, want, parent, sources["kernel"], sources["procfs"],
+			 sources["unknown"])
+	if (bad)
+		detail = detail ", " bad " wrong:" example
+	if (expect == "kernel")
+		ok = kernel_ok == want
+	else
+		ok = events == want && !bad && !sources["kernel"]
+	print (ok ? "PASS " : "FAIL ") detail
+}
