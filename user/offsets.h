@@ -31,13 +31,26 @@ struct es_offset_field {
 extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
 
+/*
+ * Why es_offset_resolve() refused a field the lookup did find. A failed
+ * lookup returns its negative enum btf_error instead; these follow those
+ * values so that one int says which.
+ */
+enum es_offset_error {
+	ES_OFFSET_ERR_BITFIELD = BTF_ERR__MAX + 1, /* the member is a bitfield */
+	ES_OFFSET_ERR_UNALIGNED,                   /* the member does not start on a byte */
+	ES_OFFSET_ERR_TYPE,                        /* the member's type is not the expected one */
+	ES_OFFSET_ERR_ZERO,                        /* offset 0, which the map cannot express */
+};
+
 /* One resolved (or unresolved) field. */
 struct es_offset {
 	const struct es_offset_field *field; /* NULL for an ad-hoc path */
 	const char *path;
 	int resolved;                  /* 1 when value may be used */
+	int found;                     /* 1 when the lookup found the member (info valid) */
 	uint32_t value;                /* byte offset to write to the map; 0 when unresolved */
-	struct btf_member_info info;   /* what the lookup found (valid when the lookup succeeded) */
+	struct btf_member_info info;   /* what the lookup found; zeroed when it failed */
 	char reason[BTF_MSG_MAX];      /* why unresolved; empty when resolved */
 };
 
@@ -48,7 +61,23 @@ struct es_offset {
 int es_offset_resolve(const struct btf *btf, const struct es_offset_field *field,
 		      struct es_offset *out);
 
-/* Resolve an ad-hoc dotted path: the lookup only, no type expectation. */
+/*
+ * Resolve an ad-hoc dotted path: the lookup only, no type expectation, so a
+ * bitfield or a member at offset 0 resolves (nothing is written to a map).
+ * out->path points at @path, which must outlive @out.
+ */
 int es_offset_resolve_path(const struct btf *btf, const char *path, struct es_offset *out);
+
+/*
+ * Resolve the whole table into out[0..es_offset_fields_cnt-1], in table
+ * order. Returns the number of unresolved fields (0 when all may be used).
+ */
+size_t es_offsets_resolve_table(const struct btf *btf, struct es_offset *out);
+
+/* The table field with this dotted path, or NULL when it is not in the table. */
+const struct es_offset_field *es_offset_field_find(const char *path);
+
+/* What @field must be, in words: "a pointer to struct task_struct", "a 4-byte integer". */
+void es_offset_expect_describe(const struct es_offset_field *field, char *buf, size_t size);
 
 #endif /* EXECSENSOR_OFFSETS_H */
