@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * exec_storm: fork and exec short-lived children as fast as possible from
+ * several workers, and log each child's pid with its true parent (the worker
+ * that forked it), so a sensor's output can be checked against the truth.
+ *
+ *   exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] [-m MARKER] [-p PROGRAM]
+ *
+ * Every child runs PROGRAM (default /bin/true) with argv { PROGRAM, MARKER },
+ * so its events can be told apart from the rest of the host's. The log has
+ * one line per child, "CHILD_PID PARENT_PID EXIT_STATUS", written after the
+ * storm so logging does not slow it. The summary goes to stdout as one line:
+ *   children=N failed=F seconds=S rate=R
+ * Exit status: 0 when every child exited 0, 1 when some failed, 2 on a usage
+ * or system error.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct storm_opts {
+	unsigned int workers;
+	unsigned long children; /* total over all workers; 0 when timed */
+	double seconds; /* 0 when counted */
+	const char *log_path;
+	const char *marker;
+	const char *program;
+};
+
+/* What one worker reports to the coordinator through its pipe. */
+struct worker_result {
+	uint64_t spawned;
+	uint64_t failed;
+};
+
+/* One spawned child, kept in memory until the storm is over. */
+struct child_rec {
+	int32_t pid;
+	int32_t status;
+};
+
+extern char **environ;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EPIPE;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Append the worker's children to the log in one block per 64 KiB. */
+static int log_children(const char *path, const struct child_rec *recs, size_t cnt)
+{
+	char buf[65536];
+	size_t used = 0;
+	pid_t self = getpid();
+	int fd, err = 0;
+
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (size_t i = 0; i < cnt && !err; i++) {
+		if (sizeof(buf) - used < 64) {
+			err = write_all(fd, buf, used);
+			used = 0;
+		}
+		used += snprintf(buf + used, sizeof(buf) - used, "%d %d %d\n", recs[i].pid, self,
+				 recs[i].status);
+	}
+	if (!err)
+		err = write_all(fd, buf, used);
+	if (close(fd) && !err)
+		err = -errno;
+	return err;
+}
+
+static int spawn_one(const struct storm_opts *o, struct child_rec *rec)
+{
+	char *const argv[] = { (char *)o->program, (char *)o->marker, NULL };
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		execve(o->program, argv, environ);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	rec->pid = pid;
+	rec->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+/*
+ * One worker: wait for the start signal (the start pipe closing), spawn its
+ * share of children, report the counts, then log them.
+ */
+static int worker_main(const struct storm_opts *o, unsigned long quota, int start_fd, int result_fd)
+{
+	struct worker_result res = { 0 };
+	struct child_rec *recs = NULL;
+	size_t cap = 0;
+	double deadline = 0;
+	char c;
+	int err = 0;
+
+	if (read(start_fd, &c, 1) < 0)
+		return 2;
+	if (o->seconds > 0)
+		deadline = now_seconds() + o->seconds;
+	for (;;) {
+		if (quota ? res.spawned >= quota : now_seconds() >= deadline)
+			break;
+		if (res.spawned == cap) {
+			size_t ncap = cap ? cap * 2 : 65536;
+			struct child_rec *n = realloc(recs, ncap * sizeof(*recs));
+
+			if (!n) {
+				err = -ENOMEM;
+				break;
+			}
+			recs = n;
+			cap = ncap;
+		}
+		err = spawn_one(o, &recs[res.spawned]);
+		if (err)
+			break;
+		if (recs[res.spawned].status != 0)
+			res.failed++;
+		res.spawned++;
+	}
+	if (err)
+		fprintf(stderr, "exec_storm: worker %d: %s\n", getpid(), strerror(-err));
+	if (write_all(result_fd, &res, sizeof(res)))
+		err = -EPIPE;
+	if (o->log_path && log_children(o->log_path, recs, res.spawned)) {
+		fprintf(stderr, "exec_storm: cannot write log %s: %s\n", o->log_path,
+			strerror(errno));
+		err = -EIO;
+	}
+	free(recs);
+	return err ? 2 : 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] "
+		   "[-m MARKER] [-p PROGRAM]\n");
+}
+
+static int parse_opts(int argc, char **argv, struct storm_opts *o)
+{
+	char *end;
+	int c;
+
+	*o = (struct storm_opts){ .workers = 2, .marker = "exec-storm", .program = "/bin/true" };
+	while ((c = getopt(argc, argv, "w:n:d:l:m:p:h")) != -1) {
+		errno = 0;
+		switch (c) {
+		case 'w':
+			o->workers = strtoul(optarg, &end, 10);
+			if (errno || *end || o->workers == 0 || o->workers > 256)
+				return -EINVAL;
+			break;
+		case 'n':
+			o->children = strtoul(optarg, &end, 10);
+			if (errno || *end || o->children == 0)
+				return -EINVAL;
+			break;
+		case 'd':
+			o->seconds = strtod(optarg, &end);
+			if (errno || *end || !(o->seconds > 0))
+				return -EINVAL;
+			break;
+		case 'l':
+			o->log_path = optarg;
+			break;
+		case 'm':
+			o->marker = optarg;
+			break;
+		case 'p':
+			o->program = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || (o->children == 0) == (o->seconds == 0))
+		return -EINVAL;
+	if (o->children && o->children < o->workers)
+		o->workers = o->children;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct worker_result total = { 0 };
+	struct storm_opts o;
+	int start[2], result[2];
+	double t0, t1;
+	int status, ret = 0;
+
+	if (parse_opts(argc, argv, &o)) {
+		usage(stderr);
+		return 2;
+	}
+	if (access(o.program, X_OK)) {
+		fprintf(stderr, "exec_storm: %s: %s\n", o.program, strerror(errno));
+		return 2;
+	}
+	if (o.log_path) {
+		int fd = open(o.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			fprintf(stderr, "exec_storm: %s: %s\n", o.log_path, strerror(errno));
+			return 2;
+		}
+		close(fd);
+	}
+	if (pipe2(start, O_CLOEXEC) || pipe2(result, O_CLOEXEC)) {
+		perror("exec_storm: pipe");
+		return 2;
+	}
+	for (unsigned int i = 0; i < o.workers; i++) {
+		unsigned long quota = 0;
+		pid_t pid;
+
+		if (o.children)
+			quota = o.children / o.workers + (i < o.children % o.workers);
+		pid = fork();
+		if (pid < 0) {
+			perror("exec_storm: fork");
+			return 2;
+		}
+		if (pid == 0) {
+			close(start[1]);
+			close(result[0]);
+			_exit(worker_main(&o, quota, start[0], result[1]));
+		}
+	}
+	close(start[0]);
+	close(result[1]);
+
+	t0 = now_seconds();
+	close(start[1]); /* every worker's read returns: go */
+	for (unsigned int i = 0; i < o.workers; i++) {
+		struct worker_result r;
+
+		if (read_all(result[0], &r, sizeof(r))) {
+			fprintf(stderr, "exec_storm: a worker died before reporting\n");
+			ret = 2;
+			break;
+		}
+		total.spawned += r.spawned;
+		total.failed += r.failed;
+	}
+	t1 = now_seconds();
+	while (wait(&status) > 0) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			ret = 2;
+	}
+	printf("children=%llu failed=%llu seconds=%.6f rate=%.1f\n",
+	       (unsigned long long)total.spawned, (unsigned long long)total.failed, t1 - t0,
+	       total.spawned / (t1 - t0));
+	if (ret)
+		return ret;
+	return total.failed ? 1 : 0;
+}
