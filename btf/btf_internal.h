@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Internals shared by the parser's files: the parsed object and small
+ * accessors that are only safe after validation.
+ */
+#ifndef EXECSENSOR_BTF_INTERNAL_H
+#define EXECSENSOR_BTF_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/btf.h>
+
+#include "btf.h"
+
+/* Longest typedef/modifier/pointer/array chain and anonymous-member nesting accepted. */
+#define BTF_MAX_CHAIN 32
+
+struct btf {
+	const struct btf *base;
+	const uint8_t *types; /* type section, native byte order, 4-byte aligned */
+	const char *strs; /* string section */
+	uint32_t types_len;
+	uint32_t strs_len;
+	uint32_t start_id; /* first id of our own types: base's count, or 1 */
+	uint32_t start_str_off; /* base's total string length, or 0 */
+	uint32_t nr_types; /* own types (without void) */
+	uint32_t *type_offs; /* offset in types of id start_id + i; the only index */
+	uint32_t ptr_size; /* from the 'long' INT; host pointer size when absent */
+	bool swapped;
+	void *map; /* file mapping, munmap()ed by btf_free() */
+	size_t map_len;
+	void *owned; /* byte-swapped or realigned copy, or the read() fallback */
+};
+
+/* Fill @diag (if any) and return -@code; @code is a positive enum btf_error. */
+int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+const char *btf_kind_str(uint32_t kind);
+
+/* Validated type by id; NULL for void (0) and ids past the end. */
+const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id);
+
+/* Validated name; "" for offset 0 and for offsets that do not exist. */
+const char *btf_name(const struct btf *btf, uint32_t off);
+
+static inline uint32_t btf_kind(const struct btf_type *t)
+{
+	return BTF_INFO_KIND(t->info);
+}
+
+static inline uint32_t btf_vlen(const struct btf_type *t)
+{
+	return BTF_INFO_VLEN(t->info);
+}
+
+static inline bool btf_kflag(const struct btf_type *t)
+{
+	return BTF_INFO_KFLAG(t->info);
+}
+
+static inline const struct btf_member *btf_members(const struct btf_type *t)
+{
+	return (const struct btf_member *)(t + 1);
+}
+
+static inline bool btf_is_composite(const struct btf_type *t)
+{
+	return t && (btf_kind(t) == BTF_KIND_STRUCT || btf_kind(t) == BTF_KIND_UNION);
+}
+
+/* Kinds that just refer to another type without changing its layout. */
+static inline bool btf_is_alias(uint32_t kind)
+{
+	switch (kind) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Member bit offset and bitfield size, whichever encoding kflag selects. */
+static inline uint32_t btf_member_bit_offset(const struct btf_type *t, const struct btf_member *m)
+{
+	return btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+}
+
+static inline uint32_t btf_member_bitfield_size(const struct btf_type *t,
+						const struct btf_member *m)
+{
+	return btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
+}
+
+/*
+ * Follow typedefs and modifiers from @id; returns the id reached (0 = void).
+ * Validation bounded every chain, the depth limit only guards the invariant.
+ */
+uint32_t btf_skip_aliases(const struct btf *btf, uint32_t id);
+
+/* Size in bytes of type @id as laid out in memory; negative error when it has none. */
+int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size);
+
+/* Bytes that follow struct btf_type for @t's kind; 0 with *known false for unknown kinds. */
+uint64_t btf_trailer_len(const struct btf_type *t, bool *known);
+
+/* Header, sections and types of a blob whose header is at @data, in native order. */
+int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag);
+
+/* Byte-swap a BTF blob in place; stops quietly where validation will fail. */
+void btf_swap_blob(uint8_t *data, size_t size);
+
+/* C spelling of type @id into @buf ("struct task_struct *", "pid_t", "char[16]"). */
+void btf_type_c_name(const struct btf *btf, uint32_t id, char *buf, size_t len);
+
+#endif /* EXECSENSOR_BTF_INTERNAL_H */

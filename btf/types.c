@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Accessors of a validated BTF: types by id, names, aliases and sizes, across the base. */
+#include "btf_internal.h"
+
+const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id)
+{
+	while (btf && id < btf->start_id)
+		btf = btf->base;
+	if (!btf || !id || id - btf->start_id >= btf->nr_types)
+		return NULL;
+	return (const struct btf_type *)(btf->types + btf->type_offs[id - btf->start_id]);
+}
+
+const char *btf_name(const struct btf *btf, uint32_t off)
+{
+	/* Split BTF's string offsets continue after the base's strings. */
+	while (btf && off < btf->start_str_off)
+		btf = btf->base;
+	if (!btf || off - btf->start_str_off >= btf->strs_len)
+		return "";
+	return btf->strs + (off - btf->start_str_off);
+}
+
+uint32_t btf_skip_aliases(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t;
+	int depth;
+
+	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
+		t = btf_type_by_id(btf, id);
+		if (!t || !btf_is_alias(btf_kind(t)))
+			return id;
+		id = t->type;
+	}
+	return id;
+}
+
+int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size)
+{
+	const struct btf_type *t;
+	const struct btf_array *a;
+	uint64_t nelems = 1;
+	int depth;
+
+	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
+		t = btf_type_by_id(btf, id);
+		if (!t)
+			return -BTF_ERR_TYPE_ID;
+		switch (btf_kind(t)) {
+		case BTF_KIND_INT:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_FLOAT:
+		case BTF_KIND_DATASEC:
+			*size = nelems * t->size;
+			return 0;
+		case BTF_KIND_PTR:
+			*size = nelems * btf->ptr_size;
+			return 0;
+		case BTF_KIND_ARRAY:
+			a = (const struct btf_array *)(t + 1);
+			/* Keeping the count below 2^32 keeps count * size inside 64 bits. */
+			nelems *= a->nelems;
+			if (nelems > UINT32_MAX)
+				return -BTF_ERR_TYPE_INVALID;
+			id = a->type;
+			break;
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_VAR:
+			id = t->type;
+			break;
+		default: /* FWD, FUNC, FUNC_PROTO, DECL_TAG have no size */
+			return -BTF_ERR_TYPE_INVALID;
+		}
+	}
+	return -BTF_ERR_LOOP;
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The output formats: JSON records checked by python3's json module (an
+ * independent parser) field by field, --output appending, and the text
+ * format never letting a control byte through.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check_main.h"
+#include "output.h"
+
+static char path[] = "/tmp/es-output-XXXXXX";
+
+static void fill_report(struct es_exec_report *r)
+{
+	static const char args[] = "ls\0-l\0a\"b\\c\n\x01\xff";
+
+	memset(r, 0, sizeof(*r));
+	r->ev.hdr.type = ES_RECORD_EXEC;
+	r->ev.hdr.pid = 1234;
+	r->ev.hdr.tid = 1235;
+	r->ev.hdr.syscall = ES_SYSCALL_EXECVEAT;
+	r->ev.ppid = 1000;
+	r->ev.uid = 1001;
+	r->ev.gid = 1002;
+	r->ev.execveat_flags = AT_EMPTY_PATH;
+	memcpy(r->ev.comm, "sys\x1b[31m", 8);
+	memcpy(r->ev.filename, "/tmp/\xe2\x82\xac\xc3", 9);
+	memcpy(r->ev.args, args, sizeof(args));
+	r->ev.args_size = sizeof(args);
+	r->ev.argc = 3;
+	r->ppid = 1000;
+	r->ppid_source = PPID_SOURCE_PROCFS;
+	r->parent_exe = NULL;
+	r->ret_known = 1;
+	r->ret = -2;
+	r->fileless.verdict = FILELESS_ALERT;
+	snprintf(r->fileless.reason, sizeof(r->fileless.reason), "why; gate: because");
+}
+
+/* Run a python3 check on the file; 0 when it printed "ok". */
+static int python_check(const char *program)
+{
+	char cmd[8192], out[64] = "";
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "python3 -c '%s' %s", program, path);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	if (!fgets(out, sizeof(out), p))
+		out[0] = '\0';
+	ck_assert_int_eq(pclose(p), 0);
+	return strcmp(out, "ok\n");
+}
+
+static const char exec_check[] =
+	"import json, sys\n"
+	"lines = open(sys.argv[1], \"rb\").read().splitlines()\n"
+	"assert len(lines) == 2, lines\n"
+	"for line in lines:\n"
+	"    r = json.loads(line)\n"
+	"    keys = [\"event\", \"time\", \"pid\", \"tid\", \"ppid\", \"ppid_source\", \"uid\", \"gid\",\n"
+	"            \"comm\", \"filename\", \"argv\", \"argv_truncated\", \"execveat_flags\", \"ret\",\n"
+	"            \"parent_exe\", \"fileless\"]\n"
+	"    assert list(r) == keys, list(r)\n"
+	"    b = lambda s: s.encode(\"utf-8\", \"surrogateescape\")\n"
+	"    assert r[\"event\"] == \"exec\"\n"
+	"    assert r[\"time\"] == \"2023-11-14T22:13:20.123456789Z\", r[\"time\"]\n"
+	"    assert (r[\"pid\"], r[\"tid\"], r[\"ppid\"]) == (1234, 1235, 1000)\n"
+	"    assert r[\"ppid_source\"] == \"procfs\"\n"
+	"    assert (r[\"uid\"], r[\"gid\"]) == (1001, 1002)\n"
+	"    assert b(r[\"comm\"]) == b\"sys\\x1b[31m\"\n"
+	"    assert b(r[\"filename\"]) == b\"/tmp/\\xe2\\x82\\xac\\xc3\"\n"
+	"    assert [b(a) for a in r[\"argv\"]] == [b\"ls\", b\"-l\", b\"a\\\"b\\\\c\\n\\x01\\xff\"], r[\"argv\"]\n"
+	"    assert r[\"argv_truncated\"] is False\n"
+	"    assert r[\"execveat_flags\"] == 0x1000\n"
+	"    assert r[\"ret\"] == -2\n"
+	"    assert r[\"parent_exe\"] is None\n"
+	"    assert r[\"fileless\"] == {\"verdict\": \"alert\", \"reason\": \"why; gate: because\",\n"
+	"                             \"parent\": None}, r[\"fileless\"]\n"
+	"print(\"ok\")\n";
+
+START_TEST(exec_json_appends)
+{
+	struct es_exec_report r;
+	struct es_output o;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fill_report(&r);
+	/* Two opens: the second appends. */
+	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
+	output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
+	output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(python_check(exec_check), 0);
+	unlink(path);
+}
+END_TEST
+
+static const char records_check[] =
+	"import json, sys\n"
+	"lines = [json.loads(l) for l in open(sys.argv[1], \"rb\").read().splitlines()]\n"
+	"assert [l[\"event\"] for l in lines] == [\"startup\", \"exec\", \"stats\"], lines\n"
+	"s = lines[0]\n"
+	"assert s[\"version\"] == \"9.9\" and s[\"kernel_release\"] == \"6.18\"\n"
+	"assert s[\"btf\"] == {\"source\": \"/sys/kernel/btf/vmlinux\", \"error\": None}\n"
+	"assert s[\"offsets\"][0] == {\"field\": \"task_struct.real_parent\", \"resolved\": True,\n"
+	"                           \"value\": 2480, \"reason\": None}, s[\"offsets\"]\n"
+	"assert s[\"offsets\"][1][\"reason\"] == \"no member\"\n"
+	"assert s[\"attach\"] == {\"mode\": \"tracepoint\", \"reason\": \"no kprobes\"}\n"
+	"assert s[\"selftest\"] == {\"result\": \"passed\", \"detail\": \"ok\"}\n"
+	"assert s[\"kernel_ppid\"] is True and s[\"lockdown\"] == \"none\"\n"
+	"e = lines[1]\n"
+	"assert e[\"ret\"] is None and e[\"parent_exe\"] == \"/usr/bin/bash\"\n"
+	"assert e[\"fileless\"] is None and e[\"ppid_source\"] == \"kernel\"\n"
+	"t = lines[2]\n"
+	"assert t[\"final\"] is True and t[\"events\"] == 7 and t[\"lost\"] == 3\n"
+	"assert t[\"ppid_source\"] == {\"kernel\": 4, \"procfs\": 2, \"unknown\": 1}\n"
+	"assert t[\"offsets_absent\"] == 5 and t[\"kernel_read_failures\"] == 6\n"
+	"assert t[\"fallback_misses\"] == 1\n"
+	"assert t[\"fileless\"] == {\"alerts\": 2, \"suppressed\": 1}\n"
+	"print(\"ok\")\n";
+
+START_TEST(startup_exec_stats)
+{
+	static const struct es_startup_offset offsets[] = {
+		{ "task_struct.real_parent", 1, 2480, NULL },
+		{ "task_struct.tgid", 0, 0, "no member" },
+	};
+	struct es_startup s = {
+		.version = "9.9",
+		.kernel_release = "6.18",
+		.btf_source = "/sys/kernel/btf/vmlinux",
+		.offsets = offsets,
+		.offsets_cnt = 2,
+		.kernel_ppid = 1,
+		.attach_mode = "tracepoint",
+		.attach_reason = "no kprobes",
+		.lockdown = "none",
+		.selftest = "passed",
+		.selftest_detail = "ok",
+		.ringbuf_size = 4096,
+	};
+	struct es_agent_stats st = { .kernel_read_ok = 1, .events = 7 };
+	struct es_exec_report r;
+	struct es_output o;
+	int fd;
+
+	st.kernel[ES_STAT_RINGBUF_FULL] = 3;
+	st.kernel[ES_STAT_OFFSETS_ABSENT] = 5;
+	st.kernel[ES_STAT_KERNEL_READ_FAIL] = 6;
+	st.ppid_source[PPID_SOURCE_KERNEL] = 4;
+	st.ppid_source[PPID_SOURCE_PROCFS] = 2;
+	st.ppid_source[PPID_SOURCE_UNKNOWN] = 1;
+	st.fallback_misses = 1;
+	st.fileless_alerts = 2;
+	st.fileless_suppressed = 1;
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fill_report(&r);
+	r.ret_known = 0;
+	r.parent_exe = "/usr/bin/bash";
+	r.ppid_source = PPID_SOURCE_KERNEL;
+	r.fileless.verdict = FILELESS_NONE;
+	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
+	output_startup(&o, &s, 0);
+	output_exec(&o, &r, 0);
+	output_stats(&o, &st, 1, 0);
+	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(python_check(records_check), 0);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(text_has_no_raw_controls)
+{
+	struct es_exec_report r;
+	struct es_output o;
+	char buf[4096];
+	ssize_t n, i;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	fill_report(&r);
+	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_TEXT), 0);
+	output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(output_close(&o), 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	/* Header line, event line; only '\n' ends them, no other control byte. */
+	for (i = 0; i < n; i++)
+		ck_assert_msg(buf[i] == '\n' || (unsigned char)buf[i] >= 0x20,
+			      "raw control byte 0x%02x at %zd", buf[i], i);
+	ck_assert_ptr_nonnull(strstr(buf, "sys\\x1b[31m"));
+	ck_assert_ptr_nonnull(strstr(buf, "a\"b\\\\c\\x0a\\x01\\xff"));
+	ck_assert_ptr_nonnull(strstr(buf, "/tmp/\xe2\x82\xac\\xc3"));
+	ck_assert_ptr_nonnull(strstr(buf, "[fileless alert: why; gate: because]"));
+	ck_assert_ptr_nonnull(strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs"));
+	unlink(path);
+}
+END_TEST
+
+CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls)

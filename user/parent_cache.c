@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parent_cache.h"
+#include "procfs.h"
+#include "walltime.h"
+
+int parent_cache_init(struct parent_cache *cache, const char *proc_root)
+{
+	memset(cache, 0, sizeof(*cache));
+	cache->proc_root = proc_root;
+	cache->slots = calloc(PARENT_CACHE_SLOTS, sizeof(*cache->slots));
+	return cache->slots ? 0 : -ENOMEM;
+}
+
+void parent_cache_free(struct parent_cache *cache)
+{
+	free(cache->slots);
+	cache->slots = NULL;
+}
+
+static struct parent_cache_entry *slot_of(struct parent_cache *cache, uint32_t pid)
+{
+	return &cache->slots[pid & (PARENT_CACHE_SLOTS - 1)];
+}
+
+/* The cached answer when the entry provably describes the parent at @event_ns. */
+static const char *cached_for(struct parent_cache_entry *e, uint32_t ppid, uint64_t event_ns)
+{
+	if (e->pid != ppid || e->start_ns > event_ns || event_ns > e->alive_ns)
+		return NULL;
+	return e->exe_known ? e->exe : NULL;
+}
+
+const char *parent_cache_exe(struct parent_cache *cache, uint32_t ppid, uint64_t event_boot_ns)
+{
+	struct parent_cache_entry *e = slot_of(cache, ppid);
+	uint64_t start_ns, now;
+	ssize_t n;
+	int dirfd;
+
+	if (ppid == 0)
+		goto unknown;
+	dirfd = procfs_open_pid(cache->proc_root, ppid);
+	if (dirfd < 0)
+		goto gone;
+	/* Read the time before the start time: V must not claim more than was seen. */
+	now = es_boottime_ns();
+	if (procfs_start_ns(dirfd, &start_ns)) {
+		close(dirfd);
+		goto gone;
+	}
+	if (start_ns > event_boot_ns) {
+		/* The pid was reused after the exec: the parent we want is gone. */
+		close(dirfd);
+		goto gone;
+	}
+	if (e->pid == ppid && e->start_ns == start_ns) {
+		close(dirfd);
+		e->alive_ns = now > e->alive_ns ? now : e->alive_ns;
+		cache->stats.hits++;
+		if (!e->exe_known)
+			goto unknown;
+		return e->exe;
+	}
+	cache->stats.lookups++;
+	e->pid = ppid;
+	e->start_ns = start_ns;
+	e->alive_ns = now;
+	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
+	close(dirfd);
+	e->exe_known = n > 0;
+	e->exe[n > 0 ? n : 0] = '\0';
+	if (!e->exe_known)
+		goto unknown;
+	return e->exe;
+gone:
+	if (cached_for(e, ppid, event_boot_ns)) {
+		cache->stats.hits++;
+		return e->exe;
+	}
+unknown:
+	cache->stats.unknown++;
+	return NULL;
+}
+
+void parent_cache_forget(struct parent_cache *cache, uint32_t pid)
+{
+	struct parent_cache_entry *e = slot_of(cache, pid);
+
+	if (e->pid == pid)
+		e->pid = 0;
+}

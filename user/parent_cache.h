@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The parent's executable (readlink /proc/<ppid>/exe), cached per parent.
+ *
+ * Pid reuse: an entry remembers the parent's start time S and the last time
+ * V it was seen alive with that start time. A process alive at V that started
+ * at S held its pid during all of [S, V], so for an exec at time E with
+ * S <= E <= V the cached exe belongs to the real parent even when that
+ * parent has exited since. Anything else is looked up again, or is unknown.
+ * An exec by the parent itself (it changes its exe) drops its entry.
+ */
+#ifndef EXECSENSOR_PARENT_CACHE_H
+#define EXECSENSOR_PARENT_CACHE_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#define PARENT_CACHE_SLOTS 4096 /* a power of two */
+
+struct parent_cache_entry {
+	uint32_t pid; /* 0: empty */
+	int exe_known;
+	uint64_t start_ns; /* S */
+	uint64_t alive_ns; /* V */
+	char exe[PATH_MAX];
+};
+
+struct parent_cache_stats {
+	uint64_t hits;
+	uint64_t lookups; /* readlinks done */
+	uint64_t unknown; /* no exe could be given */
+};
+
+struct parent_cache {
+	const char *proc_root;
+	struct parent_cache_stats stats;
+	struct parent_cache_entry *slots; /* direct-mapped by pid */
+};
+
+/* 0 or -ENOMEM. @proc_root is "/proc" except in tests. */
+int parent_cache_init(struct parent_cache *cache, const char *proc_root);
+void parent_cache_free(struct parent_cache *cache);
+
+/*
+ * The exe of @ppid for an exec at @event_boot_ns, or NULL when it cannot be
+ * known (gone, unreadable, pid reused). The string stays valid until the
+ * next call.
+ */
+const char *parent_cache_exe(struct parent_cache *cache, uint32_t ppid, uint64_t event_boot_ns);
+
+/* @pid exec'd: its exe is about to change. */
+void parent_cache_forget(struct parent_cache *cache, uint32_t pid);
+
+#endif /* EXECSENSOR_PARENT_CACHE_H */
