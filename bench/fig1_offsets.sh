@@ -65,9 +65,9 @@ emit "All three resolve the same offsets on this kernel:" \
 	"$(awk '{ printf "%s%s = %s", (NR > 1 ? ", " : ""), $1, $2 }' "$WORK/ours")."
 emit ""
 emit "Whole process (exec to exit), $repeats runs each, interleaved, after 3 warm-up rounds;" \
-	"peak RSS is wait4's ru_maxrss. Median (min-max)."
+	"peak RSS is wait4's ru_maxrss. Median [min, max]."
 emit ""
-emit "| program | wall time (ms) | peak RSS (MB) |"
+emit "| program | wall time (ms) | peak RSS (MiB) |"
 emit "| --- | --- | --- |"
 for i in 0 1 2 3; do
 	emit "| ${names[$i]} | $(fmt_stat "${wall[$i]}" 2) | $(fmt_stat "${rss[$i]}" 2) |"

@@ -77,7 +77,7 @@ theirs=${per_exec[execsnoop]%% *}
 
 emit "The storm runs ${seconds} s on 2 workers under each sensor, $repeats round(s), the" \
 	"sensors alternating. Per program: kernel time per run (delta run_time_ns / delta" \
-	"run_cnt), median (min-max) over the rounds; runs counted while the sensor was attached" \
+	"run_cnt), median [min, max] over the rounds; runs counted while the sensor was attached" \
 	"(all the host's execs, the storm's included)."
 emit ""
 emit "| sensor | program (attach point) | runs per round | ns per run |"

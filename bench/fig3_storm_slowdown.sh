@@ -62,17 +62,17 @@ paired()
 }
 
 emit "$children children (fork + exec /bin/true + wait) from 2 workers, $repeats rounds, the" \
-	"three configurations rotating within each round. Median (min-max) over the rounds."
+	"three configurations rotating within each round. Median [min, max] over the rounds."
 emit ""
-emit "| configuration | storm wall time (s) | execs per second | slowdown (medians) | slowdown (per round) |"
+emit "| configuration | storm wall time (s) | execs per second | slowdown, medians (%) | slowdown per round (%) |"
 emit "| --- | --- | --- | --- | --- |"
 emit "| no sensor | $(fmt_stat "${secs[none]}" 3) | $(fmt_stat "${rate[none]}" 0) | - | - |"
 emit "| execsensor, JSON to a file | $(fmt_stat "${secs[execsensor]}" 3) |" \
-	"$(fmt_stat "${rate[execsensor]}" 0) | $(printf %+.1f "$slow_ours")% |" \
-	"$(fmt_stat "$(paired execsensor)" 1)% |"
+	"$(fmt_stat "${rate[execsensor]}" 0) | $(printf %+.1f "$slow_ours") |" \
+	"$(fmt_stat "$(paired execsensor)" 1) |"
 emit "| execsnoop, output to a file | $(fmt_stat "${secs[execsnoop]}" 3) |" \
-	"$(fmt_stat "${rate[execsnoop]}" 0) | $(printf %+.1f "$slow_theirs")% |" \
-	"$(fmt_stat "$(paired execsnoop)" 1)% |"
+	"$(fmt_stat "${rate[execsnoop]}" 0) | $(printf %+.1f "$slow_theirs") |" \
+	"$(fmt_stat "$(paired execsnoop)" 1) |"
 emit ""
 emit "Slowdown (medians) = median time with the sensor / median time without - 1; per round" \
 	"= each round's time with the sensor / that round's time without - 1. On a 2-core host the" \

@@ -43,7 +43,7 @@ emit "| --- | --- | --- | --- | --- | --- |"
 while read -r rep spawned received missing lost rate; do
 	emit "| $rep | $spawned | $received | $missing | $lost | $(printf %.0f "$rate") |"
 done <"$WORK/rounds"
-emit "| median (min-max) | $(fmt_stat "$(col 2)" 0) | $(fmt_stat "$(col 3)" 0) |" \
+emit "| median [min, max] | $(fmt_stat "$(col 2)" 0) | $(fmt_stat "$(col 3)" 0) |" \
 	"$(fmt_stat "$(col 4)" 0) | $(fmt_stat "$(col 5)" 0) | $(fmt_stat "$(col 6)" 0) |"
 emit ""
 

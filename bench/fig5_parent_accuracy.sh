@@ -52,18 +52,18 @@ total() { awk -v m="$1" -v c="$2" '$1 == m { s += $c } END { print s + 0 }' "$WO
 
 emit "exec_storm from 2 workers for $seconds s per round, $repeats round(s) per mode (modes" \
 	"alternating). A child's true parent is the worker that forked it (from the storm's log)." \
-	"Percentages of the storm's events received, median (min-max) over the rounds;" \
+	"Percentages of the storm's events received, median [min, max] over the rounds;" \
 	"ppid_source counts summed over the rounds."
 emit ""
-emit "| mode | events | ppid = true parent | ppid = 0 | ppid_source kernel / procfs / unknown |"
+emit "| mode | events | ppid = true parent (%) | ppid = 0 (%) | ppid_source kernel / procfs / unknown |"
 emit "| --- | --- | --- | --- | --- |"
 declare -A right
 for mode in "${modes[@]}"; do
 	label="parent read in the kernel"
 	[ "$mode" = procfs ] && label="--no-kernel-ppid (/proc fallback)"
 	right[$mode]=$(pct "$mode" 4)
-	emit "| $label | $(total "$mode" 3) | $(fmt_stat "${right[$mode]}" 2)% |" \
-		"$(fmt_stat "$(pct "$mode" 5)" 2)% |" \
+	emit "| $label | $(total "$mode" 3) | $(fmt_stat "${right[$mode]}" 2) |" \
+		"$(fmt_stat "$(pct "$mode" 5)" 2) |" \
 		"$(total "$mode" 6) / $(total "$mode" 7) / $(total "$mode" 8) |"
 done
 emit ""

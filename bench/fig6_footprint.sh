@@ -27,10 +27,11 @@ repeats=5 seconds=10
 : >"$WORK/rounds"
 for rep in $(seq "$repeats"); do
 	start_execsensor "$WORK/events.json"
+	ready_ms=$READY_MS
 	storm -w 2 -d "$seconds" >/dev/null
 	hwm=$(vm_hwm_kb "$SENSOR_PID")
 	stop_sensor "$SENSOR_PID" TERM || fail "execsensor exited $? on SIGTERM"
-	echo "execsensor $rep $READY_MS $STARTUP_MS $hwm" >>"$WORK/rounds"
+	echo "execsensor $rep $ready_ms $STARTUP_MS $hwm" >>"$WORK/rounds"
 	if [ "$have_execsnoop" = 1 ]; then
 		start_execsnoop "$WORK/execsnoop.txt"
 		storm -w 2 -d "$seconds" >/dev/null
@@ -38,7 +39,7 @@ for rep in $(seq "$repeats"); do
 		stop_sensor "$SENSOR_PID" INT || fail "execsnoop exited $? on SIGINT"
 		echo "execsnoop $rep $READY_MS nan $snoop_hwm" >>"$WORK/rounds"
 	fi
-	echo "fig6: round $rep/$repeats: execsensor first event ${READY_MS} ms, VmHWM $hwm kB"
+	echo "fig6: round $rep/$repeats: execsensor first event $ready_ms ms, VmHWM $hwm kB"
 done
 
 stat() { awk -v s="$1" -v c="$2" '$1 == s && $c != "nan" { print $c }' "$WORK/rounds" | summarize; }
@@ -49,9 +50,9 @@ hwm_mb=$(awk '$1 == "execsensor" { print $5 / 1024 }' "$WORK/rounds" | summarize
 emit "$repeats round(s). Start to first event: from the agent's exec until an exec event of a" \
 	"probe child (exec'd every millisecond) is in its output file; start to startup record:" \
 	"until the startup record is in it. Peak RSS: VmHWM from /proc/<pid>/status after a" \
-	"$seconds s exec storm (2 workers). Median (min-max)."
+	"$seconds s exec storm (2 workers). Median [min, max]."
 emit ""
-emit "| sensor | start to first event (ms) | start to startup record (ms) | peak RSS during storm (MB) |"
+emit "| sensor | start to first event (ms) | start to startup record (ms) | peak RSS during storm (MiB) |"
 emit "| --- | --- | --- | --- |"
 emit "| execsensor | $(fmt_stat "$ready" 1) | $(fmt_stat "$startup" 1) | $(fmt_stat "$hwm_mb" 2) |"
 if [ "$have_execsnoop" = 1 ]; then
@@ -65,6 +66,6 @@ ready_med=${ready%% *}
 hwm_max=$(echo "$hwm_mb" | cut -d' ' -f3)
 target "start to first event < 100 ms" "$(printf '%.1f ms' "$ready_med")" \
 	"$(awk -v v="$ready_med" 'BEGIN { print (v < 100 ? "met" : "not met") }')"
-target "peak RSS < 8 MB" "$(printf '%.2f MB' "$hwm_max") (worst round)" \
+target "peak RSS < 8 MiB" "$(printf '%.2f MiB' "$hwm_max") (worst round)" \
 	"$(awk -v v="$hwm_max" 'BEGIN { print (v < 8 ? "met" : "not met") }')"
-echo "fig6: first event $(fmt_stat "$ready" 1) ms, peak RSS $(fmt_stat "$hwm_mb" 2) MB"
+echo "fig6: first event $(fmt_stat "$ready" 1) ms, peak RSS $(fmt_stat "$hwm_mb" 2) MiB"

@@ -149,10 +149,10 @@ summarize()
 		}'
 }
 
-# fmt_stat "MEDIAN MIN MAX N" DECIMALS -> "MEDIAN (MIN-MAX)"
+# fmt_stat "MEDIAN MIN MAX N" DECIMALS -> "MEDIAN [MIN, MAX]"
 fmt_stat()
 {
-	echo "$1" | awk -v d="$2" '{ printf "%.*f (%.*f-%.*f)", d, $1, d, $2, d, $3 }'
+	echo "$1" | awk -v d="$2" '{ printf "%.*f [%.*f, %.*f]", d, $1, d, $2, d, $3 }'
 }
 
 # calc EXPR: floating-point arithmetic with awk, e.g. calc "3 / 2"
