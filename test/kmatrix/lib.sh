@@ -77,3 +77,22 @@ kapt_cache() {
 	mapfile -t opts < <(kapt_opts)
 	apt-cache "${opts[@]}" "$@"
 }
+
+# The offsets oracle: pahole's byte offsets of the table's fields in BTF, as
+# "task_struct.real_parent=N task_struct.tgid=N" (FIELD=absent when pahole
+# shows no such top-level member), the format of guest/offsets.awk.
+btf_oracle() {
+	pahole -C task_struct "$1" | awk '
+		function member(name) {
+			for (i = 1; i <= n; i++)
+				if (lines[i] ~ ("^\t[^\t].*[ *]" name ";[ \t]*/\\*") &&
+				    match(lines[i], /\/\*[ \t]*[0-9]+/))
+					return substr(lines[i], RSTART + 2) + 0
+			return "absent"
+		}
+		{ lines[++n] = $0 }
+		END {
+			printf "task_struct.real_parent=%s task_struct.tgid=%s\n",
+				member("real_parent"), member("tgid")
+		}'
+}
