@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Writes the synthetic BTF files the execsensor-offsets CLI test reads:
+ *   good.btf       task_struct with both table fields well-formed, and a bitfield
+ *   bad-types.btf  real_parent an int, tgid a 3-bit bitfield
+ *   base.btf       a vmlinux-like base: good.btf's types
+ *   split.btf      split BTF over base.btf: a module struct using base types
+ * usage: offsets-mkbtf DIR
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/btf.h>
+
+#include "btf_builder.h"
+
+static unsigned char blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
+
+static int write_file(const char *dir, const char *name, const struct btf_builder *b)
+{
+	size_t size = bb_finish(b, blob, sizeof(blob));
+	char path[4096];
+	FILE *f;
+
+	if (!size) {
+		fprintf(stderr, "offsets-mkbtf: %s: builder overflow\n", name);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(blob, 1, size, f) != size || fclose(f)) {
+		fprintf(stderr, "offsets-mkbtf: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct ids {
+	uint32_t int_id, uint_id, pid_t_id, ptr_task;
+};
+
+/* The types every file starts with; the task_struct pointer refers to the struct added next. */
+static void add_common(struct btf_builder *b, struct ids *ids)
+{
+	ids->int_id = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
+	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
+	ids->pid_t_id = bb_typedef(b, "pid_t", ids->int_id);
+	ids->ptr_task = bb_ptr(b, bb_type_cnt(b) + 1);
+}
+
+/* task_struct as on this host's 6.18 kernel: tgid at 1268, real_parent at 1280. */
+static void add_good_task(struct btf_builder *b, const struct ids *ids)
+{
+	bb_struct(b, "task_struct", 3264);
+	bb_member(b, "thread_flags", ids->uint_id, 0, 0);
+	bb_member(b, "in_execve", ids->uint_id, 1188 * 8 + 3, 1);
+	bb_member(b, "pid", ids->pid_t_id, 1264 * 8, 0);
+	bb_member(b, "tgid", ids->pid_t_id, 1268 * 8, 0);
+	bb_member(b, "real_parent", ids->ptr_task, 1280 * 8, 0);
+}
+
+int main(int argc, char **argv)
+{
+	struct btf_builder b, s;
+	struct ids ids;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: offsets-mkbtf DIR\n");
+		return 2;
+	}
+
+	bb_init(&b);
+	add_common(&b, &ids);
+	add_good_task(&b, &ids);
+	if (write_file(argv[1], "good.btf", &b) || write_file(argv[1], "base.btf", &b))
+		return 1;
+
+	bb_init_split(&s, bb_type_cnt(&b), bb_str_len(&b));
+	bb_struct(&s, "es_test_module_state", 16);
+	bb_member(&s, "flags", ids.uint_id, 0, 0);
+	bb_member(&s, "owner_tgid", ids.pid_t_id, 32, 0);
+	bb_member(&s, "owner", ids.ptr_task, 64, 0);
+	if (write_file(argv[1], "split.btf", &s))
+		return 1;
+
+	bb_init(&b);
+	add_common(&b, &ids);
+	bb_struct(&b, "task_struct", 3264);
+	bb_member(&b, "tgid", ids.int_id, 1268 * 8, 3);
+	bb_member(&b, "real_parent", ids.int_id, 1280 * 8, 0);
+	if (write_file(argv[1], "bad-types.btf", &b))
+		return 1;
+	return 0;
+}

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The offset table's type checks on synthetic BTF: every way a field can be
+ * refused (missing, bitfield, wrong type, offset 0) gives value 0 and its own
+ * reason, and well-formed layouts (also nested anonymously, also through
+ * typedefs and modifiers, also in split BTF) resolve to the exact offsets.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/btf.h>
+
+#include "btf.h"
+#include "btf_builder.h"
+#include "execsensor.h"
+#include "offsets.h"
+
+/* Where the layouts below put the fields (this host's 6.18 task_struct does the same). */
+#define TGID_OFF	1268
+#define REAL_PARENT_OFF 1280
+#define TASK_SIZE	3264
+
+struct common_ids {
+	uint32_t int_id, uint_id, long_id, u16_id, pid_t_id, mm_id, ptr_mm, ptr_void, enum_id;
+};
+
+static void add_common(struct btf_builder *b, struct common_ids *ids)
+{
+	ids->int_id = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
+	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
+	ids->long_id = bb_int(b, "long", 8, BTF_INT_SIGNED, 64);
+	ids->u16_id = bb_int(b, "unsigned short", 2, 0, 16);
+	ids->pid_t_id = bb_typedef(b, "pid_t", ids->int_id);
+	ids->enum_id = bb_enum(b, "pid_type", 4);
+	ids->ptr_void = bb_ptr(b, 0);
+	ids->ptr_mm = bb_ptr(b, b->next_id + 1);
+	ids->mm_id = bb_struct(b, "mm_struct", 8);
+	bb_member(b, "owner", ids->int_id, 0, 0);
+}
+
+/* Holds the blob while the btf handle uses it. */
+static unsigned char blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
+static unsigned char split_blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
+static struct btf *btf, *split;
+
+static struct btf *open_built(struct btf_builder *b)
+{
+	struct btf_diag diag = {};
+	size_t size = bb_finish(b, blob, sizeof(blob));
+	int err;
+
+	ck_assert_uint_gt(size, 0);
+	err = btf_open_mem(blob, size, NULL, &btf, &diag);
+	ck_assert_msg(err == 0, "btf_open_mem: %d %s", err, diag.msg);
+	return btf;
+}
+
+static void teardown(void)
+{
+	if (split)
+		btf_free(split);
+	if (btf)
+		btf_free(btf);
+	split = NULL;
+	btf = NULL;
+}
+
+/*
+ * task_struct with the two table fields: tgid declared as @tgid_type
+ * (@tgid_bits > 0: a kflag bitfield), real_parent as @rp_type at @rp_off.
+ */
+static struct btf *task_layout(struct btf_builder *b, uint32_t tgid_type, uint32_t tgid_bits,
+			       uint32_t rp_type, uint32_t rp_off)
+{
+	bb_struct(b, "task_struct", TASK_SIZE);
+	bb_member(b, "thread_flags", 1, 0, 0);
+	bb_member(b, "tgid", tgid_type, TGID_OFF * 8, tgid_bits);
+	bb_member(b, "real_parent", rp_type, rp_off * 8, 0);
+	return open_built(b);
+}
+
+/* The id the next type will get: lets a pointer refer to the struct added after it. */
+static uint32_t next_id(const struct btf_builder *b)
+{
+	return bb_type_cnt(b);
+}
+
+static void assert_refused(const struct es_offset *o, int ret, int code, const char *reason)
+{
+	ck_assert_int_eq(ret, code);
+	ck_assert_int_eq(o->resolved, 0);
+	ck_assert_uint_eq(o->value, 0);
+	ck_assert_str_eq(o->reason, reason);
+}
+
+static const struct es_offset_field *table(enum es_task_offset key)
+{
+	size_t i;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		if (es_offset_fields[i].key == (uint32_t)key)
+			return &es_offset_fields[i];
+	}
+	ck_abort_msg("no table field for key %d", key);
+	return NULL;
+}
+
+START_TEST(table_holds_one_field_per_task_offsets_key)
+{
+	char want[64];
+	size_t i, j;
+
+	ck_assert_uint_eq(es_offset_fields_cnt, ES_TASK_OFF__MAX);
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		ck_assert_str_eq(es_offset_fields[i].map, "TASK_OFFSETS");
+		ck_assert_uint_lt(es_offset_fields[i].key, ES_TASK_OFF__MAX);
+		for (j = i + 1; j < es_offset_fields_cnt; j++)
+			ck_assert_uint_ne(es_offset_fields[i].key, es_offset_fields[j].key);
+	}
+	ck_assert_str_eq(table(ES_TASK_OFF_REAL_PARENT)->path, "task_struct.real_parent");
+	es_offset_expect_describe(table(ES_TASK_OFF_REAL_PARENT), want, sizeof(want));
+	ck_assert_str_eq(want, "a pointer to struct task_struct");
+	ck_assert_str_eq(table(ES_TASK_OFF_TGID)->path, "task_struct.tgid");
+	es_offset_expect_describe(table(ES_TASK_OFF_TGID), want, sizeof(want));
+	ck_assert_str_eq(want, "a 4-byte integer");
+
+	ck_assert_ptr_eq(es_offset_field_find("task_struct.tgid"), table(ES_TASK_OFF_TGID));
+	ck_assert_ptr_null(es_offset_field_find("task_struct.pid"));
+	ck_assert_ptr_null(es_offset_field_find("task_struct.tgid.x"));
+	ck_assert_ptr_null(es_offset_field_find(""));
+}
+END_TEST
+
+START_TEST(well_formed_layout_resolves_exact_offsets)
+{
+	struct es_offset out[ES_TASK_OFF__MAX];
+	struct btf_builder b;
+	struct common_ids c;
+	uint32_t ptr_task;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	task_layout(&b, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+
+	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 0);
+	ck_assert_int_eq(out[ES_TASK_OFF_REAL_PARENT].resolved, 1);
+	ck_assert_uint_eq(out[ES_TASK_OFF_REAL_PARENT].value, REAL_PARENT_OFF);
+	ck_assert_uint_eq(out[ES_TASK_OFF_REAL_PARENT].info.size, 8);
+	ck_assert_str_eq(out[ES_TASK_OFF_REAL_PARENT].info.type_name, "struct task_struct *");
+	ck_assert_str_eq(out[ES_TASK_OFF_REAL_PARENT].reason, "");
+	ck_assert_ptr_eq(out[ES_TASK_OFF_REAL_PARENT].field, table(ES_TASK_OFF_REAL_PARENT));
+	ck_assert_int_eq(out[ES_TASK_OFF_TGID].resolved, 1);
+	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].value, TGID_OFF);
+	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].info.bit_offset, TGID_OFF * 8);
+	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].info.size, 4);
+	ck_assert_str_eq(out[ES_TASK_OFF_TGID].info.type_name, "pid_t");
+	ck_assert_str_eq(out[ES_TASK_OFF_TGID].reason, "");
+}
+END_TEST
+
+START_TEST(real_parent_through_const_and_typedef_resolves)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task, cptr, td;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 3);
+	cptr = bb_const(&b, ptr_task);
+	td = bb_typedef(&b, "task_ptr_t", cptr);
+	task_layout(&b, c.uint_id, 0, td, REAL_PARENT_OFF);
+
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o), 0);
+	ck_assert_uint_eq(o.value, REAL_PARENT_OFF);
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o), 0);
+	ck_assert_uint_eq(o.value, TGID_OFF);
+}
+END_TEST
+
+START_TEST(real_parent_int_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	task_layout(&b, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
+		       "task_struct.real_parent is 'int' (a 4-byte integer), expected a pointer "
+		       "to struct task_struct");
+	ck_assert_int_eq(o.found, 1);
+	ck_assert_uint_eq(o.info.bit_offset, REAL_PARENT_OFF * 8);
+}
+END_TEST
+
+START_TEST(real_parent_pointer_to_other_struct_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	task_layout(&b, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
+		       "task_struct.real_parent is 'struct mm_struct *' (a pointer to struct "
+		       "mm_struct), expected a pointer to struct task_struct");
+}
+END_TEST
+
+START_TEST(real_parent_void_pointer_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	task_layout(&b, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
+		       "task_struct.real_parent is 'void *' (a pointer to void), expected a "
+		       "pointer to struct task_struct");
+}
+END_TEST
+
+START_TEST(real_parent_pointer_to_pointer_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t pp;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	/* pp -> ptr -> task_struct */
+	pp = bb_ptr(&b, next_id(&b) + 1);
+	bb_ptr(&b, next_id(&b) + 1);
+	task_layout(&b, c.pid_t_id, 0, pp, REAL_PARENT_OFF);
+
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
+			 -ES_OFFSET_ERR_TYPE);
+	ck_assert_uint_eq(o.value, 0);
+	ck_assert_ptr_nonnull(strstr(o.reason, "'struct task_struct **'"));
+}
+END_TEST
+
+/* A declaration-only pointee could be a union as well: not what the BPF side follows. */
+START_TEST(real_parent_pointer_to_forward_declaration_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t fwd, ptr_fwd;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	fwd = bb_fwd(&b, "task_struct");
+	ptr_fwd = bb_ptr(&b, fwd);
+	task_layout(&b, c.pid_t_id, 0, ptr_fwd, REAL_PARENT_OFF);
+
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
+			 -ES_OFFSET_ERR_TYPE);
+	ck_assert_uint_eq(o.value, 0);
+	ck_assert_ptr_nonnull(strstr(o.reason, "forward declaration"));
+}
+END_TEST
+
+START_TEST(tgid_bitfield_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	task_layout(&b, c.int_id, 3, ptr_task, REAL_PARENT_OFF);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
+	ck_assert_uint_eq(o.info.bit_size, 3);
+	/* The other field of the same layout is unaffected. */
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o), 0);
+}
+END_TEST
+
+/* A bitfield as older BTF writes it: no kflag, the INT's own bit count narrower than its size. */
+START_TEST(tgid_bitfield_without_kflag_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t int3, ptr_task;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	int3 = bb_int(&b, "int", 4, BTF_INT_SIGNED, 3);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	task_layout(&b, int3, 0, ptr_task, REAL_PARENT_OFF);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
+}
+END_TEST
+
+START_TEST(tgid_wrong_width_or_kind_is_refused)
+{
+	static const struct {
+		size_t id; /* which of struct common_ids tgid is declared as */
+		const char *type_name;
+		const char *reason;
+	} cases[] = {
+		{ offsetof(struct common_ids, long_id), "long",
+		  "task_struct.tgid is 'long' (an 8-byte integer), expected a 4-byte integer" },
+		{ offsetof(struct common_ids, u16_id), "unsigned short",
+		  "task_struct.tgid is 'unsigned short' (a 2-byte integer), expected a 4-byte "
+		  "integer" },
+		{ offsetof(struct common_ids, enum_id), "enum pid_type",
+		  "task_struct.tgid is 'enum pid_type' (enum pid_type), expected a 4-byte integer" },
+		{ offsetof(struct common_ids, ptr_mm), "struct mm_struct *",
+		  "task_struct.tgid is 'struct mm_struct *' (a pointer to struct mm_struct), "
+		  "expected a 4-byte integer" },
+	};
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	size_t i;
+	int ret;
+
+	/* One layout per case, each opened from the shared blob buffer in turn. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint32_t ptr_task, tgid_type;
+
+		teardown();
+		bb_init(&b);
+		add_common(&b, &c);
+		memcpy(&tgid_type, (const char *)&c + cases[i].id, sizeof(tgid_type));
+		ptr_task = bb_ptr(&b, next_id(&b) + 1);
+		task_layout(&b, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
+		ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
+		ck_assert_msg(strcmp(o.info.type_name, cases[i].type_name) == 0, "case %zu: '%s'",
+			      i, o.info.type_name);
+		assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE, cases[i].reason);
+	}
+}
+END_TEST
+
+START_TEST(tgid_unsigned_int_resolves)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	task_layout(&b, c.uint_id, 0, ptr_task, REAL_PARENT_OFF);
+
+	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o), 0);
+	ck_assert_uint_eq(o.value, TGID_OFF);
+}
+END_TEST
+
+START_TEST(missing_member_or_struct_is_unresolved)
+{
+	struct es_offset out[ES_TASK_OFF__MAX];
+	struct btf_builder b;
+	struct common_ids c;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "pid", c.pid_t_id, TGID_OFF * 8, 0);
+	open_built(&b);
+
+	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 2);
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &out[0]);
+	ck_assert_int_eq(ret, -BTF_ERR_NO_MEMBER);
+	ck_assert_int_eq(out[0].resolved, 0);
+	ck_assert_int_eq(out[0].found, 0);
+	ck_assert_uint_eq(out[0].value, 0);
+	ck_assert_ptr_nonnull(strstr(out[0].reason, "tgid"));
+
+	teardown();
+	bb_init(&b);
+	add_common(&b, &c);
+	open_built(&b);
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &out[0]);
+	ck_assert_int_eq(ret, -BTF_ERR_NO_STRUCT);
+	ck_assert_uint_eq(out[0].value, 0);
+	ck_assert_ptr_nonnull(strstr(out[0].reason, "task_struct"));
+}
+END_TEST
+
+START_TEST(table_field_at_offset_zero_is_unresolved)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "real_parent", ptr_task, 0, 0);
+	bb_member(&b, "tgid", c.pid_t_id, TGID_OFF * 8, 0);
+	open_built(&b);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_ZERO,
+		       "task_struct.real_parent is at offset 0, which TASK_OFFSETS cannot express "
+		       "(0 means absent)");
+	/* The same member asked for ad hoc is at 0, and that is a fine answer. */
+	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.real_parent", &o), 0);
+	ck_assert_int_eq(o.resolved, 1);
+	ck_assert_uint_eq(o.value, 0);
+	ck_assert_ptr_null(o.field);
+}
+END_TEST
+
+/* Randstruct kernels wrap task_struct's fields in an anonymous struct. */
+START_TEST(fields_in_anonymous_struct_resolve)
+{
+	struct es_offset out[ES_TASK_OFF__MAX];
+	struct btf_builder b;
+	struct common_ids c;
+	uint32_t ptr_task, anon;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 2);
+	anon = bb_struct(&b, NULL, 128);
+	bb_member(&b, "tgid", c.pid_t_id, (TGID_OFF - 1200) * 8, 0);
+	bb_member(&b, "real_parent", ptr_task, (REAL_PARENT_OFF - 1200) * 8, 0);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "usage", c.int_id, 0, 0);
+	bb_member(&b, NULL, anon, 1200 * 8, 0);
+	open_built(&b);
+
+	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 0);
+	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].value, TGID_OFF);
+	ck_assert_uint_eq(out[ES_TASK_OFF_REAL_PARENT].value, REAL_PARENT_OFF);
+}
+END_TEST
+
+START_TEST(ad_hoc_path_has_no_type_expectation)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "in_execve", c.uint_id, 1188 * 8 + 3, 1);
+	bb_member(&b, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
+	open_built(&b);
+
+	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.in_execve", &o), 0);
+	ck_assert_int_eq(o.resolved, 1);
+	ck_assert_ptr_null(o.field);
+	ck_assert_str_eq(o.path, "task_struct.in_execve");
+	ck_assert_uint_eq(o.info.bit_offset, 1188 * 8 + 3);
+	ck_assert_uint_eq(o.info.bit_size, 1);
+	ck_assert_uint_eq(o.value, 1188);
+
+	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.nope", &o), -BTF_ERR_NO_MEMBER);
+	ck_assert_int_eq(o.resolved, 0);
+	ck_assert_uint_eq(o.value, 0);
+	ck_assert_str_ne(o.reason, "");
+}
+END_TEST
+
+/* A module's BTF over its vmlinux: the table resolves through the base's task_struct. */
+START_TEST(split_btf_resolves_through_base)
+{
+	struct es_offset out[ES_TASK_OFF__MAX], o;
+	struct btf_builder b, s;
+	struct btf_diag diag = {};
+	struct common_ids c;
+	uint32_t ptr_task, task, mod;
+	size_t size;
+	int err;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	task = next_id(&b);
+	task_layout(&b, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+
+	bb_init_split(&s, bb_type_cnt(&b), bb_str_len(&b));
+	mod = bb_struct(&s, "es_test_module_state", 16);
+	bb_member(&s, "owner", ptr_task, 0, 0);
+	bb_member(&s, "owner_tgid", c.pid_t_id, 64, 0);
+	ck_assert_uint_gt(mod, task);
+	size = bb_finish(&s, split_blob, sizeof(split_blob));
+	ck_assert_uint_gt(size, 0);
+	err = btf_open_mem(split_blob, size, btf, &split, &diag);
+	ck_assert_msg(err == 0, "split open: %d %s", err, diag.msg);
+
+	ck_assert_uint_eq(es_offsets_resolve_table(split, out), 0);
+	ck_assert_uint_eq(out[ES_TASK_OFF_REAL_PARENT].value, REAL_PARENT_OFF);
+	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].value, TGID_OFF);
+	ck_assert_int_eq(es_offset_resolve_path(split, "es_test_module_state.owner_tgid", &o), 0);
+	ck_assert_uint_eq(o.value, 8);
+	ck_assert_str_eq(o.info.type_name, "pid_t");
+	ck_assert_int_eq(es_offset_resolve_path(split, "es_test_module_state.owner", &o), 0);
+	ck_assert_str_eq(o.info.type_name, "struct task_struct *");
+}
+END_TEST
+
+static Suite *offsets_suite(void)
+{
+	Suite *s = suite_create("offsets");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, table_holds_one_field_per_task_offsets_key);
+	tcase_add_test(tc, well_formed_layout_resolves_exact_offsets);
+	tcase_add_test(tc, real_parent_through_const_and_typedef_resolves);
+	tcase_add_test(tc, real_parent_int_is_refused);
+	tcase_add_test(tc, real_parent_pointer_to_other_struct_is_refused);
+	tcase_add_test(tc, real_parent_void_pointer_is_refused);
+	tcase_add_test(tc, real_parent_pointer_to_pointer_is_refused);
+	tcase_add_test(tc, real_parent_pointer_to_forward_declaration_is_refused);
+	tcase_add_test(tc, tgid_bitfield_is_refused);
+	tcase_add_test(tc, tgid_bitfield_without_kflag_is_refused);
+	tcase_add_test(tc, tgid_wrong_width_or_kind_is_refused);
+	tcase_add_test(tc, tgid_unsigned_int_resolves);
+	tcase_add_test(tc, missing_member_or_struct_is_unresolved);
+	tcase_add_test(tc, table_field_at_offset_zero_is_unresolved);
+	tcase_add_test(tc, fields_in_anonymous_struct_resolve);
+	tcase_add_test(tc, ad_hoc_path_has_no_type_expectation);
+	tcase_add_test(tc, split_btf_resolves_through_base);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(offsets_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

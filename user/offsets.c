@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The offset table and its type checks. The BPF side follows these offsets
+ * with bpf_probe_read_kernel() and no other safety net, so a field is only
+ * resolved when the kernel's BTF says it is exactly what the handler reads:
+ * real_parent a pointer to struct task_struct, tgid a 4-byte integer.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/btf.h>
+
+#include "offsets.h"
+#include "execsensor.h"
+
+const struct es_offset_field es_offset_fields[] = {
+	{
+		.path = "task_struct.real_parent",
+		.map = "TASK_OFFSETS",
+		.key = ES_TASK_OFF_REAL_PARENT,
+		.expect = ES_EXPECT_PTR_TO_STRUCT,
+		.expect_name = "task_struct",
+	},
+	{
+		.path = "task_struct.tgid",
+		.map = "TASK_OFFSETS",
+		.key = ES_TASK_OFF_TGID,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 4,
+	},
+};
+
+const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);
+
+_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) == ES_TASK_OFF__MAX,
+	       "every TASK_OFFSETS key has exactly one table field");
+
+const struct es_offset_field *es_offset_field_find(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		if (strcmp(es_offset_fields[i].path, path) == 0)
+			return &es_offset_fields[i];
+	}
+	return NULL;
+}
+
+/* "an 8-byte", "an 11-byte", "an 18-byte": the numbers said with a vowel sound. */
+static const char *article(uint32_t n)
+{
+	return n == 8 || n == 11 || n == 18 ? "an" : "a";
+}
+
+void es_offset_expect_describe(const struct es_offset_field *field, char *buf, size_t size)
+{
+	switch (field->expect) {
+	case ES_EXPECT_PTR_TO_STRUCT:
+		snprintf(buf, size, "a pointer to struct %s", field->expect_name);
+		break;
+	case ES_EXPECT_INT:
+		snprintf(buf, size, "%s %u-byte integer", article(field->expect_size),
+			 field->expect_size);
+		break;
+	default:
+		snprintf(buf, size, "an unknown expectation %d", (int)field->expect);
+		break;
+	}
+}
+
+static const char *kind_word(uint32_t kind)
+{
+	switch (kind) {
+	case BTF_KIND_UNKN:
+		return "void";
+	case BTF_KIND_INT:
+		return "integer";
+	case BTF_KIND_PTR:
+		return "pointer";
+	case BTF_KIND_ARRAY:
+		return "array";
+	case BTF_KIND_STRUCT:
+		return "struct";
+	case BTF_KIND_UNION:
+		return "union";
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return "enum";
+	case BTF_KIND_FWD:
+		return "forward declaration";
+	case BTF_KIND_FUNC_PROTO:
+		return "function";
+	case BTF_KIND_FLOAT:
+		return "float";
+	default:
+		return "type";
+	}
+}
+
+/* What the member resolved to, in words, for a reason: "a pointer to struct mm_struct". */
+static void describe_found(const struct btf_member_info *info, char *buf, size_t size)
+{
+	if (info->kind == BTF_KIND_PTR) {
+		if (info->target_kind == BTF_KIND_UNKN)
+			snprintf(buf, size, "a pointer to void");
+		else
+			snprintf(buf, size, "a pointer to %s %s", kind_word(info->target_kind),
+				 info->target_name[0] ? info->target_name : "(anon)");
+	} else if (info->kind == BTF_KIND_INT || info->kind == BTF_KIND_FLOAT) {
+		snprintf(buf, size, "%s %u-byte %s", article(info->size), info->size,
+			 kind_word(info->kind));
+	} else {
+		snprintf(buf, size, "%s %s", kind_word(info->kind),
+			 info->target_name[0] ? info->target_name : "(anon)");
+	}
+}
+
+static int type_matches(const struct es_offset_field *field, const struct btf_member_info *info)
+{
+	switch (field->expect) {
+	case ES_EXPECT_PTR_TO_STRUCT:
+		return info->kind == BTF_KIND_PTR && info->target_kind == BTF_KIND_STRUCT &&
+		       strcmp(info->target_name, field->expect_name) == 0;
+	case ES_EXPECT_INT:
+		return info->kind == BTF_KIND_INT && info->size == field->expect_size;
+	default:
+		return 0;
+	}
+}
+
+/* Reasons are bounded by BTF_MSG_MAX; a long path or type name is cut, not overrun. */
+__attribute__((format(printf, 2, 3))) static void set_reason(struct es_offset *out, const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void reset(struct es_offset *out, const struct es_offset_field *field, const char *path)
+{
+	memset(out, 0, sizeof(*out));
+	out->field = field;
+	out->path = path;
+}
+
+static int lookup(const struct btf *btf, struct es_offset *out)
+{
+	struct btf_diag diag = {};
+	int err;
+
+	err = btf_member_lookup(btf, out->path, &out->info, &diag);
+	if (err) {
+		memset(&out->info, 0, sizeof(out->info));
+		set_reason(out, "%s", diag.msg[0] ? diag.msg : btf_strerror(err));
+		return err < 0 ? err : -err;
+	}
+	out->found = 1;
+	return 0;
+}
+
+static int refuse(struct es_offset *out, int code)
+{
+	out->resolved = 0;
+	out->value = 0;
+	return -code;
+}
+
+int es_offset_resolve(const struct btf *btf, const struct es_offset_field *field,
+		      struct es_offset *out)
+{
+	const struct btf_member_info *info = &out->info;
+	char want[64], found[BTF_TYPE_NAME_MAX + 32];
+	int err;
+
+	reset(out, field, field->path);
+	err = lookup(btf, out);
+	if (err)
+		return err;
+
+	if (info->bit_size) {
+		set_reason(out, "%s is a bitfield (%u bit%s)", field->path, info->bit_size,
+			   info->bit_size == 1 ? "" : "s");
+		return refuse(out, ES_OFFSET_ERR_BITFIELD);
+	}
+	if (info->bit_offset % 8) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s starts at bit %u, not on a byte boundary", field->path,
+			 info->bit_offset);
+		return refuse(out, ES_OFFSET_ERR_UNALIGNED);
+	}
+	if (!type_matches(field, info)) {
+		es_offset_expect_describe(field, want, sizeof(want));
+		describe_found(info, found, sizeof(found));
+		if (strcmp(info->type_name, "") == 0)
+			set_reason(out, "%s is %s, expected %s", field->path, found, want);
+		else
+			set_reason(out, "%s is '%s' (%s), expected %s", field->path,
+				   info->type_name, found, want);
+		return refuse(out, ES_OFFSET_ERR_TYPE);
+	}
+	/*
+	 * The BPF handlers treat a 0 in TASK_OFFSETS as "not resolved" (an
+	 * array map starts zeroed), so a field really at offset 0 cannot be
+	 * told apart from a missing one: refuse it rather than let the
+	 * handler skip it silently.
+	 */
+	if (info->offset == 0) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s is at offset 0, which %s cannot express (0 means absent)", field->path,
+			 field->map);
+		return refuse(out, ES_OFFSET_ERR_ZERO);
+	}
+
+	out->resolved = 1;
+	out->value = info->offset;
+	return 0;
+}
+
+int es_offset_resolve_path(const struct btf *btf, const char *path, struct es_offset *out)
+{
+	int err;
+
+	reset(out, NULL, path);
+	err = lookup(btf, out);
+	if (err)
+		return err;
+	out->resolved = 1;
+	out->value = out->info.offset;
+	return 0;
+}
+
+size_t es_offsets_resolve_table(const struct btf *btf, struct es_offset *out)
+{
+	size_t i, unresolved = 0;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		if (es_offset_resolve(btf, &es_offset_fields[i], &out[i]))
+			unresolved++;
+	}
+	return unresolved;
+}
