@@ -464,6 +464,34 @@ START_TEST(fields_in_anonymous_struct_resolve)
 }
 END_TEST
 
+/*
+ * Offsets add up through anonymous members: a sum past 2^32 bits would wrap
+ * in btf_member_info, so the lookup refuses it and the field stays at 0.
+ */
+START_TEST(offset_beyond_32_bits_is_unresolved)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t anon;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	anon = bb_struct(&b, NULL, 0x100);
+	bb_member(&b, "tgid", c.pid_t_id, 0x7e0, 0);
+	bb_struct(&b, "task_struct", 0xffffffff);
+	bb_member(&b, NULL, anon, 0xffffff00, 0);
+	open_built(&b);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
+	ck_assert_int_eq(ret, -BTF_ERR_MEMBER_OFFSET);
+	ck_assert_int_eq(o.resolved, 0);
+	ck_assert_uint_eq(o.value, 0);
+	ck_assert_msg(strstr(o.reason, "beyond 2^32"), "reason: %s", o.reason);
+}
+END_TEST
+
 START_TEST(ad_hoc_path_has_no_type_expectation)
 {
 	struct btf_builder b;
@@ -553,6 +581,7 @@ static Suite *offsets_suite(void)
 	tcase_add_test(tc, missing_member_or_struct_is_unresolved);
 	tcase_add_test(tc, table_field_at_offset_zero_is_unresolved);
 	tcase_add_test(tc, fields_in_anonymous_struct_resolve);
+	tcase_add_test(tc, offset_beyond_32_bits_is_unresolved);
 	tcase_add_test(tc, ad_hoc_path_has_no_type_expectation);
 	tcase_add_test(tc, split_btf_resolves_through_base);
 	suite_add_tcase(s, tc);
