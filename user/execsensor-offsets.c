@@ -133,6 +133,8 @@ static int open_btf(const char *path, const struct btf *base, struct btf **out)
 		fputs(": ", stderr);
 		text_put(stderr, detail);
 	}
+	if (err == -BTF_ERR_IO && strcmp(path, DEFAULT_BTF_PATH) == 0)
+		fputs(" (kernel without BTF? give a BTF file with --btf)", stderr);
 	/* How split BTF read without its base fails: strings and ids continue the base's. */
 	if (!base && (err == -BTF_ERR_BASE || err == -BTF_ERR_STR_NOT_NUL ||
 		      err == -BTF_ERR_NAME_OFF || err == -BTF_ERR_TYPE_ID))

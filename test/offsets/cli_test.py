@@ -381,6 +381,19 @@ def kernel(args):
     finally:
         shutil.rmtree(tmp)
 
+    # A kernel without BTF: /sys/kernel/btf hidden under an empty tmpfs in a private mount
+    # namespace (needs root, which the live tests have).
+    p = subprocess.run(["unshare", "-m", "sh", "-c",
+                        "mount -t tmpfs none /sys/kernel/btf && exec \"$0\"", exe],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    if p.returncode == 2 or os.geteuid() == 0:
+        expect_unusable("kernel without BTF", (p.returncode, p.stdout, p.stderr), VMLINUX,
+                        "No such file or directory (kernel without BTF? give a BTF file "
+                        "with --btf)")
+    else:
+        print(f"kernel: not root, cannot hide {VMLINUX} to test a kernel without BTF: "
+              f"{p.stderr.decode(errors='replace').strip()}")
+
     # A loaded module's split BTF over vmlinux, when this kernel has modules.
     modules = sorted(m for m in os.listdir("/sys/kernel/btf") if m != "vmlinux")
     if not modules:
