@@ -29,6 +29,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  */
 const volatile __u8 kernel_parent = 1;
 
+/*
+ * Pending ring-buffer bytes from which a record wakes the reader. Below it
+ * records wait for the reader's next poll timeout: a wakeup is an irq_work
+ * (a self-IPI, a VM exit under virtualization) and costs more than the rest
+ * of the handler. 0 wakes the reader for every record.
+ */
+const volatile __u64 wakeup_bytes = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ES_TASK_OFF__MAX);
@@ -139,6 +147,13 @@ fail:
 	return 0;
 }
 
+static __always_inline __u64 submit_flags(void)
+{
+	if (bpf_ringbuf_query(&EVENTS, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void fill_header(struct es_record_header *hdr, __u32 type, __u32 syscall)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -181,7 +196,7 @@ static __always_inline void read_filename(struct es_exec_event *e, const char *f
 #define ES_ARG_READ_MID	 512
 #define ES_ARG_READ_TAIL 64
 
-static __always_inline long read_arg(char *args, __u32 off, const char *arg, int *cut)
+static __always_inline long read_arg(char *args, __u64 off, const char *arg, int *cut)
 {
 	__u32 size;
 	long n;
@@ -207,40 +222,45 @@ static __always_inline long read_arg(char *args, __u32 off, const char *arg, int
 static __always_inline void read_argv(struct es_exec_event *e, const char *const *argv)
 {
 	const char *arg = NULL;
-	__u32 off = 0, argc = 0;
 	int i, cut = 0;
+	__u64 off;
 	long n;
 
+	e->argc = 0;
+	e->args_size = 0;
 #pragma clang loop unroll(disable)
 	for (i = 0; i < ES_ARGV_MAX; i++) {
+		/*
+		 * Reloaded from the record, so the verifier sees the same
+		 * unknown offset every iteration rather than a new range per
+		 * path (which it cannot prune); read_arg() bounds it.
+		 */
+		off = *(volatile __u32 *)&e->args_size;
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
 			e->flags |= ES_EXEC_F_ARGV_FAULT;
-			goto out;
+			return;
 		}
 		if (!arg)
-			goto out;
+			return;
 		n = read_arg(e->args, off, arg, &cut);
 		if (n == 0) {
 			e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
-			goto out;
+			return;
 		}
 		if (n < 0) {
 			e->flags |= ES_EXEC_F_ARGV_FAULT;
-			goto out;
+			return;
 		}
-		off += n;
-		argc++;
+		e->args_size = off + n;
+		e->argc = i + 1;
 		if (cut) {
 			e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
-			goto out;
+			return;
 		}
 	}
 	/* All ES_ARGV_MAX slots used: truncated if argv goes on. */
 	if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_MAX]) && arg)
 		e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
-out:
-	e->argc = argc;
-	e->args_size = off;
 }
 
 /* The entry record, reserved and filled in place in the ring buffer. */
@@ -266,7 +286,7 @@ static __always_inline int submit_exec(__u32 syscall, const char *filename, cons
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	read_filename(e, filename);
 	read_argv(e, argv);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, submit_flags());
 	stat_inc(ES_STAT_EVENTS);
 	return 0;
 }
@@ -282,7 +302,7 @@ static __always_inline int submit_result(__u32 syscall, __s64 ret)
 	}
 	fill_header(&r->hdr, ES_RECORD_EXEC_RESULT, syscall);
 	r->ret = ret;
-	bpf_ringbuf_submit(r, 0);
+	bpf_ringbuf_submit(r, submit_flags());
 	stat_inc(ES_STAT_EVENTS);
 	return 0;
 }

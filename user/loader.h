@@ -81,6 +81,13 @@ struct es_loader_opts {
 	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
 	uint32_t
 		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
+	/*
+	 * Pending ring-buffer bytes from which the kernel wakes the reader; 0: a
+	 * quarter of the ring buffer, 1: every record. A wakeup costs more than
+	 * the rest of the handler, so below the threshold records wait for the
+	 * reader's poll timeout: es_loader_poll() collects them then.
+	 */
+	uint32_t wakeup_bytes;
 	bool skip_selftest; /* tests only */
 	/* Tests only: read this file instead of /sys/kernel/security/lockdown. */
 	const char *lockdown_path;
@@ -121,9 +128,17 @@ int es_loader_load(struct es_loader *l);
 int es_loader_attach(struct es_loader *l);
 /* Detach every program (maps stay, so the ring buffer can be drained and stats read). */
 void es_loader_detach(struct es_loader *l);
-/* Wait up to @timeout_ms for records; returns how many were handled or -errno. */
+/*
+ * Wait up to @timeout_ms for a wakeup, then hand every pending record to the
+ * callback; returns how many or -errno. Records are delivered within one
+ * timeout of their exec, in batches: call it in a loop with a timeout.
+ */
 int es_loader_poll(struct es_loader *l, int timeout_ms);
-/* The ring buffer's epoll fd, for callers with their own event loop. */
+/*
+ * The ring buffer's epoll fd, for callers with their own event loop: it
+ * signals only past opts.wakeup_bytes, so call es_loader_poll(l, 0) on a
+ * timer too.
+ */
 int es_loader_epoll_fd(const struct es_loader *l);
 /* Sum of the per-CPU STATS over CPUs, ES_STAT__MAX entries. */
 int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]);

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "attach.h"
+
+#define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
+
+#if defined(__x86_64__)
+#define SYSCALL_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_PREFIX "__arm64_sys_"
+#else
+#error "execsensor supports x86_64 and aarch64"
+#endif
+
+int es_kprobe_available(char *why, size_t why_size)
+{
+	if (!access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	    !access(ES_TRACEFS "/kprobe_events", F_OK) ||
+	    !access(DEBUGFS_TRACING "/kprobe_events", F_OK))
+		return 0;
+	snprintf(why, why_size,
+		 "the kernel has no kprobes (no kprobe PMU in "
+		 "/sys/bus/event_source/devices, no kprobe_events in tracefs)");
+	return -EOPNOTSUPP;
+}
+
+int es_syscall_functions(const char *const *syscalls, char (*funcs)[ES_SYSCALL_FUNC_MAX], int cnt,
+			 char *why, size_t why_size)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr;
+	int i, found = 0, err = 0;
+	FILE *f;
+
+	for (i = 0; i < cnt; i++)
+		funcs[i][0] = '\0';
+	f = fopen("/proc/kallsyms", "re");
+	if (!f) {
+		err = -errno;
+		snprintf(why, why_size, "cannot read /proc/kallsyms: %s", strerror(-err));
+		return err;
+	}
+	while (found < cnt && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		if (strncmp(sym, SYSCALL_PREFIX, strlen(SYSCALL_PREFIX)))
+			continue;
+		for (i = 0; i < cnt; i++) {
+			if (!funcs[i][0] && strlen(sym) < ES_SYSCALL_FUNC_MAX &&
+			    !strcmp(sym + strlen(SYSCALL_PREFIX), syscalls[i])) {
+				memcpy(funcs[i], sym, strlen(sym) + 1);
+				found++;
+			}
+		}
+	}
+	fclose(f);
+	for (i = 0; i < cnt; i++) {
+		if (!funcs[i][0]) {
+			snprintf(why, why_size, "no %s%s in /proc/kallsyms", SYSCALL_PREFIX,
+				 syscalls[i]);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+/* The record offsets kern/execsensor.bpf.c reads (struct syscall_*_record). */
+static const struct tp_field {
+	const char *event;
+	const char *field; /* as in the format file, up to the ';' */
+	int offset;
+} tp_fields[] = {
+	{ "sys_enter_execve", "const char * filename", 16 },
+	{ "sys_enter_execve", "const char *const * argv", 24 },
+	{ "sys_enter_execveat", "int fd", 16 },
+	{ "sys_enter_execveat", "const char * filename", 24 },
+	{ "sys_enter_execveat", "const char *const * argv", 32 },
+	{ "sys_enter_execveat", "int flags", 48 },
+	{ "sys_exit_execve", "long ret", 16 },
+	{ "sys_exit_execveat", "long ret", 16 },
+};
+
+/* The offset of @field in @event's format file, or a negative errno. */
+static int format_offset(const char *tracing, const char *event, const char *field)
+{
+	char path[256], line[512], want[128];
+	int offset = -ENOENT;
+	const char *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/events/syscalls/%s/format", tracing, event);
+	snprintf(want, sizeof(want), "field:%s;", field);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, want);
+		if (!p)
+			continue;
+		p = strstr(p, "offset:");
+		if (p)
+			offset = atoi(p + strlen("offset:"));
+		break;
+	}
+	fclose(f);
+	return offset;
+}
+
+static const char *tracing_dir(void)
+{
+	if (!access(ES_TRACEFS "/events", F_OK))
+		return ES_TRACEFS;
+	if (!access(DEBUGFS_TRACING "/events", F_OK))
+		return DEBUGFS_TRACING;
+	return NULL;
+}
+
+int es_tracepoints_ready(bool *mounted, char *why, size_t why_size)
+{
+	const char *tracing = tracing_dir();
+	size_t i;
+	int off;
+
+	*mounted = false;
+	if (!tracing) {
+		if (mount("nodev", ES_TRACEFS, "tracefs", 0, NULL)) {
+			off = -errno;
+			snprintf(why, why_size,
+				 "tracefs is not mounted and mounting it at %s failed: %s",
+				 ES_TRACEFS, strerror(-off));
+			return off;
+		}
+		*mounted = true;
+		tracing = ES_TRACEFS;
+	}
+	for (i = 0; i < sizeof(tp_fields) / sizeof(tp_fields[0]); i++) {
+		off = format_offset(tracing, tp_fields[i].event, tp_fields[i].field);
+		if (off == tp_fields[i].offset)
+			continue;
+		if (off == -ENOENT && access(tracing, F_OK) == 0)
+			snprintf(why, why_size,
+				 "syscalls:%s has no field '%s' (or no such event: "
+				 "kernel without CONFIG_FTRACE_SYSCALLS?)",
+				 tp_fields[i].event, tp_fields[i].field);
+		else if (off < 0)
+			snprintf(why, why_size, "cannot read %s/events/syscalls/%s/format: %s",
+				 tracing, tp_fields[i].event, strerror(-off));
+		else
+			snprintf(why, why_size,
+				 "syscalls:%s field '%s' at offset %d, the programs "
+				 "read offset %d",
+				 tp_fields[i].event, tp_fields[i].field, off, tp_fields[i].offset);
+		return off < 0 ? off : -EPROTO;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What each attach mode needs from the running kernel, checked before any
+ * program is loaded so that only the usable mode's programs are: kprobes and
+ * the syscall functions' names for kprobe mode, tracefs and the syscall
+ * tracepoints' record layout for tracepoint mode. Each check returns 0, or
+ * a negative errno with @why set to one line naming what is missing.
+ */
+#ifndef EXECSENSOR_ATTACH_H
+#define EXECSENSOR_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define ES_TRACEFS	    "/sys/kernel/tracing"
+#define ES_SYSCALL_FUNC_MAX 64
+
+/* The kernel can attach kprobes (kprobe PMU, or tracefs kprobe_events). */
+int es_kprobe_available(char *why, size_t why_size);
+
+/*
+ * The arch's syscall function for each of @syscalls[] ("execve" ->
+ * "__x64_sys_execve" on x86_64, "__arm64_sys_execve" on arm64), looked up in
+ * /proc/kallsyms. The BPF programs assume the syscall wrapper these names
+ * belong to, so no other spelling is accepted.
+ */
+int es_syscall_functions(const char *const *syscalls, char (*funcs)[ES_SYSCALL_FUNC_MAX], int cnt,
+			 char *why, size_t why_size);
+
+/*
+ * tracefs with the syscalls:sys_enter/exit_execve(at) events, mounted at
+ * ES_TRACEFS when neither it nor debugfs's tracing is (*mounted says so);
+ * and their records laid out as the BPF programs read them.
+ */
+int es_tracepoints_ready(bool *mounted, char *why, size_t why_size);
+
+#endif /* EXECSENSOR_ATTACH_H */

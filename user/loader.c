@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The loader: lockdown and BTF first, then the attach mode, then only that
+ * mode's programs loaded with TASK_OFFSETS written before anything attaches,
+ * so the very first record already carries its parent. See loader.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "btf.h"
+#include "execsensor.skel.h"
+#include "loader_internal.h"
+#include "lockdown.h"
+#include "offsets.h"
+
+#define DEFAULT_BTF	 "/sys/kernel/btf/vmlinux"
+#define TASK_OFFSETS_MAP "TASK_OFFSETS"
+
+static const char *const syscall_names[] = { "execve", "execveat" };
+
+void es_reasonf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+void es_loader_log(struct es_loader *l, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (l->opts.log)
+		l->opts.log(l->opts.ctx, line);
+	else
+		fprintf(stderr, "execsensor: %s\n", line);
+}
+
+int es_loader_fail(struct es_loader *l, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->error, sizeof(l->error), fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -EINVAL;
+}
+
+static const char *const attach_mode_names[] = {
+	[ES_ATTACH_AUTO] = "auto",
+	[ES_ATTACH_KPROBE] = "kprobe",
+	[ES_ATTACH_TRACEPOINT] = "tracepoint",
+};
+
+const char *es_attach_mode_name(enum es_attach_mode mode)
+{
+	return mode <= ES_ATTACH_TRACEPOINT ? attach_mode_names[mode] : "unknown";
+}
+
+int es_attach_mode_parse(const char *name, enum es_attach_mode *mode)
+{
+	int i;
+
+	for (i = ES_ATTACH_AUTO; i <= ES_ATTACH_TRACEPOINT; i++) {
+		if (!strcmp(name, attach_mode_names[i])) {
+			*mode = (enum es_attach_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *es_lockdown_name(enum es_lockdown state)
+{
+	static const char *const names[] = {
+		[ES_LOCKDOWN_UNKNOWN] = "unknown",
+		[ES_LOCKDOWN_NONE] = "none",
+		[ES_LOCKDOWN_INTEGRITY] = "integrity",
+		[ES_LOCKDOWN_CONFIDENTIALITY] = "confidentiality",
+	};
+
+	return state <= ES_LOCKDOWN_CONFIDENTIALITY ? names[state] : "unknown";
+}
+
+const char *es_selftest_name(enum es_selftest result)
+{
+	static const char *const names[] = {
+		[ES_SELFTEST_NOT_RUN] = "not run",
+		[ES_SELFTEST_PASSED] = "passed",
+		[ES_SELFTEST_NO_KERNEL_PPID] = "events only (no kernel ppid expected)",
+		[ES_SELFTEST_MISMATCH] = "failed: kernel ppid disabled",
+		[ES_SELFTEST_DISABLED] = "disabled",
+	};
+
+	return result <= ES_SELFTEST_DISABLED ? names[result] : "unknown";
+}
+
+struct es_loader *es_loader_new(const struct es_loader_opts *opts)
+{
+	struct es_loader *l;
+
+	if (!opts || !opts->on_record) {
+		errno = EINVAL;
+		return NULL;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->opts = *opts;
+	l->backlog_tail = &l->backlog;
+	l->info.attach_requested = opts->attach;
+	l->info.ringbuf_size = opts->ringbuf_size ? opts->ringbuf_size : ES_RINGBUF_DEFAULT_SIZE;
+	return l;
+}
+
+static void disable_kernel_ppid(struct es_loader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void disable_kernel_ppid(struct es_loader *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	l->info.kernel_ppid = false;
+	memset(l->offsets, 0, sizeof(l->offsets));
+	va_start(ap, fmt);
+	vsnprintf(l->info.kernel_ppid_reason, sizeof(l->info.kernel_ppid_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Each TASK_OFFSETS entry from BTF, or 0 with the reason. */
+static void resolve_offsets(struct es_loader *l)
+{
+	const char *path = l->opts.btf_path ? l->opts.btf_path : DEFAULT_BTF;
+	struct es_loader_info *info = &l->info;
+	struct btf_diag diag = {};
+	struct btf *btf = NULL;
+	size_t i;
+	int err;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		const struct es_offset_field *field = &es_offset_fields[i];
+
+		if (strcmp(field->map, TASK_OFFSETS_MAP) || field->key >= ES_TASK_OFF__MAX)
+			continue;
+		info->offsets[field->key].field = field;
+		info->offsets[field->key].path = field->path;
+	}
+
+	err = btf_open_file(path, NULL, &btf, &diag);
+	if (err) {
+		es_reasonf(info->btf_error, sizeof(info->btf_error), "%s: %s", path,
+			   diag.msg[0] ? diag.msg : btf_strerror(err));
+		for (i = 0; i < ES_TASK_OFF__MAX; i++)
+			es_reasonf(info->offsets[i].reason, sizeof(info->offsets[i].reason),
+				   "no BTF (%s)", info->btf_error);
+		disable_kernel_ppid(l, "no BTF: %s%s", info->btf_error,
+				    l->opts.btf_path ? ""
+						     : "; pass --btf PATH for an external BTF");
+		return;
+	}
+	es_reasonf(info->btf_source, sizeof(info->btf_source), "%s", path);
+
+	info->kernel_ppid = true;
+	for (i = 0; i < ES_TASK_OFF__MAX; i++) {
+		struct es_offset *off = &info->offsets[i];
+
+		if (!off->field) {
+			es_reasonf(off->reason, sizeof(off->reason),
+				   "no offset table field for key %zu", i);
+			info->kernel_ppid = false;
+			continue;
+		}
+		es_offset_resolve(btf, off->field, off);
+		l->offsets[i] = off->resolved ? off->value : 0;
+		if (!off->resolved || !off->value)
+			info->kernel_ppid = false;
+	}
+	btf_free(btf);
+	if (!info->kernel_ppid) {
+		for (i = 0; i < ES_TASK_OFF__MAX; i++) {
+			if (!info->offsets[i].resolved)
+				break;
+		}
+		disable_kernel_ppid(l, "%s unresolved: %s",
+				    i < ES_TASK_OFF__MAX ? info->offsets[i].path : "an offset",
+				    i < ES_TASK_OFF__MAX ? info->offsets[i].reason : "value 0");
+	}
+}
+
+/* The mode to load: kprobe when usable (or demanded), else tracepoint. */
+static int choose_mode(struct es_loader *l)
+{
+	struct es_loader_info *info = &l->info;
+	char funcs[2][ES_SYSCALL_FUNC_MAX];
+	char why[ES_REASON_MAX] = "";
+	int err;
+
+	if (l->opts.attach != ES_ATTACH_TRACEPOINT) {
+		if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
+			es_reasonf(why, sizeof(why),
+				   "kprobes need bpf_probe_read_kernel(), which "
+				   "lockdown=confidentiality refuses");
+			err = -EPERM;
+		} else {
+			err = es_kprobe_available(why, sizeof(why));
+			if (!err)
+				err = es_syscall_functions(syscall_names, funcs, 2, why,
+							   sizeof(why));
+		}
+		if (!err) {
+			info->attach_mode = ES_ATTACH_KPROBE;
+			es_reasonf(info->kprobe_execve, sizeof(info->kprobe_execve), "%s",
+				   funcs[0]);
+			es_reasonf(info->kprobe_execveat, sizeof(info->kprobe_execveat), "%s",
+				   funcs[1]);
+			es_reasonf(info->attach_reason, sizeof(info->attach_reason),
+				   "%s: kprobes on %s and %s",
+				   l->opts.attach == ES_ATTACH_KPROBE ? "requested" : "auto",
+				   funcs[0], funcs[1]);
+			return 0;
+		}
+		if (l->opts.attach == ES_ATTACH_KPROBE)
+			return es_loader_fail(l, err, "--attach kprobe: %s", why);
+		es_reasonf(info->attach_reason, sizeof(info->attach_reason),
+			   "auto: kprobes unusable (%s); using tracepoints", why);
+		es_loader_log(l, "%s", info->attach_reason);
+	} else {
+		es_reasonf(info->attach_reason, sizeof(info->attach_reason),
+			   "requested: syscalls tracepoints");
+	}
+	info->attach_mode = ES_ATTACH_TRACEPOINT;
+	err = es_tracepoints_ready(&info->tracefs_mounted, why, sizeof(why));
+	if (info->tracefs_mounted)
+		es_loader_log(l, "mounted tracefs at %s (it was not mounted)", ES_TRACEFS);
+	if (err)
+		return es_loader_fail(l, err, "tracepoint mode: %s", why);
+	return 0;
+}
+
+int es_loader_write_offsets(struct es_loader *l, const uint32_t *values)
+{
+	uint32_t key;
+	int err;
+
+	for (key = 0; key < ES_TASK_OFF__MAX; key++) {
+		err = bpf_map__update_elem(l->skel->maps.TASK_OFFSETS, &key, sizeof(key),
+					   &values[key], sizeof(values[key]), BPF_ANY);
+		if (err)
+			return es_loader_fail(l, err, "writing TASK_OFFSETS[%u]: %s", key,
+					      strerror(-err));
+	}
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct es_loader *l = ctx;
+
+	if (size < sizeof(struct es_record_header))
+		return 0; /* never produced by our programs */
+	if (l->selftest_running)
+		es_selftest_record(l, data, size);
+	else
+		l->opts.on_record(l->opts.ctx, data, size);
+	return 0;
+}
+
+/* Open, size, select programs, load, write TASK_OFFSETS, open the ring buffer. */
+static int load_skeleton(struct es_loader *l)
+{
+	bool kprobe = l->info.attach_mode == ES_ATTACH_KPROBE;
+	struct execsensor_bpf *skel;
+	int err;
+
+	skel = execsensor_bpf__open();
+	if (!skel)
+		return es_loader_fail(l, -errno, "opening the embedded BPF object: %s",
+				      strerror(errno));
+	l->skel = skel;
+	err = bpf_map__set_max_entries(skel->maps.EVENTS, l->info.ringbuf_size);
+	if (err)
+		return es_loader_fail(l, err, "ring buffer size %u: %s", l->info.ringbuf_size,
+				      strerror(-err));
+	skel->rodata->kernel_parent = l->info.lockdown != ES_LOCKDOWN_CONFIDENTIALITY;
+	skel->rodata->wakeup_bytes =
+		l->opts.wakeup_bytes ? l->opts.wakeup_bytes : l->info.ringbuf_size / 4;
+	bpf_program__set_autoload(skel->progs.kprobe_execve, kprobe);
+	bpf_program__set_autoload(skel->progs.kretprobe_execve, kprobe);
+	bpf_program__set_autoload(skel->progs.kprobe_execveat, kprobe);
+	bpf_program__set_autoload(skel->progs.kretprobe_execveat, kprobe);
+	bpf_program__set_autoload(skel->progs.tp_enter_execve, !kprobe);
+	bpf_program__set_autoload(skel->progs.tp_exit_execve, !kprobe);
+	bpf_program__set_autoload(skel->progs.tp_enter_execveat, !kprobe);
+	bpf_program__set_autoload(skel->progs.tp_exit_execveat, !kprobe);
+
+	err = execsensor_bpf__load(skel);
+	if (err)
+		return es_loader_fail(l, err, "loading the %s programs: %s%s",
+				      es_attach_mode_name(l->info.attach_mode), strerror(-err),
+				      err == -EPERM ? " (needs CAP_BPF and CAP_PERFMON, or root)"
+						    : "");
+	err = es_loader_write_offsets(l, l->offsets);
+	if (err)
+		return err;
+	l->rb = ring_buffer__new(bpf_map__fd(skel->maps.EVENTS), on_sample, l, NULL);
+	if (!l->rb)
+		return es_loader_fail(l, -errno, "ring buffer: %s", strerror(errno));
+	return 0;
+}
+
+static void unload_skeleton(struct es_loader *l)
+{
+	es_loader_detach(l);
+	ring_buffer__free(l->rb);
+	l->rb = NULL;
+	execsensor_bpf__destroy(l->skel);
+	l->skel = NULL;
+}
+
+int es_loader_load(struct es_loader *l)
+{
+	const char *lockdown_path =
+		l->opts.lockdown_path ? l->opts.lockdown_path : ES_LOCKDOWN_PATH;
+	struct es_loader_info *info = &l->info;
+	uint32_t size = info->ringbuf_size;
+	int err;
+
+	if (l->skel)
+		return es_loader_fail(l, -EALREADY, "already loaded");
+	if (size < (uint32_t)getpagesize() || (size & (size - 1)))
+		return es_loader_fail(l, -EINVAL,
+				      "ring buffer size %u: must be a power of 2 and "
+				      "at least the page size (%d)",
+				      size, getpagesize());
+
+	err = es_lockdown_read(lockdown_path, &info->lockdown, info->lockdown_raw,
+			       sizeof(info->lockdown_raw));
+	if (err)
+		es_loader_log(l, "cannot read %s (%s): assuming no lockdown", lockdown_path,
+			      strerror(-err));
+
+	resolve_offsets(l);
+	if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
+		disable_kernel_ppid(l, "kernel lockdown=confidentiality refuses "
+				       "bpf_probe_read_kernel(); parents come from /proc");
+		es_loader_log(l, "%s", info->kernel_ppid_reason);
+	} else if (l->opts.no_kernel_ppid) {
+		disable_kernel_ppid(l, "disabled on request (--no-kernel-ppid)");
+	} else if (!info->kernel_ppid) {
+		es_loader_log(l, "no kernel ppid: %s", info->kernel_ppid_reason);
+	}
+	if (l->opts.override_offsets) {
+		memcpy(l->offsets, l->opts.override_offsets, sizeof(l->offsets));
+		info->kernel_ppid =
+			l->offsets[ES_TASK_OFF_REAL_PARENT] && l->offsets[ES_TASK_OFF_TGID];
+		es_reasonf(info->kernel_ppid_reason, sizeof(info->kernel_ppid_reason), "%s",
+			   info->kernel_ppid ? "" : "offsets overridden with 0");
+	}
+
+	err = choose_mode(l);
+	if (!err)
+		err = load_skeleton(l);
+	if (err)
+		unload_skeleton(l);
+	return err;
+}
+
+static int attach_links(struct es_loader *l)
+{
+	struct execsensor_bpf *skel = l->skel;
+	struct es_loader_info *info = &l->info;
+	int i, err;
+
+	/*
+	 * Entries before exits, and es_loader_detach() in reverse: at either
+	 * boundary an exec may lack its result, but no result lacks its exec
+	 * (except for an exec already in flight at attach).
+	 */
+	if (info->attach_mode == ES_ATTACH_KPROBE) {
+		l->links[0] = bpf_program__attach_kprobe(skel->progs.kprobe_execve, false,
+							 info->kprobe_execve);
+		l->links[1] = bpf_program__attach_kprobe(skel->progs.kprobe_execveat, false,
+							 info->kprobe_execveat);
+		l->links[2] = bpf_program__attach_kprobe(skel->progs.kretprobe_execve, true,
+							 info->kprobe_execve);
+		l->links[3] = bpf_program__attach_kprobe(skel->progs.kretprobe_execveat, true,
+							 info->kprobe_execveat);
+	} else {
+		l->links[0] = bpf_program__attach_tracepoint(skel->progs.tp_enter_execve,
+							     "syscalls", "sys_enter_execve");
+		l->links[1] = bpf_program__attach_tracepoint(skel->progs.tp_enter_execveat,
+							     "syscalls", "sys_enter_execveat");
+		l->links[2] = bpf_program__attach_tracepoint(skel->progs.tp_exit_execve, "syscalls",
+							     "sys_exit_execve");
+		l->links[3] = bpf_program__attach_tracepoint(skel->progs.tp_exit_execveat,
+							     "syscalls", "sys_exit_execveat");
+	}
+	for (i = 0; i < ES_LINKS_MAX; i++) {
+		if (l->links[i])
+			continue;
+		err = -errno;
+		es_loader_detach(l);
+		return es_loader_fail(l, err, "%s attach failed: %s",
+				      es_attach_mode_name(info->attach_mode), strerror(-err));
+	}
+	return 0;
+}
+
+int es_loader_attach(struct es_loader *l)
+{
+	struct es_loader_info *info = &l->info;
+	int err;
+
+	if (!l->skel)
+		return es_loader_fail(l, -EINVAL, "attach before a successful load");
+	err = attach_links(l);
+	if (err && info->attach_mode == ES_ATTACH_KPROBE && l->opts.attach == ES_ATTACH_AUTO) {
+		char why[ES_REASON_MAX];
+
+		/* Reload: a kprobe program cannot be attached as a tracepoint. */
+		es_reasonf(why, sizeof(why), "%s", l->error);
+		unload_skeleton(l);
+		info->kprobe_execve[0] = info->kprobe_execveat[0] = '\0';
+		l->opts.attach = ES_ATTACH_TRACEPOINT;
+		err = choose_mode(l);
+		l->opts.attach = ES_ATTACH_AUTO;
+		es_reasonf(info->attach_reason, sizeof(info->attach_reason),
+			   "auto: %s; using tracepoints", why);
+		es_loader_log(l, "%s", info->attach_reason);
+		if (!err)
+			err = load_skeleton(l);
+		if (!err)
+			err = attach_links(l);
+	}
+	if (err)
+		return err;
+	return es_selftest_run(l);
+}
+
+void es_loader_detach(struct es_loader *l)
+{
+	int i;
+
+	for (i = ES_LINKS_MAX - 1; i >= 0; i--) {
+		bpf_link__destroy(l->links[i]);
+		l->links[i] = NULL;
+	}
+}
+
+int es_loader_poll(struct es_loader *l, int timeout_ms)
+{
+	struct es_backlog_record *rec;
+	int handled = 0, n;
+
+	if (!l->rb)
+		return -EINVAL;
+	while ((rec = l->backlog) != NULL) {
+		l->backlog = rec->next;
+		l->opts.on_record(l->opts.ctx, rec->data, rec->size);
+		free(rec);
+		handled++;
+	}
+	l->backlog_tail = &l->backlog;
+	n = ring_buffer__poll(l->rb, handled ? 0 : timeout_ms);
+	if (n < 0 && n != -EINTR)
+		return n;
+	handled += n > 0 ? n : 0;
+	/* Records below the wakeup threshold did not signal: collect them too. */
+	n = ring_buffer__consume(l->rb);
+	return n < 0 ? n : handled + n;
+}
+
+int es_loader_epoll_fd(const struct es_loader *l)
+{
+	return l->rb ? ring_buffer__epoll_fd(l->rb) : -EINVAL;
+}
+
+int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX])
+{
+	int ncpus = libbpf_num_possible_cpus(), cpu, err = 0;
+	uint64_t *percpu;
+	uint32_t key;
+
+	if (!l->skel)
+		return -EINVAL;
+	if (ncpus < 0)
+		return ncpus;
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (key = 0; key < ES_STAT__MAX; key++) {
+		err = bpf_map__lookup_elem(l->skel->maps.STATS, &key, sizeof(key), percpu,
+					   ncpus * sizeof(*percpu), 0);
+		if (err)
+			break;
+		stats[key] = 0;
+		for (cpu = 0; cpu < ncpus; cpu++)
+			stats[key] += percpu[cpu];
+	}
+	free(percpu);
+	return err;
+}
+
+const struct es_loader_info *es_loader_info(const struct es_loader *l)
+{
+	return &l->info;
+}
+
+const char *es_loader_error(const struct es_loader *l)
+{
+	return l->error;
+}
+
+void es_loader_destroy(struct es_loader *l)
+{
+	struct es_backlog_record *rec;
+
+	if (!l)
+		return;
+	unload_skeleton(l);
+	while ((rec = l->backlog) != NULL) {
+		l->backlog = rec->next;
+		free(rec);
+	}
+	free(l);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The loader's state, shared by loader.c and selftest.c only. */
+#ifndef EXECSENSOR_LOADER_INTERNAL_H
+#define EXECSENSOR_LOADER_INTERNAL_H
+
+#include <bpf/libbpf.h>
+
+#include "loader.h"
+
+/* A record copied while the self-test owns the ring buffer. */
+struct es_backlog_record {
+	struct es_backlog_record *next;
+	size_t size;
+	unsigned char data[];
+};
+
+#define ES_LINKS_MAX 4
+
+struct es_loader {
+	struct es_loader_opts opts;
+	struct es_loader_info info;
+	struct execsensor_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[ES_LINKS_MAX];
+	uint32_t offsets[ES_TASK_OFF__MAX]; /* what TASK_OFFSETS holds */
+	char error[512];
+
+	/* Self-test: records are queued, the child's exec record is noted. */
+	bool selftest_running;
+	pid_t selftest_pid;
+	bool selftest_seen;
+	uint32_t selftest_ppid;
+	uint32_t selftest_flags;
+	struct es_backlog_record *backlog, **backlog_tail;
+};
+
+/* Reasons are cut to fit their buffers; a cut reason still says what failed. */
+void es_reasonf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void es_loader_log(struct es_loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int es_loader_fail(struct es_loader *l, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Write @values (ES_TASK_OFF__MAX entries) to TASK_OFFSETS. */
+int es_loader_write_offsets(struct es_loader *l, const uint32_t *values);
+
+/* Runs the self-test after attach; fills info.selftest*. Called by es_loader_attach(). */
+int es_selftest_run(struct es_loader *l);
+/* The ring-buffer hook while the self-test runs. */
+void es_selftest_record(struct es_loader *l, const void *data, size_t size);
+
+#endif /* EXECSENSOR_LOADER_INTERNAL_H */
