@@ -152,3 +152,24 @@ size_t bb_finish(const struct btf_builder *b, void *buf, size_t cap)
 	memcpy(p + sizeof(hdr) + hdr.type_len, b->strs, hdr.str_len);
 	return size;
 }
+
+size_t bb_finish_swapped(const struct btf_builder *b, void *buf, size_t cap)
+{
+	size_t size = bb_finish(b, buf, cap), i;
+	struct btf_header *hdr = buf;
+	uint32_t *word;
+
+	if (!size)
+		return 0;
+	/* Every type record field this builder writes is a 32-bit word. */
+	word = (uint32_t *)((char *)buf + sizeof(*hdr));
+	for (i = 0; i < b->types_len; i++)
+		word[i] = __builtin_bswap32(word[i]);
+	hdr->magic = __builtin_bswap16(hdr->magic);
+	hdr->hdr_len = __builtin_bswap32(hdr->hdr_len);
+	hdr->type_off = __builtin_bswap32(hdr->type_off);
+	hdr->type_len = __builtin_bswap32(hdr->type_len);
+	hdr->str_off = __builtin_bswap32(hdr->str_off);
+	hdr->str_len = __builtin_bswap32(hdr->str_len);
+	return size;
+}

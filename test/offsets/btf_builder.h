@@ -55,5 +55,7 @@ uint32_t bb_str_len(const struct btf_builder *b);
 
 /* Writes header + types + strings into buf; returns the size, or 0 if it does not fit. */
 size_t bb_finish(const struct btf_builder *b, void *buf, size_t cap);
+/* The same in the other byte order (a big-endian target's BTF on a little-endian host). */
+size_t bb_finish_swapped(const struct btf_builder *b, void *buf, size_t cap);
 
 #endif /* EXECSENSOR_TEST_BTF_BUILDER_H */

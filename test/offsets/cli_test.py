@@ -149,6 +149,18 @@ def synthetic(args):
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
 
+        # The same BTF in the other byte order resolves the same.
+        swapped = os.path.join(tmp, "good-swapped.btf")
+        rc, out, err = run(exe, "--btf", swapped)
+        check(rc == 0 and out == want.replace(good.encode(), swapped.encode()),
+              f"other byte order: exit {rc}\n{out.decode(errors='replace')}{err!r}")
+
+        # No libbpf: the tool links the parser and libelf only (startup is benchmarked).
+        p = subprocess.run(["readelf", "-d", exe], stdout=subprocess.PIPE, check=True)
+        needed = [l.split(b"[")[1].split(b"]")[0] for l in p.stdout.splitlines()
+                  if b"(NEEDED)" in l]
+        check(not any(n.startswith(b"libbpf") for n in needed), f"links libbpf: {needed}")
+
         rc, out, err = run(exe, "--btf", good, "--json")
         check(rc == 0 and err == b"", f"good --json: exit {rc} {err!r}")
         doc = parse_json("good --json", out)

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Writes the synthetic BTF files the execsensor-offsets CLI test reads:
- *   good.btf       task_struct with both table fields well-formed, and a bitfield
- *   bad-types.btf  real_parent an int, tgid a 3-bit bitfield
- *   base.btf       a vmlinux-like base: good.btf's types
- *   split.btf      split BTF over base.btf: a module struct using base types
+ *   good.btf          task_struct with both table fields well-formed, and a bitfield
+ *   good-swapped.btf  good.btf in the other byte order
+ *   bad-types.btf     real_parent an int, tgid a 3-bit bitfield
+ *   base.btf          a vmlinux-like base: good.btf's types
+ *   split.btf         split BTF over base.btf: a module struct using base types
  * usage: offsets-mkbtf DIR
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +19,10 @@
 
 static unsigned char blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
 
-static int write_file(const char *dir, const char *name, const struct btf_builder *b)
+static int write_file(const char *dir, const char *name, const struct btf_builder *b, bool swapped)
 {
-	size_t size = bb_finish(b, blob, sizeof(blob));
+	size_t size = swapped ? bb_finish_swapped(b, blob, sizeof(blob))
+			      : bb_finish(b, blob, sizeof(blob));
 	char path[4096];
 	FILE *f;
 
@@ -73,7 +76,9 @@ int main(int argc, char **argv)
 	bb_init(&b);
 	add_common(&b, &ids);
 	add_good_task(&b, &ids);
-	if (write_file(argv[1], "good.btf", &b) || write_file(argv[1], "base.btf", &b))
+	if (write_file(argv[1], "good.btf", &b, false) ||
+	    write_file(argv[1], "good-swapped.btf", &b, true) ||
+	    write_file(argv[1], "base.btf", &b, false))
 		return 1;
 
 	bb_init_split(&s, bb_type_cnt(&b), bb_str_len(&b));
@@ -81,7 +86,7 @@ int main(int argc, char **argv)
 	bb_member(&s, "flags", ids.uint_id, 0, 0);
 	bb_member(&s, "owner_tgid", ids.pid_t_id, 32, 0);
 	bb_member(&s, "owner", ids.ptr_task, 64, 0);
-	if (write_file(argv[1], "split.btf", &s))
+	if (write_file(argv[1], "split.btf", &s, false))
 		return 1;
 
 	bb_init(&b);
@@ -89,7 +94,7 @@ int main(int argc, char **argv)
 	bb_struct(&b, "task_struct", 3264);
 	bb_member(&b, "tgid", ids.int_id, 1268 * 8, 3);
 	bb_member(&b, "real_parent", ids.int_id, 1280 * 8, 0);
-	if (write_file(argv[1], "bad-types.btf", &b))
+	if (write_file(argv[1], "bad-types.btf", &b, false))
 		return 1;
 	return 0;
 }
