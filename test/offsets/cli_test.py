@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 """execsensor-offsets, run as a user runs it.
 
-synthetic: BTF files written by offsets-mkbtf (good, wrong types, split over
-a base), files that are not usable BTF, bad usage, hostile paths. Exit
+synthetic: BTF files written by offsets-mkbtf (good, the other byte order,
+in an ELF .BTF section, wrong types, split over a base), files that are not
+usable BTF, bad usage, hostile paths. Exit
 statuses, the one stderr line, exact text rows, JSON parsed by Python's json.
 
 kernel: the running kernel's /sys/kernel/btf/vmlinux, every number compared
@@ -154,6 +155,18 @@ def synthetic(args):
         rc, out, err = run(exe, "--btf", swapped)
         check(rc == 0 and out == want.replace(good.encode(), swapped.encode()),
               f"other byte order: exit {rc}\n{out.decode(errors='replace')}{err!r}")
+
+        # An ELF file carrying the same BTF in .BTF (as a vmlinux or a .ko does), and an ELF
+        # file without one. Any ELF will do as the carrier: offsets-mkbtf itself.
+        elf, elf_btf = os.path.join(tmp, "carrier.elf"), os.path.join(tmp, "with-btf.elf")
+        shutil.copy(args.mkbtf, elf)
+        subprocess.run(["objcopy", "--add-section", ".BTF=" + good, "--set-section-flags",
+                        ".BTF=readonly,contents", elf, elf_btf], check=True)
+        rc, out, err = run(exe, "--btf", elf_btf)
+        check(rc == 0 and out == want.replace(good.encode(), elf_btf.encode()),
+              f"ELF .BTF: exit {rc}\n{out.decode(errors='replace')}{err!r}")
+        expect_unusable("ELF without .BTF", run(exe, "--btf", elf), elf,
+                        "ELF file without a .BTF section")
 
         # No libbpf: the tool links the parser and libelf only (startup is benchmarked).
         p = subprocess.run(["readelf", "-d", exe], stdout=subprocess.PIPE, check=True)
