@@ -186,19 +186,15 @@ int es_offset_resolve(const struct btf *btf, const struct es_offset_field *field
 		return refuse(out, ES_OFFSET_ERR_BITFIELD);
 	}
 	if (info->bit_offset % 8) {
-		snprintf(out->reason, sizeof(out->reason),
-			 "%s starts at bit %u, not on a byte boundary", field->path,
-			 info->bit_offset);
+		set_reason(out, "%s starts at bit %u, not on a byte boundary", field->path,
+			   info->bit_offset);
 		return refuse(out, ES_OFFSET_ERR_UNALIGNED);
 	}
 	if (!type_matches(field, info)) {
 		es_offset_expect_describe(field, want, sizeof(want));
 		describe_found(info, found, sizeof(found));
-		if (strcmp(info->type_name, "") == 0)
-			set_reason(out, "%s is %s, expected %s", field->path, found, want);
-		else
-			set_reason(out, "%s is '%s' (%s), expected %s", field->path,
-				   info->type_name, found, want);
+		set_reason(out, "%s is '%s' (%s), expected %s", field->path, info->type_name, found,
+			   want);
 		return refuse(out, ES_OFFSET_ERR_TYPE);
 	}
 	/*

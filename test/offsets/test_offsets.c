@@ -320,6 +320,30 @@ START_TEST(tgid_bitfield_without_kflag_is_refused)
 }
 END_TEST
 
+/* With kflag a plain member may sit at any bit; the handler reads whole bytes. */
+START_TEST(tgid_not_on_a_byte_is_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "flags", c.uint_id, 0, 1); /* a bitfield: kflag set for the struct */
+	bb_member(&b, "tgid", c.pid_t_id, TGID_OFF * 8 + 1, 0);
+	bb_member(&b, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
+	open_built(&b);
+
+	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_UNALIGNED,
+		       "task_struct.tgid starts at bit 10145, not on a byte boundary");
+}
+END_TEST
+
 START_TEST(tgid_wrong_width_or_kind_is_refused)
 {
 	static const struct {
@@ -576,6 +600,7 @@ static Suite *offsets_suite(void)
 	tcase_add_test(tc, real_parent_pointer_to_forward_declaration_is_refused);
 	tcase_add_test(tc, tgid_bitfield_is_refused);
 	tcase_add_test(tc, tgid_bitfield_without_kflag_is_refused);
+	tcase_add_test(tc, tgid_not_on_a_byte_is_refused);
 	tcase_add_test(tc, tgid_wrong_width_or_kind_is_refused);
 	tcase_add_test(tc, tgid_unsigned_int_resolves);
 	tcase_add_test(tc, missing_member_or_struct_is_unresolved);
