@@ -24,7 +24,10 @@ struct btf {
 	uint32_t start_id; /* first id of our own types: base's count, or 1 */
 	uint32_t start_str_off; /* base's total string length, or 0 */
 	uint32_t nr_types; /* own types (without void) */
-	uint32_t *type_offs; /* offset in types of id start_id + i; the only index */
+	uint32_t *type_offs; /* offset in types of id start_id + i ... */
+	uint8_t *kinds; /* ... and its kind: the whole index */
+	uint32_t *composites; /* ids of own structs and unions, for lookups by name */
+	uint32_t nr_composites;
 	uint32_t ptr_size; /* from the 'long' INT; host pointer size when absent */
 	bool swapped;
 	void *map; /* file mapping, munmap()ed by btf_free() */
@@ -38,8 +41,15 @@ int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
 
 const char *btf_kind_str(uint32_t kind);
 
-/* Validated type by id; NULL for void (0) and ids past the end. */
-const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id);
+/* Validated type by id; NULL for void (0) and ids past the end. Hot: inline. */
+static inline const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id)
+{
+	while (btf && id < btf->start_id)
+		btf = btf->base;
+	if (!btf || !id || id - btf->start_id >= btf->nr_types)
+		return NULL;
+	return (const struct btf_type *)(btf->types + btf->type_offs[id - btf->start_id]);
+}
 
 /* Validated name; "" for offset 0 and for offsets that do not exist. */
 const char *btf_name(const struct btf *btf, uint32_t off);
@@ -105,8 +115,23 @@ uint32_t btf_skip_aliases(const struct btf *btf, uint32_t id);
 /* Size in bytes of type @id as laid out in memory; negative error when it has none. */
 int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size);
 
+/*
+ * Record layout by kind, as tables rather than a switch: the walk computes a
+ * record's length for every type, and kinds come in no predictable order.
+ * trailer_fixed is 0xff for kinds that do not exist.
+ */
+extern const uint8_t btf_trailer_fixed[32];
+extern const uint8_t btf_trailer_per_vlen[32];
+
 /* Bytes that follow struct btf_type for @t's kind; 0 with *known false for unknown kinds. */
-uint64_t btf_trailer_len(const struct btf_type *t, bool *known);
+static inline uint64_t btf_trailer_len(const struct btf_type *t, bool *known)
+{
+	uint32_t kind = btf_kind(t);
+
+	*known = btf_trailer_fixed[kind] != 0xff;
+	return *known ? btf_trailer_fixed[kind] + (uint64_t)btf_vlen(t) * btf_trailer_per_vlen[kind]
+		      : 0;
+}
 
 /* Header, sections and types of a blob whose header is at @data, in native order. */
 int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag);

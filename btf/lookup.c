@@ -71,7 +71,35 @@ static int parse_path(struct lookup *lk, const char *path, struct btf_diag *diag
 
 static bool name_is(const char *name, const struct path_comp *c)
 {
-	return !strncmp(name, c->s, c->len) && name[c->len] == '\0';
+	/* The first byte rejects almost every candidate without a call. */
+	return name[0] == c->s[0] && !strncmp(name, c->s, c->len) && name[c->len] == '\0';
+}
+
+/*
+ * Find member @c of struct/union @sid, looking into anonymous members.
+ * Returns the struct/union that holds it in @owner, and its bit offset from
+ * the start of @sid in @bit_off.
+ */
+/*
+ * Whether member @m of @t ends inside @t. Validation checked only where
+ * members start (see validate.c); a lookup checks the members it goes through.
+ */
+static bool member_fits(const struct btf *btf, const struct btf_type *t, const struct btf_member *m)
+{
+	uint64_t end = btf_member_bit_offset(t, m), size;
+	const struct btf_type *mt = btf_type_by_id(btf, btf_skip_aliases(btf, m->type));
+	uint32_t data;
+
+	if (btf_member_bitfield_size(t, m)) {
+		end += btf_member_bitfield_size(t, m);
+	} else if (!btf_kflag(t) && mt && btf_kind(mt) == BTF_KIND_INT) {
+		/* Without kflag a bitfield's offset and width live in the INT. */
+		data = *(const uint32_t *)(mt + 1);
+		end += BTF_INT_OFFSET(data) + BTF_INT_BITS(data);
+	} else if (!btf_resolve_size(btf, m->type, &size)) {
+		end += size * 8;
+	}
+	return end <= (uint64_t)t->size * 8;
 }
 
 /*
@@ -86,7 +114,6 @@ static int find_member(struct lookup *lk, uint32_t sid, const struct path_comp *
 	const struct btf_type *t = btf_type_by_id(lk->btf, sid);
 	const struct btf_member *m = btf_members(t);
 	uint32_t i, vlen = btf_vlen(t), child;
-	const char *name;
 	uint64_t sub;
 	int err;
 
@@ -95,13 +122,15 @@ static int find_member(struct lookup *lk, uint32_t sid, const struct path_comp *
 	for (i = 0; i < vlen; i++, m++) {
 		if (!lk->budget--)
 			return -BTF_ERR_LOOP;
-		name = btf_name(lk->btf, m->name_off);
-		if (name[0]) {
-			if (!name_is(name, c))
+		/* Anonymous means name offset 0, as validation's nesting check has it. */
+		if (m->name_off) {
+			if (!name_is(btf_name(lk->btf, m->name_off), c))
 				continue;
 			*owner = t;
 			*member = m;
 			*bit_off = btf_member_bit_offset(t, m);
+			if (!member_fits(lk->btf, t, m))
+				return -BTF_ERR_MEMBER_OFFSET;
 			return 0;
 		}
 		child = btf_skip_aliases(lk->btf, m->type);
@@ -110,6 +139,11 @@ static int find_member(struct lookup *lk, uint32_t sid, const struct path_comp *
 		err = find_member(lk, child, c, level + 1, owner, member, &sub);
 		if (err == -BTF_ERR_NO_MEMBER)
 			continue;
+		if (!err && !member_fits(lk->btf, t, m)) {
+			*owner = t;
+			*member = m;
+			err = -BTF_ERR_MEMBER_OFFSET;
+		}
 		if (err)
 			return err;
 		*bit_off = btf_member_bit_offset(t, m) + sub;
@@ -176,6 +210,13 @@ static int resolve(struct lookup *lk, uint32_t sid, struct btf_member_info *info
 					    btf_kind(t) == BTF_KIND_UNION ? "union" : "struct",
 					    btf_name(lk->btf, t->name_off), cur,
 					    (int)lk->comp[k].len, lk->comp[k].s);
+		if (err == -BTF_ERR_MEMBER_OFFSET)
+			return btf_diag_set(diag, BTF_ERR_MEMBER_OFFSET,
+					    "%s '%s': member '%s' (bit %u) ends past its size %u",
+					    btf_kind_str(btf_kind(owner)),
+					    btf_name(lk->btf, owner->name_off),
+					    btf_name(lk->btf, m->name_off),
+					    btf_member_bit_offset(owner, m), owner->size);
 		if (err)
 			return btf_diag_set(
 				diag, -err,
@@ -227,9 +268,10 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 	struct btf_member_info found, cand;
 	struct btf_diag first_diag, cand_diag;
 	char first_desc[BTF_TYPE_NAME_MAX + 32], cand_desc[BTF_TYPE_NAME_MAX + 32];
-	uint32_t id, cnt = btf_type_cnt(btf), first_id = 0;
+	const struct btf *chain[BTF_MAX_CHAIN], *b;
+	uint32_t id, idx, first_id = 0;
 	const struct btf_type *t;
-	int err, first_err = 0;
+	int i, nr_chain = 0, err, first_err = 0;
 
 	if (diag) {
 		diag->code = 0;
@@ -238,27 +280,35 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 	err = parse_path(&lk, path, diag);
 	if (err)
 		return err;
+	/* Candidates come from the base as well as from split BTF. */
+	for (b = btf; b && nr_chain < BTF_MAX_CHAIN; b = b->base)
+		chain[nr_chain++] = b;
 
-	for (id = 1; id < cnt; id++) {
-		t = btf_type_by_id(btf, id);
-		if (!btf_is_composite(t) || !name_is(btf_name(btf, t->name_off), &lk.comp[0]))
-			continue;
-		memset(&cand, 0, sizeof(cand));
-		err = resolve(&lk, id, &cand, first_id ? &cand_diag : &first_diag);
-		if (!first_id) {
-			first_id = id;
-			first_err = err;
-			found = cand;
-			continue;
+	/* Oldest base first, so the first candidate is the lowest id. */
+	for (i = nr_chain; i-- > 0;) {
+		b = chain[i];
+		for (idx = 0; idx < b->nr_composites; idx++) {
+			id = b->composites[idx];
+			t = btf_type_by_id(b, id);
+			if (!name_is(btf_name(btf, t->name_off), &lk.comp[0]))
+				continue;
+			memset(&cand, 0, sizeof(cand));
+			err = resolve(&lk, id, &cand, first_id ? &cand_diag : &first_diag);
+			if (!first_id) {
+				first_id = id;
+				first_err = err;
+				found = cand;
+				continue;
+			}
+			if (err == first_err && (err || same_member(&found, &cand)))
+				continue;
+			describe(first_desc, sizeof(first_desc), first_err, &found);
+			describe(cand_desc, sizeof(cand_desc), err, &cand);
+			return btf_diag_set(diag, BTF_ERR_AMBIGUOUS,
+					    "'%s': structs '%.*s' [%u] and [%u] disagree: %s vs %s",
+					    path, (int)lk.comp[0].len, lk.comp[0].s, first_id, id,
+					    first_desc, cand_desc);
 		}
-		if (err == first_err && (err || same_member(&found, &cand)))
-			continue;
-		describe(first_desc, sizeof(first_desc), first_err, &found);
-		describe(cand_desc, sizeof(cand_desc), err, &cand);
-		return btf_diag_set(diag, BTF_ERR_AMBIGUOUS,
-				    "'%s': structs '%.*s' [%u] and [%u] disagree: %s vs %s", path,
-				    (int)lk.comp[0].len, lk.comp[0].s, first_id, id, first_desc,
-				    cand_desc);
 	}
 	if (!first_id)
 		return btf_diag_set(diag, BTF_ERR_NO_STRUCT, "'%s': no struct or union '%.*s'",

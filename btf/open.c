@@ -312,6 +312,8 @@ void btf_free(struct btf *btf)
 		munmap(btf->map, btf->map_len);
 	free(btf->owned);
 	free(btf->type_offs);
+	free(btf->kinds);
+	free(btf->composites);
 	free(btf);
 }
 

@@ -2,14 +2,23 @@
 /* Accessors of a validated BTF: types by id, names, aliases and sizes, across the base. */
 #include "btf_internal.h"
 
-const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id)
-{
-	while (btf && id < btf->start_id)
-		btf = btf->base;
-	if (!btf || !id || id - btf->start_id >= btf->nr_types)
-		return NULL;
-	return (const struct btf_type *)(btf->types + btf->type_offs[id - btf->start_id]);
-}
+const uint8_t btf_trailer_fixed[32] = {
+	[BTF_KIND_UNKN] = 0xff,
+	[BTF_KIND_INT] = sizeof(uint32_t),
+	[BTF_KIND_ARRAY] = sizeof(struct btf_array),
+	[BTF_KIND_VAR] = sizeof(struct btf_var),
+	[BTF_KIND_DECL_TAG] = sizeof(struct btf_decl_tag),
+	[BTF_KIND_ENUM64 + 1 ... 31] = 0xff,
+};
+
+const uint8_t btf_trailer_per_vlen[32] = {
+	[BTF_KIND_STRUCT] = sizeof(struct btf_member),
+	[BTF_KIND_UNION] = sizeof(struct btf_member),
+	[BTF_KIND_ENUM] = sizeof(struct btf_enum),
+	[BTF_KIND_FUNC_PROTO] = sizeof(struct btf_param),
+	[BTF_KIND_DATASEC] = sizeof(struct btf_var_secinfo),
+	[BTF_KIND_ENUM64] = sizeof(struct btf_enum64),
+};
 
 const char *btf_name(const struct btf *btf, uint32_t off)
 {

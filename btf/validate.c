@@ -2,32 +2,42 @@
 /*
  * Validation of an untrusted BTF blob, in native byte order.
  *
- * One walk over the type section checks every record on its own (size, kind,
- * vlen, names, INT/FLOAT/ENUM encodings, member offsets against the struct's
- * size) and fills the id -> offset index. Referenced ids are checked against
- * the final count by remembering the largest one seen. A second loop over the
- * index then checks what needs other types: FUNC -> FUNC_PROTO, DECL_TAG
- * component indexes, chain depth (loops), member ends against member sizes,
- * and anonymous-member nesting.
+ * One walk over the type section checks every record on its own: kind,
+ * record size, reserved bits, vlen and kflag use, every name offset, INT,
+ * FLOAT and ENUM encodings, member offsets against the struct's size. It
+ * fills the two per-id arrays (section offset, kind) that are the whole
+ * index. Referenced ids can point forward, so the walk keeps only the largest
+ * one and compares it with the final count.
+ *
+ * A second loop then checks what needs other types, reading only the
+ * records concerned: FUNC -> FUNC_PROTO, DECL_TAG component indexes, the depth
+ * of typedef/modifier/pointer/array chains and of anonymous-member nesting
+ * (loops, bounded by BTF_MAX_CHAIN). Depths are memoized in one scratch byte
+ * per type, so hostile graphs stay linear.
+ *
+ * Whether a member's type fits in the rest of its struct needs the member
+ * type's size, a random access per member (some 100k on vmlinux, more than
+ * the whole walk costs): btf_member_lookup() checks it for the members it
+ * returns instead.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "btf_internal.h"
 
-/* Where the largest referenced type id was seen, for the message. */
-struct btf_ref_max {
-	uint32_t id; /* the referenced id */
-	uint32_t holder; /* the type holding the reference */
-	const char *what;
-	uint32_t idx;
-};
+/* Scratch byte per own type during validation. */
+#define AUX_DEPTH    0x3f /* memoized chain/nesting depth + 1; 0 = not known yet */
+#define AUX_VISITING 0x40 /* on the path being resolved: reaching it again is a loop */
+/* Needs the second loop: forward FUNC, DECL_TAG, chain of unknown depth, anonymous members. */
+#define AUX_DEFER 0x80
 
 struct btf_walk {
 	struct btf *btf;
 	struct btf_diag *diag;
-	struct btf_ref_max ref;
+	uint8_t *aux;
 	uint32_t str_total; /* base's strings + ours: valid name offsets are below it */
+	uint32_t max_ref; /* largest referenced type id */
+	uint32_t defer_lo, defer_hi; /* range of ids with AUX_DEFER */
 };
 
 static int check_header(const uint8_t *data, size_t size, struct btf_header *hdr,
@@ -118,61 +128,34 @@ static const char *name_or_anon(const struct btf *btf, const struct btf_type *t)
 	return name[0] ? name : "(anon)";
 }
 
-static int check_name(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *what,
+/* Kind of @id among the types walked so far (and the base's). */
+static uint32_t kind_of(const struct btf *btf, uint32_t id)
+{
+	while (btf && id < btf->start_id)
+		btf = btf->base;
+	return btf && id ? btf->kinds[id - btf->start_id] : BTF_KIND_UNKN;
+}
+
+static int name_error(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *what,
 		      uint32_t idx, uint32_t name_off)
 {
-	if (name_off < w->str_total)
-		return 0;
 	return btf_diag_set(w->diag, BTF_ERR_NAME_OFF,
 			    "type [%u] %s: %s %u name offset %u past strings end %u", id,
 			    btf_kind_str(btf_kind(t)), what, idx, name_off, w->str_total);
 }
 
-static void note_ref(struct btf_walk *w, uint32_t holder, const char *what, uint32_t idx,
-		     uint32_t ref)
+static void defer(struct btf_walk *w, uint32_t id)
 {
-	if (ref < w->ref.id)
-		return;
-	w->ref = (struct btf_ref_max){ .id = ref, .holder = holder, .what = what, .idx = idx };
+	w->aux[id - w->btf->start_id] |= AUX_DEFER;
+	if (id < w->defer_lo)
+		w->defer_lo = id;
+	if (id > w->defer_hi)
+		w->defer_hi = id;
 }
 
-uint64_t btf_trailer_len(const struct btf_type *t, bool *known)
+static inline void note_ref(struct btf_walk *w, uint32_t ref)
 {
-	uint64_t vlen = btf_vlen(t);
-
-	*known = true;
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return 4;
-	case BTF_KIND_ARRAY:
-		return sizeof(struct btf_array);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return vlen * sizeof(struct btf_member);
-	case BTF_KIND_ENUM:
-		return vlen * sizeof(struct btf_enum);
-	case BTF_KIND_FUNC_PROTO:
-		return vlen * sizeof(struct btf_param);
-	case BTF_KIND_DATASEC:
-		return vlen * sizeof(struct btf_var_secinfo);
-	case BTF_KIND_ENUM64:
-		return vlen * sizeof(struct btf_enum64);
-	case BTF_KIND_PTR:
-	case BTF_KIND_FWD:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_TYPE_TAG:
-		return 0;
-	default:
-		*known = false;
-		return 0;
-	}
+	w->max_ref = ref > w->max_ref ? ref : w->max_ref;
 }
 
 static int invalid(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *why)
@@ -181,45 +164,47 @@ static int invalid(struct btf_walk *w, uint32_t id, const struct btf_type *t, co
 			    btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), why);
 }
 
-/* Info bits outside kind, kflag and vlen are reserved (the kernel rejects them too). */
-#define BTF_INFO_RESERVED 0x60ff0000u
+#define KIND_BITS 0x1f000000u
+#define VLEN_BITS 0x0000ffffu
+#define KFLAG_BIT 0x80000000u
 
-static int check_info(struct btf_walk *w, uint32_t id, const struct btf_type *t)
+/* The info bits each kind may set; anything else is reserved or misused. */
+static const uint32_t info_allowed[BTF_KIND_ENUM64 + 1] = {
+	[BTF_KIND_INT] = KIND_BITS,
+	[BTF_KIND_PTR] = KIND_BITS,
+	[BTF_KIND_ARRAY] = KIND_BITS,
+	[BTF_KIND_STRUCT] = KIND_BITS | VLEN_BITS | KFLAG_BIT,
+	[BTF_KIND_UNION] = KIND_BITS | VLEN_BITS | KFLAG_BIT,
+	[BTF_KIND_ENUM] = KIND_BITS | VLEN_BITS | KFLAG_BIT,
+	[BTF_KIND_ENUM64] = KIND_BITS | VLEN_BITS | KFLAG_BIT,
+	/* FWD: union or struct; tags: an attribute, not btf_*_tag (kernel 6.14+). */
+	[BTF_KIND_FWD] = KIND_BITS | KFLAG_BIT,
+	[BTF_KIND_DECL_TAG] = KIND_BITS | KFLAG_BIT,
+	[BTF_KIND_TYPE_TAG] = KIND_BITS | KFLAG_BIT,
+	[BTF_KIND_TYPEDEF] = KIND_BITS,
+	[BTF_KIND_VOLATILE] = KIND_BITS,
+	[BTF_KIND_CONST] = KIND_BITS,
+	[BTF_KIND_RESTRICT] = KIND_BITS,
+	[BTF_KIND_FUNC_PROTO] = KIND_BITS | VLEN_BITS,
+	[BTF_KIND_DATASEC] = KIND_BITS | VLEN_BITS,
+	/* FUNC's vlen is its linkage: static, global or extern. */
+	[BTF_KIND_FUNC] = KIND_BITS | BTF_FUNC_EXTERN,
+	[BTF_KIND_VAR] = KIND_BITS,
+	[BTF_KIND_FLOAT] = KIND_BITS,
+};
+
+/* The slow path of the info check: say what is wrong. */
+static int info_error(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	uint32_t kind = btf_kind(t);
-	bool has_vlen = false, has_kflag = false;
+	uint32_t allowed = info_allowed[btf_kind(t)];
 
-	if (t->info & BTF_INFO_RESERVED)
+	if (t->info & ~(KIND_BITS | VLEN_BITS | KFLAG_BIT))
 		return invalid(w, id, t, "reserved info bits set");
-	switch (kind) {
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-		has_vlen = has_kflag = true;
-		break;
-	case BTF_KIND_FWD:
-	case BTF_KIND_DECL_TAG:
-	case BTF_KIND_TYPE_TAG:
-		/* FWD: union or struct; tags: attribute rather than btf_*_tag (kernel 6.14+). */
-		has_kflag = true;
-		break;
-	case BTF_KIND_FUNC_PROTO:
-	case BTF_KIND_DATASEC:
-		has_vlen = true;
-		break;
-	case BTF_KIND_FUNC:
-		/* vlen carries the linkage: static, global or extern. */
-		if (btf_vlen(t) > BTF_FUNC_EXTERN)
-			return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
-		has_vlen = true;
-		break;
-	}
-	if (!has_vlen && btf_vlen(t))
-		return invalid(w, id, t, "vlen set on a kind without members");
-	if (!has_kflag && btf_kflag(t))
+	if ((t->info & KFLAG_BIT) && !(allowed & KFLAG_BIT))
 		return invalid(w, id, t, "kind_flag set on a kind without one");
-	return 0;
+	if (btf_kind(t) == BTF_KIND_FUNC)
+		return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
+	return invalid(w, id, t, "vlen set on a kind without members");
 }
 
 static int check_int(struct btf_walk *w, uint32_t id, const struct btf_type *t)
@@ -240,95 +225,174 @@ static int check_int(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 	return 0;
 }
 
+static int member_error(struct btf_walk *w, uint32_t id, const struct btf_type *t, uint32_t i)
+{
+	const struct btf_member *m = btf_members(t) + i;
+	uint32_t bit_off = btf_member_bit_offset(t, m);
+	uint32_t bit_size = btf_member_bitfield_size(t, m);
+
+	if (m->name_off >= w->str_total)
+		return name_error(w, id, t, "member", i, m->name_off);
+	if (btf_kind(t) == BTF_KIND_UNION && bit_off)
+		return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
+				    "type [%u] UNION '%s': member %u '%s' at bit %u, not 0", id,
+				    name_or_anon(w->btf, t), i, btf_name(w->btf, m->name_off),
+				    bit_off);
+	return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
+			    "type [%u] %s '%s': member %u '%s' bits [%u, %llu) past size %u bytes",
+			    id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), i,
+			    btf_name(w->btf, m->name_off), bit_off,
+			    (unsigned long long)bit_off + bit_size, t->size);
+}
+
+/* The hot loop: some 100k members on vmlinux. */
+static bool member_bad(const struct btf_walk *w, const struct btf_type *t,
+		       const struct btf_member *m)
+{
+	uint32_t bit_off = btf_member_bit_offset(t, m);
+	uint32_t bit_size = btf_member_bitfield_size(t, m);
+
+	/* Bitwise, not short-circuit: no branch per condition in the hot loop. */
+	return (m->name_off >= w->str_total) | ((btf_kind(t) == BTF_KIND_UNION) & (bit_off != 0)) |
+	       (bit_off + (uint64_t)bit_size > (uint64_t)t->size * 8);
+}
+
+/* The hot loop: some 100k members on vmlinux. Errors are located after the loop. */
 static int check_members(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_member *m = btf_members(t);
-	uint64_t size_bits = (uint64_t)t->size * 8;
-	uint32_t i, vlen = btf_vlen(t);
-	int err;
+	uint32_t i, vlen = btf_vlen(t), max_ref = w->max_ref;
+	bool bad = false, anon = false;
 
 	for (i = 0; i < vlen; i++, m++) {
-		uint32_t bit_off = btf_member_bit_offset(t, m);
-		uint32_t bit_size = btf_member_bitfield_size(t, m);
-
-		err = check_name(w, id, t, "member", i, m->name_off);
-		if (err)
-			return err;
-		note_ref(w, id, "member", i, m->type);
-		if (btf_kind(t) == BTF_KIND_UNION && bit_off)
-			return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
-					    "type [%u] UNION '%s': member %u '%s' at bit %u, not 0",
-					    id, name_or_anon(w->btf, t), i,
-					    btf_name(w->btf, m->name_off), bit_off);
-		if ((uint64_t)bit_off + bit_size > size_bits)
-			return btf_diag_set(
-				w->diag, BTF_ERR_MEMBER_OFFSET,
-				"type [%u] %s '%s': member %u '%s' bits [%u, %llu) past size %u bytes",
-				id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), i,
-				btf_name(w->btf, m->name_off), bit_off,
-				(unsigned long long)bit_off + bit_size, t->size);
+		bad |= member_bad(w, t, m);
+		max_ref = m->type > max_ref ? m->type : max_ref;
+		/* Name offset 0 is "": lookups descend exactly into these. */
+		anon |= !m->name_off;
 	}
+	w->max_ref = max_ref;
+	if (bad) {
+		for (i = 0, m = btf_members(t); !member_bad(w, t, m); i++, m++)
+			;
+		return member_error(w, id, t, i);
+	}
+	if (anon)
+		defer(w, id);
 	return 0;
 }
 
 static int check_enum(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	uint32_t i, vlen = btf_vlen(t);
+	uint32_t i, vlen = btf_vlen(t), name_off;
 	bool is64 = btf_kind(t) == BTF_KIND_ENUM64;
-	int err;
 
 	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8)
 		return invalid(w, id, t, "enum size not 1, 2, 4 or 8");
 	for (i = 0; i < vlen; i++) {
-		uint32_t name_off = is64 ? ((const struct btf_enum64 *)(t + 1))[i].name_off
-					 : ((const struct btf_enum *)(t + 1))[i].name_off;
-
-		err = check_name(w, id, t, "value", i, name_off);
-		if (err)
-			return err;
+		name_off = is64 ? ((const struct btf_enum64 *)(t + 1))[i].name_off
+				: ((const struct btf_enum *)(t + 1))[i].name_off;
+		if (name_off >= w->str_total)
+			return name_error(w, id, t, "value", i, name_off);
 	}
 	return 0;
 }
 
-static int check_params(struct btf_walk *w, uint32_t id, const struct btf_type *t)
+static int params_error(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_param *p = (const struct btf_param *)(t + 1);
 	uint32_t i, vlen = btf_vlen(t);
-	int err;
 
-	note_ref(w, id, "return type", 0, t->type);
 	for (i = 0; i < vlen; i++, p++) {
-		err = check_name(w, id, t, "param", i, p->name_off);
-		if (err)
-			return err;
-		/* Type 0 marks varargs ("..."), which can only come last. */
+		if (p->name_off >= w->str_total)
+			return name_error(w, id, t, "param", i, p->name_off);
 		if (!p->type && i + 1 < vlen)
-			return invalid(w, id, t, "void parameter before the last one");
-		note_ref(w, id, "param", i, p->type);
+			break;
 	}
-	return 0;
+	return invalid(w, id, t, "void parameter before the last one");
 }
 
-static int check_datasec(struct btf_walk *w, uint32_t id, const struct btf_type *t)
+/* Hot as well: some 70k parameters. Errors are located after the loop. */
+static int check_params(struct btf_walk *w, uint32_t id, const struct btf_type *t)
+{
+	const struct btf_param *p = (const struct btf_param *)(t + 1);
+	uint32_t i, vlen = btf_vlen(t), max_ref = w->max_ref;
+	bool bad = false;
+
+	max_ref = t->type > max_ref ? t->type : max_ref;
+	for (i = 0; i < vlen; i++, p++) {
+		/* Type 0 marks varargs ("..."), which can only come last. */
+		bad |= (p->name_off >= w->str_total) | (!p->type & (i + 1 < vlen));
+		max_ref = p->type > max_ref ? p->type : max_ref;
+	}
+	w->max_ref = max_ref;
+	return bad ? params_error(w, id, t) : 0;
+}
+
+static int check_datasec(struct btf_walk *w, const struct btf_type *t)
 {
 	const struct btf_var_secinfo *v = (const struct btf_var_secinfo *)(t + 1);
 	uint32_t i, vlen = btf_vlen(t);
 
 	for (i = 0; i < vlen; i++, v++)
-		note_ref(w, id, "var", i, v->type);
+		note_ref(w, v->type);
 	return 0;
 }
 
-/* Checks of one record that need nothing but the record and the string section. */
+static int check_func(struct btf_walk *w, uint32_t id, const struct btf_type *t)
+{
+	if (kind_of(w->btf, t->type) != BTF_KIND_FUNC_PROTO)
+		return invalid(w, id, t, "FUNC type is not a FUNC_PROTO");
+	return 0;
+}
+
+static bool is_chain_kind(uint32_t kind)
+{
+	return btf_is_alias(kind) || kind == BTF_KIND_PTR || kind == BTF_KIND_ARRAY;
+}
+
+static int chain_loop(struct btf_walk *w, uint32_t id)
+{
+	const struct btf_type *t = btf_type_by_id(w->btf, id);
+
+	return btf_diag_set(
+		w->diag, BTF_ERR_LOOP,
+		"type [%u] %s '%s': chain of typedefs/modifiers/pointers/arrays longer than %u (loop?)",
+		id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
+}
+
+/*
+ * Chain depth of typedef/modifier/pointer/array @id whose next step is @next,
+ * when that is already known: @next is in the base, or walked and resolved.
+ * A loop needs a forward step, and those wait for the second loop.
+ */
+static int chain_step(struct btf_walk *w, uint32_t id, uint32_t next)
+{
+	uint32_t start = w->btf->start_id, depth = 0;
+
+	if (next >= id) {
+		defer(w, id);
+		return 0;
+	}
+	if (next >= start && is_chain_kind(w->btf->kinds[next - start])) {
+		depth = w->aux[next - start] & AUX_DEPTH;
+		if (!depth) {
+			defer(w, id);
+			return 0;
+		}
+	}
+	if (depth + 1 > BTF_MAX_CHAIN)
+		return chain_loop(w, id);
+	w->aux[id - start] |= depth + 1;
+	return 0;
+}
+
+/* Checks of one record that need nothing but the record, the strings and earlier types. */
 static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	int err;
-
-	err = check_info(w, id, t);
-	if (!err)
-		err = check_name(w, id, t, "name", 0, t->name_off);
-	if (err)
-		return err;
+	if (t->info & ~info_allowed[btf_kind(t)])
+		return info_error(w, id, t);
+	if (t->name_off >= w->str_total)
+		return name_error(w, id, t, "name", 0, t->name_off);
 
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:
@@ -339,6 +403,7 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 		return 0;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
+		w->btf->composites[w->btf->nr_composites++] = id;
 		return check_members(w, id, t);
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
@@ -346,29 +411,37 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 	case BTF_KIND_FUNC_PROTO:
 		return check_params(w, id, t);
 	case BTF_KIND_DATASEC:
-		return check_datasec(w, id, t);
+		return check_datasec(w, t);
 	case BTF_KIND_ARRAY: {
 		const struct btf_array *a = (const struct btf_array *)(t + 1);
 
-		note_ref(w, id, "element type", 0, a->type);
-		note_ref(w, id, "index type", 0, a->index_type);
-		return 0;
+		note_ref(w, a->type);
+		note_ref(w, a->index_type);
+		return chain_step(w, id, a->type);
 	}
 	case BTF_KIND_VAR:
 		if (*(const uint32_t *)(t + 1) > BTF_VAR_GLOBAL_EXTERN)
 			return invalid(w, id, t, "VAR linkage above extern (2)");
-		note_ref(w, id, "type", 0, t->type);
+		note_ref(w, t->type);
 		return 0;
 	case BTF_KIND_DECL_TAG:
 		if (*(const int32_t *)(t + 1) < -1)
 			return invalid(w, id, t, "DECL_TAG component_idx below -1");
-		note_ref(w, id, "type", 0, t->type);
+		note_ref(w, t->type);
+		defer(w, id);
 		return 0;
 	case BTF_KIND_FWD:
 		return 0;
-	default: /* PTR, TYPEDEF, modifiers, FUNC, TYPE_TAG */
-		note_ref(w, id, "type", 0, t->type);
+	case BTF_KIND_FUNC:
+		note_ref(w, t->type);
+		/* Usually the prototype came first; otherwise look again after the walk. */
+		if (t->type < id)
+			return check_func(w, id, t);
+		defer(w, id);
 		return 0;
+	default: /* PTR, TYPEDEF, modifiers, TYPE_TAG */
+		note_ref(w, t->type);
+		return chain_step(w, id, t->type);
 	}
 }
 
@@ -377,7 +450,7 @@ static void note_ptr_size(struct btf *btf, const struct btf_type *t)
 {
 	const char *name;
 
-	if (btf_kind(t) != BTF_KIND_INT || (t->size != 4 && t->size != 8))
+	if (t->size != 4 && t->size != 8)
 		return;
 	name = btf_name(btf, t->name_off);
 	if (!strcmp(name, "long int") || !strcmp(name, "long unsigned int") ||
@@ -385,18 +458,84 @@ static void note_ptr_size(struct btf *btf, const struct btf_type *t)
 		btf->ptr_size = t->size;
 }
 
+/* The @i-th type id that @t refers to, in @ref; false past the last. */
+static bool record_ref(const struct btf_type *t, uint32_t i, uint32_t *ref, const char **what)
+{
+	uint32_t vlen = btf_vlen(t);
+
+	*what = "type";
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+	case BTF_KIND_FWD:
+	case BTF_KIND_FLOAT:
+		return false;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		*what = "member";
+		*ref = btf_members(t)[i].type;
+		return i < vlen;
+	case BTF_KIND_ARRAY:
+		*what = i ? "index type" : "element type";
+		*ref = i ? ((const struct btf_array *)(t + 1))->index_type
+			 : ((const struct btf_array *)(t + 1))->type;
+		return i < 2;
+	case BTF_KIND_FUNC_PROTO:
+		*what = i ? "param" : "return type";
+		*ref = i ? ((const struct btf_param *)(t + 1))[i - 1].type : t->type;
+		return i <= vlen;
+	case BTF_KIND_DATASEC:
+		*what = "var";
+		*ref = ((const struct btf_var_secinfo *)(t + 1))[i].type;
+		return i < vlen;
+	default:
+		*ref = t->type;
+		return i == 0;
+	}
+}
+
+/* The walk only kept the largest id referred to; find who refers past the end, for the message. */
+static int ref_error(struct btf_walk *w, uint32_t last)
+{
+	const struct btf_type *t;
+	uint32_t id, i, ref;
+	const char *what;
+
+	for (id = w->btf->start_id; id <= last; id++) {
+		t = btf_type_by_id(w->btf, id);
+		for (i = 0; record_ref(t, i, &ref, &what); i++)
+			if (ref > last)
+				return btf_diag_set(
+					w->diag, BTF_ERR_TYPE_ID,
+					"type [%u] %s '%s': %s (#%u) refers to type %u, last type is %u",
+					id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t),
+					what, i, ref, last);
+	}
+	return btf_diag_set(w->diag, BTF_ERR_TYPE_ID, "type %u referred to, last type is %u",
+			    w->max_ref, last);
+}
+
 static int walk_types(struct btf_walk *w)
 {
 	struct btf *btf = w->btf;
-	uint32_t off = 0, id = btf->start_id;
+	uint32_t off = 0, id = btf->start_id, kind;
 	const struct btf_type *t;
 	uint64_t rec_len;
+	size_t max_types;
 	bool known;
 	int err;
 
-	/* Records are at least 12 bytes: this bounds the count, so the index is allocated once. */
-	btf->type_offs = malloc(((size_t)btf->types_len / sizeof(*t) + 1) * sizeof(uint32_t));
-	if (!btf->type_offs)
+	/*
+	 * Records are at least 12 bytes: that bounds the count, so each array is
+	 * allocated once. Pages past the real count are never touched and cost no memory.
+	 */
+	max_types = (size_t)btf->types_len / sizeof(*t) + 1;
+	btf->type_offs = malloc(max_types * sizeof(*btf->type_offs));
+	btf->kinds = malloc(max_types);
+	btf->composites = malloc(max_types * sizeof(*btf->composites));
+	w->aux = calloc(max_types, 1);
+	if (!btf->type_offs || !btf->kinds || !btf->composites || !w->aux)
 		return btf_diag_set(w->diag, BTF_ERR_NOMEM, "no memory for the type index");
 
 	while (off < btf->types_len) {
@@ -406,70 +545,73 @@ static int walk_types(struct btf_walk *w)
 				"%u bytes after type [%u] at section offset %u, less than a record",
 				btf->types_len - off, id - 1, off);
 		t = (const struct btf_type *)(btf->types + off);
-		if (btf_kind(t) == BTF_KIND_UNKN || btf_kind(t) > BTF_KIND_ENUM64)
+		kind = btf_kind(t);
+		rec_len = sizeof(*t) + btf_trailer_len(t, &known);
+		if (!known)
 			return btf_diag_set(w->diag, BTF_ERR_KIND,
 					    "type [%u] at section offset %u: unknown kind %u", id,
-					    off, btf_kind(t));
-		rec_len = sizeof(*t) + btf_trailer_len(t, &known);
+					    off, kind);
 		if (rec_len > btf->types_len - off)
 			return btf_diag_set(
 				w->diag, BTF_ERR_TYPE_TRUNCATED,
 				"type [%u] %s at section offset %u: %llu-byte record (vlen %u) past section end %u",
-				id, btf_kind_str(btf_kind(t)), off, (unsigned long long)rec_len,
+				id, btf_kind_str(kind), off, (unsigned long long)rec_len,
 				btf_vlen(t), btf->types_len);
-		if (id == BTF_MAX_TYPE + 1)
+		if (id > BTF_MAX_TYPE)
 			return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "more than %u types",
 					    BTF_MAX_TYPE);
+		btf->type_offs[id - btf->start_id] = off;
+		btf->kinds[id - btf->start_id] = kind;
+		btf->nr_types = id - btf->start_id + 1;
 		err = check_record(w, id, t);
 		if (err)
 			return err;
-		if (!btf->base)
+		if (kind == BTF_KIND_INT && !btf->base)
 			note_ptr_size(btf, t);
-		btf->type_offs[id - btf->start_id] = off;
 		off += rec_len;
 		id++;
 	}
-	btf->nr_types = id - btf->start_id;
-	if (w->ref.id >= id)
-		return btf_diag_set(w->diag, BTF_ERR_TYPE_ID,
-				    "type [%u] %s: %s %u refers to type %u, last type is %u",
-				    w->ref.holder,
-				    btf_kind_str(btf_kind(btf_type_by_id(btf, w->ref.holder))),
-				    w->ref.what, w->ref.idx, w->ref.id, id - 1);
+	if (w->max_ref >= id)
+		return ref_error(w, id - 1);
 	return 0;
 }
 
-/* Steps from @id through aliases, pointers and arrays until something else; LOOP past the limit. */
+/*
+ * Number of typedef/modifier/pointer/array steps from @id to anything else,
+ * memoized in aux. Iterative: the path so far is kept in @path.
+ */
 static int check_chain(struct btf_walk *w, uint32_t id)
 {
-	uint32_t next = id, depth;
+	uint32_t path[BTF_MAX_CHAIN + 1], n = 0, next = id, depth = 0, start = w->btf->start_id;
 	const struct btf_type *t;
+	uint8_t *aux;
 
-	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
-		/* Base types were checked when the base was opened. */
-		if (next < w->btf->start_id)
-			return 0;
+	for (;;) {
+		/* Base types were checked when the base was opened; others end the chain. */
+		if (next < start || !is_chain_kind(kind_of(w->btf, next)))
+			break;
+		aux = &w->aux[next - start];
+		if (*aux & AUX_VISITING)
+			return chain_loop(w, id);
+		if (*aux & AUX_DEPTH) {
+			depth = *aux & AUX_DEPTH;
+			break;
+		}
+		if (n == BTF_MAX_CHAIN + 1)
+			return chain_loop(w, id);
+		*aux |= AUX_VISITING;
+		path[n++] = next;
 		t = btf_type_by_id(w->btf, next);
-		if (btf_kind(t) == BTF_KIND_ARRAY)
-			next = ((const struct btf_array *)(t + 1))->type;
-		else if (btf_is_alias(btf_kind(t)) || btf_kind(t) == BTF_KIND_PTR)
-			next = t->type;
-		else
-			return 0;
+		next = btf_kind(t) == BTF_KIND_ARRAY ? ((const struct btf_array *)(t + 1))->type
+						     : t->type;
 	}
-	t = btf_type_by_id(w->btf, id);
-	return btf_diag_set(
-		w->diag, BTF_ERR_LOOP,
-		"type [%u] %s '%s': chain of typedefs/modifiers/pointers/arrays longer than %u (loop?)",
-		id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
-}
-
-static int check_func(struct btf_walk *w, uint32_t id, const struct btf_type *t)
-{
-	const struct btf_type *proto = btf_type_by_id(w->btf, t->type);
-
-	if (!proto || btf_kind(proto) != BTF_KIND_FUNC_PROTO)
-		return invalid(w, id, t, "FUNC type is not a FUNC_PROTO");
+	while (n--) {
+		aux = &w->aux[path[n] - start];
+		*aux &= ~AUX_VISITING;
+		if (++depth > BTF_MAX_CHAIN)
+			return chain_loop(w, id);
+		*aux |= depth;
+	}
 	return 0;
 }
 
@@ -493,39 +635,6 @@ static int check_decl_tag(struct btf_walk *w, uint32_t id, const struct btf_type
 	return 0;
 }
 
-/* A member's bits must end inside the struct: its bitfield size, or its type's size. */
-static int check_member_ends(struct btf_walk *w, uint32_t id, const struct btf_type *t)
-{
-	const struct btf_member *m = btf_members(t);
-	uint64_t size_bits = (uint64_t)t->size * 8, end, msize;
-	uint32_t i, vlen = btf_vlen(t);
-	const struct btf_type *mt;
-
-	for (i = 0; i < vlen; i++, m++) {
-		end = btf_member_bit_offset(t, m);
-		mt = btf_type_by_id(w->btf, m->type);
-		if (btf_kflag(t) && btf_member_bitfield_size(t, m)) {
-			end += btf_member_bitfield_size(t, m);
-		} else if (!btf_kflag(t) && mt && btf_kind(mt) == BTF_KIND_INT) {
-			/* Old bitfield encoding: offset and width live in the INT. */
-			uint32_t data = *(const uint32_t *)(mt + 1);
-
-			end += BTF_INT_OFFSET(data) + BTF_INT_BITS(data);
-		} else if (btf_resolve_size(w->btf, m->type, &msize) == 0) {
-			end += msize * 8;
-		} else {
-			continue; /* functions, void, forward declarations: no size to check */
-		}
-		if (end > size_bits)
-			return btf_diag_set(
-				w->diag, BTF_ERR_MEMBER_OFFSET,
-				"type [%u] %s '%s': member %u '%s' ends at bit %llu, past size %u bytes",
-				id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), i,
-				btf_name(w->btf, m->name_off), (unsigned long long)end, t->size);
-	}
-	return 0;
-}
-
 static int nest_loop(struct btf_walk *w, uint32_t id)
 {
 	const struct btf_type *t = btf_type_by_id(w->btf, id);
@@ -536,91 +645,88 @@ static int nest_loop(struct btf_walk *w, uint32_t id)
 }
 
 /*
- * Depth of anonymous struct/union nesting below @id, memoized in @depth
- * (0 unknown, 0xff being visited). Bounded recursion: BTF_MAX_CHAIN levels.
+ * Levels of anonymous struct/union members within @id (itself included),
+ * memoized in aux. Recursion depth is bounded by BTF_MAX_CHAIN.
  */
-static int anon_depth(struct btf_walk *w, uint8_t *depth, uint32_t id, uint32_t level)
+static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 {
-	const struct btf_type *t = btf_type_by_id(w->btf, id);
-	const struct btf_member *m = btf_members(t);
-	uint32_t i, vlen = btf_vlen(t), child;
-	uint8_t *d = &depth[id - w->btf->start_id];
+	uint8_t *aux = &w->aux[id - w->btf->start_id];
+	const struct btf_type *t;
+	const struct btf_member *m;
+	uint32_t i, vlen, child;
 	int sub, max = 0;
 
-	if (*d == 0xff || level > BTF_MAX_CHAIN)
+	if ((*aux & AUX_VISITING) || level > BTF_MAX_CHAIN)
 		return nest_loop(w, id);
-	if (*d)
-		return *d;
-	*d = 0xff;
+	if (*aux & AUX_DEPTH)
+		return *aux & AUX_DEPTH;
+	/* For a struct or union, AUX_DEFER means it has anonymous members. */
+	if (!(*aux & AUX_DEFER)) {
+		*aux |= 1;
+		return 1;
+	}
+	*aux |= AUX_VISITING;
+	t = btf_type_by_id(w->btf, id);
+	m = btf_members(t);
+	vlen = btf_vlen(t);
 	for (i = 0; i < vlen; i++, m++) {
-		if (btf_name(w->btf, m->name_off)[0])
+		if (m->name_off)
 			continue;
 		child = btf_skip_aliases(w->btf, m->type);
 		/* Anonymous members in the base were checked with the base. */
 		if (child < w->btf->start_id || !btf_is_composite(btf_type_by_id(w->btf, child)))
 			continue;
-		sub = anon_depth(w, depth, child, level + 1);
+		sub = anon_depth(w, child, level + 1);
 		if (sub < 0)
 			return sub;
 		if (sub > max)
 			max = sub;
 	}
+	*aux &= ~AUX_VISITING;
 	if (max + 1 > BTF_MAX_CHAIN)
 		return nest_loop(w, id);
-	*d = max + 1;
-	return *d;
+	*aux |= max + 1;
+	return max + 1;
 }
 
+/* What needs types other than the record itself; runs once every record is known good. */
 static int check_deep(struct btf_walk *w)
 {
 	struct btf *btf = w->btf;
-	uint8_t *depth;
-	uint32_t id, end = btf->start_id + btf->nr_types;
-	const struct btf_type *t;
+	uint32_t id, i, kind;
 	int err = 0;
 
-	depth = calloc(btf->nr_types ? btf->nr_types : 1, 1);
-	if (!depth)
-		return btf_diag_set(w->diag, BTF_ERR_NOMEM, "no memory for nesting depths");
-
-	for (id = btf->start_id; id < end && !err; id++) {
-		t = btf_type_by_id(btf, id);
-		switch (btf_kind(t)) {
-		case BTF_KIND_FUNC:
-			err = check_func(w, id, t);
-			break;
-		case BTF_KIND_DECL_TAG:
-			err = check_decl_tag(w, id, t);
-			break;
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-			err = check_member_ends(w, id, t);
-			if (!err)
-				err = anon_depth(w, depth, id, 0);
-			err = err < 0 ? err : 0;
-			break;
-		case BTF_KIND_PTR:
-		case BTF_KIND_ARRAY:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_CONST:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPE_TAG:
+	for (id = w->defer_lo; id <= w->defer_hi && !err; id++) {
+		i = id - btf->start_id;
+		if (!(w->aux[i] & AUX_DEFER))
+			continue;
+		kind = btf->kinds[i];
+		if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION)
+			err = anon_depth(w, id, 0);
+		else if (kind == BTF_KIND_FUNC)
+			err = check_func(w, id, btf_type_by_id(btf, id));
+		else if (kind == BTF_KIND_DECL_TAG)
+			err = check_decl_tag(w, id, btf_type_by_id(btf, id));
+		else
 			err = check_chain(w, id);
-			break;
-		}
+		err = err < 0 ? err : 0;
 	}
-	free(depth);
 	return err;
 }
 
 int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag)
 {
-	struct btf_walk w = { .btf = btf, .diag = diag };
+	struct btf_walk w = { .btf = btf, .diag = diag, .defer_lo = UINT32_MAX };
 	struct btf_header hdr;
-	const struct btf *base = btf->base;
+	const struct btf *base = btf->base, *b;
 	uint64_t str_total;
-	int err;
+	int depth = 0, err;
+
+	/* Lookups walk the base chain; keep it as short as the other chains. */
+	for (b = base; b; b = b->base)
+		if (++depth >= BTF_MAX_CHAIN)
+			return btf_diag_set(diag, BTF_ERR_BASE, "more than %d levels of base BTF",
+					    BTF_MAX_CHAIN - 1);
 
 	err = check_header(data, size, &hdr, diag);
 	if (!err)
@@ -646,5 +752,6 @@ int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_d
 		err = walk_types(&w);
 	if (!err)
 		err = check_deep(&w);
+	free(w.aux);
 	return err;
 }
