@@ -5,11 +5,12 @@
  *
  *   kmatrix-burst N PROGRAM [ARG...]
  *
- * Every child execs PROGRAM at once and exits; all are forked before any is
- * reaped, so they are gone before a /proc reader could look them up. Prints
- * "parent PID" and one "child PID" line per child, the pids the agent's
- * events must carry. Exit status: 0 when every fork, exec and child succeeded,
- * 1 otherwise, 2 for bad usage.
+ * Every child execs PROGRAM at once and is reaped as soon as it exits, before
+ * the next is forked: by the time the agent handles a child's exec event, the
+ * child is usually gone from /proc, which is what the kernel-read parent is
+ * for. Prints "parent PID" and one "child PID" line per child, the pids the
+ * agent's events must carry. Exit status: 0 when every fork, exec and child
+ * succeeded, 1 otherwise, 2 for bad usage.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,30 +34,34 @@ static int parse_count(const char *arg, int *count)
 	return 0;
 }
 
-/* Fork COUNT children that exec ARGV; store their pids, return how many started. */
-static int spawn(int count, char **argv, pid_t *pids)
+/* Run one child that execs ARGV and reap it: its pid, or 0 after saying what failed. */
+static pid_t run_child(char **argv)
 {
-	int i;
+	pid_t pid = fork();
+	int status;
 
-	for (i = 0; i < count; i++) {
-		pid_t pid = fork();
-
-		if (pid < 0) {
-			fprintf(stderr, "kmatrix-burst: fork: %s\n", strerror(errno));
-			break;
-		}
-		if (pid == 0) {
-			execv(argv[0], argv);
-			_exit(127);
-		}
-		pids[i] = pid;
+	if (pid < 0) {
+		fprintf(stderr, "kmatrix-burst: fork: %s\n", strerror(errno));
+		return 0;
 	}
-	return i;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0) {
+		fprintf(stderr, "kmatrix-burst: waitpid %d: %s\n", (int)pid, strerror(errno));
+		return 0;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "kmatrix-burst: child %d: wait status 0x%x\n", (int)pid, status);
+		return 0;
+	}
+	return pid;
 }
 
 int main(int argc, char **argv)
 {
-	int count, started, i, failed = 0;
+	int count, i, failed = 0;
 	pid_t *pids;
 
 	if (argc < 3 || parse_count(argv[1], &count)) {
@@ -69,26 +74,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kmatrix-burst: out of memory\n");
 		return 1;
 	}
-	started = spawn(count, argv + 2, pids);
-	if (started < count)
-		failed = 1;
-	for (i = 0; i < started; i++) {
-		int status;
-
-		if (waitpid(pids[i], &status, 0) < 0) {
-			fprintf(stderr, "kmatrix-burst: waitpid %d: %s\n", (int)pids[i],
-				strerror(errno));
+	for (i = 0; i < count; i++) {
+		pids[i] = run_child(argv + 2);
+		if (!pids[i]) {
 			failed = 1;
-			continue;
-		}
-		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			fprintf(stderr, "kmatrix-burst: child %d: status 0x%x\n", (int)pids[i],
-				status);
-			failed = 1;
+			break;
 		}
 	}
 	printf("parent %d\n", (int)getpid());
-	for (i = 0; i < started; i++)
+	for (i = 0; i < count && pids[i] > 0; i++)
 		printf("child %d\n", (int)pids[i]);
 	free(pids);
 	if (fflush(stdout))
