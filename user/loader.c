@@ -265,6 +265,24 @@ int es_loader_write_offsets(struct es_loader *l, const uint32_t *values)
 	return 0;
 }
 
+void es_loader_deliver(struct es_loader *l, const void *data, size_t size)
+{
+	const struct es_exec_event *e = data;
+	struct es_exec_event copy;
+
+	if (l->scrub_kernel_ppid && size >= sizeof(*e) && e->hdr.type == ES_RECORD_EXEC &&
+	    (e->flags & ES_EXEC_F_PPID_KERNEL)) {
+		/* The ring buffer is mapped read-only: fix a copy. */
+		copy = *e;
+		copy.flags &= ~ES_EXEC_F_PPID_KERNEL;
+		copy.ppid = 0;
+		l->info.kernel_ppid_scrubbed++;
+		l->opts.on_record(l->opts.ctx, &copy, sizeof(copy));
+		return;
+	}
+	l->opts.on_record(l->opts.ctx, data, size);
+}
+
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct es_loader *l = ctx;
@@ -274,7 +292,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	if (l->selftest_running)
 		es_selftest_record(l, data, size);
 	else
-		l->opts.on_record(l->opts.ctx, data, size);
+		es_loader_deliver(l, data, size);
 	return 0;
 }
 
@@ -469,7 +487,7 @@ int es_loader_poll(struct es_loader *l, int timeout_ms)
 		return -EINVAL;
 	while ((rec = l->backlog) != NULL) {
 		l->backlog = rec->next;
-		l->opts.on_record(l->opts.ctx, rec->data, rec->size);
+		es_loader_deliver(l, rec->data, rec->size);
 		free(rec);
 		handled++;
 	}

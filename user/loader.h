@@ -115,6 +115,12 @@ struct es_loader_info {
 	char lockdown_raw[128]; /* the lockdown file's content, "" when absent */
 
 	enum es_selftest selftest;
+	/*
+	 * After a failed self-test: exec records already made with the wrong
+	 * offsets whose kernel ppid the loader dropped (ppid 0, flag cleared)
+	 * before handing them over. ES_STAT_PPID_KERNEL still counts them.
+	 */
+	uint64_t kernel_ppid_scrubbed;
 	char selftest_detail
 		[ES_REASON_MAX]; /* "child 1234: ppid 1200 from kernel, expected 1200" */
 	uint32_t ringbuf_size;

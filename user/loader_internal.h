@@ -32,6 +32,8 @@ struct es_loader {
 	uint32_t selftest_ppid;
 	uint32_t selftest_flags;
 	struct es_backlog_record *backlog, **backlog_tail;
+	/* The self-test failed: no record may carry a kernel ppid any more. */
+	bool scrub_kernel_ppid;
 };
 
 /* Reasons are cut to fit their buffers; a cut reason still says what failed. */
@@ -41,6 +43,12 @@ int es_loader_fail(struct es_loader *l, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Write @values (ES_TASK_OFF__MAX entries) to TASK_OFFSETS. */
 int es_loader_write_offsets(struct es_loader *l, const uint32_t *values);
+
+/*
+ * Hand one record to the caller, without its kernel ppid after a failed
+ * self-test (records made before the offsets were rewritten).
+ */
+void es_loader_deliver(struct es_loader *l, const void *data, size_t size);
 
 /* Runs the self-test after attach; fills info.selftest*. Called by es_loader_attach(). */
 int es_selftest_run(struct es_loader *l);

@@ -39,7 +39,7 @@ void es_selftest_record(struct es_loader *l, const void *data, size_t size)
 	rec = malloc(sizeof(*rec) + size);
 	if (!rec) {
 		/* Cannot queue: hand it over now rather than drop it. */
-		l->opts.on_record(l->opts.ctx, data, size);
+		es_loader_deliver(l, data, size);
 		return;
 	}
 	rec->next = NULL;
@@ -158,6 +158,8 @@ int es_selftest_run(struct es_loader *l)
 	err = es_loader_write_offsets(l, zero_offsets);
 	if (err)
 		return err;
+	/* Records made before the rewrite carry wrong parents: drop them from here on. */
+	l->scrub_kernel_ppid = true;
 	memset(l->offsets, 0, sizeof(l->offsets));
 	info->kernel_ppid = false;
 	es_reasonf(info->kernel_ppid_reason, sizeof(info->kernel_ppid_reason),

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Live kernel tests of the BPF programs, the loader and execsensor-verify.
+ * They run as root and really load, attach and exec. The oracles are
+ * independent of the code under test: the pids this test forks itself and
+ * its own pid, libbpf's BTF API for the offsets, the kernel's id lists for
+ * what stays loaded, and the verifier's own messages.
+ *
+ * Cases (CK_RUN_CASE): verify, parent, fallback, cleanup.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "loader.h"
+
+#define CHILDREN	500
+#define WAIT_MS		30000
+#define MAX_TRACKED	(2 * CHILDREN + 16)
+#define AT_EMPTY_PATH_F 0x1000 /* AT_EMPTY_PATH, from <fcntl.h> with _GNU_SOURCE */
+
+/* ---- collecting records ---------------------------------------------- */
+
+/* What the test saw for one pid it spawned. */
+struct child {
+	pid_t pid;
+	int execs, results;
+	struct es_exec_event exec;
+	struct es_exec_result result;
+};
+
+struct collector {
+	struct child *children;
+	int cnt;
+	uint64_t records, exec_records, exec_kernel_ppid, exec_ppid_zero;
+	uint64_t bad_size;
+};
+
+static struct child *find_child(struct collector *c, uint32_t pid)
+{
+	int i;
+
+	for (i = 0; i < c->cnt; i++) {
+		if ((uint32_t)c->children[i].pid == pid)
+			return &c->children[i];
+	}
+	return NULL;
+}
+
+static void on_record(void *ctx, const void *data, size_t size)
+{
+	const struct es_record_header *hdr = data;
+	struct collector *c = ctx;
+	struct child *child;
+
+	c->records++;
+	child = find_child(c, hdr->pid);
+	if (hdr->type == ES_RECORD_EXEC) {
+		const struct es_exec_event *e = data;
+
+		if (size < sizeof(*e)) {
+			c->bad_size++;
+			return;
+		}
+		c->exec_records++;
+		if (e->flags & ES_EXEC_F_PPID_KERNEL)
+			c->exec_kernel_ppid++;
+		if (e->ppid == 0)
+			c->exec_ppid_zero++;
+		if (child) {
+			child->execs++;
+			child->exec = *e;
+		}
+	} else if (hdr->type == ES_RECORD_EXEC_RESULT) {
+		if (size < sizeof(struct es_exec_result)) {
+			c->bad_size++;
+			return;
+		}
+		if (child) {
+			child->results++;
+			memcpy(&child->result, data, sizeof(child->result));
+		}
+	} else {
+		c->bad_size++;
+	}
+}
+
+static void collector_init(struct collector *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->children = calloc(MAX_TRACKED, sizeof(*c->children));
+	ck_assert_ptr_nonnull(c->children);
+}
+
+static void quiet_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "loader: %s\n", line);
+}
+
+static struct es_loader *start(struct collector *c, struct es_loader_opts *opts)
+{
+	struct es_loader *l;
+	int err;
+
+	opts->on_record = on_record;
+	opts->ctx = c;
+	opts->log = quiet_log;
+	l = es_loader_new(opts);
+	ck_assert_ptr_nonnull(l);
+	err = es_loader_load(l);
+	ck_assert_msg(!err, "load: %d %s", err, es_loader_error(l));
+	err = es_loader_attach(l);
+	ck_assert_msg(!err, "attach: %d %s", err, es_loader_error(l));
+	return l;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Poll until every tracked child has an exec and a result record, or time out. */
+static void wait_all(struct es_loader *l, struct collector *c, int from)
+{
+	long long deadline = now_ms() + WAIT_MS;
+	int i, missing;
+
+	do {
+		ck_assert_int_ge(es_loader_poll(l, 50), 0);
+		missing = 0;
+		for (i = from; i < c->cnt; i++)
+			missing += !c->children[i].execs || !c->children[i].results;
+	} while (missing && now_ms() < deadline);
+	ck_assert_msg(!missing, "%d of %d children without exec or result record", missing,
+		      c->cnt - from);
+}
+
+/* Detach, drain and read the final counters. */
+static void finish(struct es_loader *l, uint64_t stats[ES_STAT__MAX])
+{
+	es_loader_detach(l);
+	ck_assert_int_ge(es_loader_poll(l, 0), 0);
+	ck_assert_int_eq(es_loader_read_stats(l, stats), 0);
+}
+
+static void reap(struct collector *c)
+{
+	int i, status;
+
+	for (i = 0; i < c->cnt; i++)
+		waitpid(c->children[i].pid, &status, 0);
+}
+
+/* ---- spawning ---------------------------------------------------------- */
+
+/*
+ * Fork @n children that exec /bin/true at once. Strings live on the stack,
+ * written before fork: the child's copy of the stack is present, so the
+ * kernel-side reads of filename and argv cannot fault.
+ */
+static void spawn_true(struct collector *c, int n, struct es_loader *poll_l)
+{
+	char path[] = "/bin/true", arg0[] = "true", arg1[32];
+	char *argv[] = { arg0, arg1, NULL }, *envp[] = { NULL };
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid;
+
+		snprintf(arg1, sizeof(arg1), "es-live-%d", c->cnt);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			execve(path, argv, envp);
+			_exit(127);
+		}
+		ck_assert_int_lt(c->cnt, MAX_TRACKED);
+		c->children[c->cnt++].pid = pid;
+		if (poll_l)
+			es_loader_poll(poll_l, 0);
+	}
+}
+
+/* Every spawned child's exec record names the expected parent and its exec. */
+static void assert_children(struct collector *c, int from, uint32_t ppid, bool kernel_ppid)
+{
+	char arg1[32];
+	int i;
+
+	for (i = from; i < c->cnt; i++) {
+		const struct child *ch = &c->children[i];
+		const struct es_exec_event *e = &ch->exec;
+
+		ck_assert_msg(ch->execs == 1, "child %d: %d exec records", ch->pid, ch->execs);
+		ck_assert_msg(ch->results == 1, "child %d: %d results", ch->pid, ch->results);
+		ck_assert_uint_eq(e->hdr.tid, (uint32_t)ch->pid);
+		ck_assert_uint_eq(e->hdr.syscall, ES_SYSCALL_EXECVE);
+		ck_assert_msg(e->ppid == ppid, "child %d: ppid %u, expected %u (flags %#x)",
+			      ch->pid, e->ppid, ppid, e->flags);
+		ck_assert_uint_eq(!!(e->flags & ES_EXEC_F_PPID_KERNEL), kernel_ppid);
+		ck_assert_uint_eq(e->uid, getuid());
+		ck_assert_uint_eq(e->gid, getgid());
+		ck_assert_int_eq(e->dirfd, -100 /* AT_FDCWD */);
+		ck_assert_uint_eq(e->execveat_flags, 0);
+		ck_assert_str_eq(e->filename, "/bin/true");
+		snprintf(arg1, sizeof(arg1), "es-live-%d", i);
+		ck_assert_uint_eq(e->argc, 2);
+		ck_assert_uint_eq(e->args_size, strlen("true") + 1 + strlen(arg1) + 1);
+		ck_assert_str_eq(e->args, "true");
+		ck_assert_str_eq(e->args + strlen("true") + 1, arg1);
+		ck_assert_uint_eq(e->flags & ~ES_EXEC_F_PPID_KERNEL, 0);
+		ck_assert_int_eq(ch->result.ret, 0);
+		ck_assert_uint_eq(ch->result.hdr.syscall, ES_SYSCALL_EXECVE);
+	}
+}
+
+static bool kernel_has_kprobes(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe", F_OK) == 0;
+}
+
+/* ---- case parent: the in-kernel parent -------------------------------- */
+
+/* task_struct.<member>'s byte offset from libbpf's BTF API: the oracle. */
+static uint32_t libbpf_task_offset(const char *member)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	const struct btf_member *m;
+	const struct btf_type *t;
+	uint32_t off = 0;
+	int id, i;
+
+	ck_assert_ptr_nonnull(btf);
+	id = btf__find_by_name_kind(btf, "task_struct", BTF_KIND_STRUCT);
+	ck_assert_int_gt(id, 0);
+	t = btf__type_by_id(btf, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			off = btf_member_bit_offset(t, i) / 8;
+	}
+	btf__free(btf);
+	ck_assert_uint_gt(off, 0);
+	return off;
+}
+
+START_TEST(test_auto_falls_back_and_offsets_match_libbpf)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	const struct es_loader_info *info;
+	struct collector c;
+	struct es_loader *l;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert_str_eq(info->btf_source, "/sys/kernel/btf/vmlinux");
+	ck_assert_uint_eq(info->offsets[ES_TASK_OFF_REAL_PARENT].value,
+			  libbpf_task_offset("real_parent"));
+	ck_assert_uint_eq(info->offsets[ES_TASK_OFF_TGID].value, libbpf_task_offset("tgid"));
+	ck_assert(info->kernel_ppid);
+	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED);
+	if (kernel_has_kprobes()) {
+		ck_assert_int_eq(info->attach_mode, ES_ATTACH_KPROBE);
+	} else {
+		/* This kernel has no kprobes: auto must fall back and say why. */
+		ck_assert_int_eq(info->attach_mode, ES_ATTACH_TRACEPOINT);
+		ck_assert_msg(strstr(info->attach_reason, "auto: kprobes unusable") != NULL,
+			      "attach reason: %s", info->attach_reason);
+	}
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_500_children_have_parent_from_kernel)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	spawn_true(&c, CHILDREN, l);
+	wait_all(l, &c, 0);
+	assert_children(&c, 0, (uint32_t)getpid(), true);
+	finish(l, stats);
+	/* Every exec on the host in the meantime was counted, none lost or failed. */
+	ck_assert_uint_eq(c.bad_size, 0);
+	ck_assert_uint_eq(stats[ES_STAT_RINGBUF_FULL], 0);
+	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
+	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT], 0);
+	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
+	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], c.exec_records);
+	ck_assert_uint_eq(c.exec_kernel_ppid, c.exec_records);
+	es_loader_destroy(l);
+	reap(&c);
+	free(c.children);
+}
+END_TEST
+
+struct spawner {
+	struct collector *c;
+	pid_t tid;
+};
+
+static void *spawn_from_thread(void *arg)
+{
+	struct spawner *s = arg;
+
+	s->tid = (pid_t)syscall(SYS_gettid);
+	spawn_true(s->c, CHILDREN, NULL);
+	return NULL;
+}
+
+START_TEST(test_children_of_a_thread_have_the_process_as_parent)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	struct collector c;
+	struct spawner s;
+	struct es_loader *l;
+	pthread_t thread;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	s.c = &c;
+	ck_assert_int_eq(pthread_create(&thread, NULL, spawn_from_thread, &s), 0);
+	ck_assert_int_eq(pthread_join(thread, NULL), 0);
+	ck_assert_int_ne(s.tid, getpid());
+	wait_all(l, &c, 0);
+	/* real_parent is the forking thread; its tgid is this process. */
+	assert_children(&c, 0, (uint32_t)getpid(), true);
+	es_loader_destroy(l);
+	reap(&c);
+	free(c.children);
+}
+END_TEST
+
+/* A copy of /bin/true in a memfd, for fexecve. */
+static int memfd_true(void)
+{
+	char buf[65536];
+	int in, fd;
+	ssize_t n;
+
+	fd = memfd_create("es-live", 0);
+	ck_assert_int_ge(fd, 0);
+	in = open("/bin/true", O_RDONLY);
+	ck_assert_int_ge(in, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(fd, buf, n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	return fd;
+}
+
+START_TEST(test_execveat_memfd_is_seen_with_its_flags)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	char empty[] = "", arg0[] = "es-memfd";
+	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
+	const struct es_exec_event *e;
+	struct collector c;
+	struct es_loader *l;
+	int fd, status;
+	pid_t pid;
+
+	collector_init(&c);
+	fd = memfd_true();
+	l = start(&c, &opts);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH_F);
+		_exit(127);
+	}
+	c.children[c.cnt++].pid = pid;
+	wait_all(l, &c, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	e = &c.children[0].exec;
+	ck_assert_uint_eq(e->hdr.syscall, ES_SYSCALL_EXECVEAT);
+	ck_assert_uint_eq(e->execveat_flags, AT_EMPTY_PATH_F);
+	ck_assert_int_eq(e->dirfd, fd);
+	ck_assert_str_eq(e->filename, "");
+	ck_assert_uint_eq(e->argc, 1);
+	ck_assert_str_eq(e->args, "es-memfd");
+	ck_assert_uint_eq(e->ppid, (uint32_t)getpid());
+	/* No result syscall check: 6.18 reports a successful execveat at sys_exit_execve. */
+	ck_assert_int_eq(c.children[0].result.ret, 0);
+	es_loader_destroy(l);
+	close(fd);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_failed_exec_reports_its_error)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	char missing[] = "/nonexistent-es-live/prog", arg0[] = "prog";
+	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
+	struct collector c;
+	struct es_loader *l;
+	int status;
+	pid_t pid;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execve(missing, argv, envp);
+		_exit(errno == ENOENT ? 42 : 1);
+	}
+	c.children[c.cnt++].pid = pid;
+	wait_all(l, &c, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	ck_assert_str_eq(c.children[0].exec.filename, missing);
+	ck_assert_uint_eq(c.children[0].exec.ppid, (uint32_t)getpid());
+	ck_assert_int_eq(c.children[0].result.ret, -ENOENT);
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+/* ---- case fallback: no kernel parent, and why ------------------------ */
+
+/* Spawn 100 children and assert none has a kernel parent; the stats agree. */
+static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
+				  uint64_t stats[ES_STAT__MAX])
+{
+	const struct es_loader_info *info = es_loader_info(l);
+	int i;
+
+	spawn_true(c, 100, l);
+	wait_all(l, c, 0);
+	for (i = 0; i < c->cnt; i++) {
+		ck_assert_uint_eq(c->children[i].exec.ppid, 0);
+		ck_assert_uint_eq(c->children[i].exec.flags & ES_EXEC_F_PPID_KERNEL, 0);
+		ck_assert_str_eq(c->children[i].exec.filename, "/bin/true");
+	}
+	finish(l, stats);
+	ck_assert_uint_eq(c->exec_kernel_ppid, 0);
+	ck_assert_uint_eq(c->exec_ppid_zero, c->exec_records);
+	/* The kernel read parents only for records the loader then scrubbed. */
+	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], info->kernel_ppid_scrubbed);
+	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT] + stats[ES_STAT_KERNEL_READ_FAIL] +
+				  info->kernel_ppid_scrubbed,
+			  c->exec_records);
+	ck_assert_uint_ge(stats[ES_STAT_OFFSETS_ABSENT], 100);
+	reap(c);
+}
+
+START_TEST(test_no_kernel_ppid_counts_offsets_absent)
+{
+	struct es_loader_opts opts = { .no_kernel_ppid = true };
+	const struct es_loader_info *info;
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert(!info->kernel_ppid);
+	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "--no-kernel-ppid"));
+	ck_assert_int_eq(info->selftest, ES_SELFTEST_NO_KERNEL_PPID);
+	/* The offsets were still resolved and are reported; only the map holds 0. */
+	ck_assert(info->offsets[ES_TASK_OFF_REAL_PARENT].resolved);
+	assert_no_kernel_ppid(l, &c, stats);
+	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_missing_btf_runs_without_kernel_ppid)
+{
+	struct es_loader_opts opts = { .btf_path = "/nonexistent-es-live/vmlinux" };
+	const struct es_loader_info *info;
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert_str_eq(info->btf_source, "");
+	ck_assert_ptr_nonnull(strstr(info->btf_error, "/nonexistent-es-live/vmlinux"));
+	ck_assert(!info->offsets[ES_TASK_OFF_REAL_PARENT].resolved);
+	ck_assert_ptr_nonnull(strstr(info->offsets[ES_TASK_OFF_TGID].reason, "no BTF"));
+	assert_no_kernel_ppid(l, &c, stats);
+	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_selftest_mismatch_disables_kernel_ppid)
+{
+	uint32_t wrong[ES_TASK_OFF__MAX];
+	struct es_loader_opts opts = { .override_offsets = wrong };
+	uint64_t stats[ES_STAT__MAX];
+	const struct es_loader_info *info;
+	struct collector c;
+	struct es_loader *l;
+
+	/* tgid read at real_parent's offset: the low half of a pointer, never our pid. */
+	wrong[ES_TASK_OFF_REAL_PARENT] = libbpf_task_offset("real_parent");
+	wrong[ES_TASK_OFF_TGID] = libbpf_task_offset("real_parent");
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert_int_eq(info->selftest, ES_SELFTEST_MISMATCH);
+	ck_assert(!info->kernel_ppid);
+	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "self-test failed"));
+	assert_no_kernel_ppid(l, &c, stats);
+	/* The self-test child's record at least was read with the wrong offsets. */
+	ck_assert_uint_ge(stats[ES_STAT_PPID_KERNEL] + stats[ES_STAT_KERNEL_READ_FAIL], 1);
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_lockdown_confidentiality_degrades)
+{
+	char path[] = "/tmp/es-live-lockdown-XXXXXX";
+	const char content[] = "none integrity [confidentiality]\n";
+	struct es_loader_opts opts = { .lockdown_path = path };
+	const struct es_loader_info *info;
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+	close(fd);
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert_int_eq(info->lockdown, ES_LOCKDOWN_CONFIDENTIALITY);
+	ck_assert(!info->kernel_ppid);
+	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "lockdown=confidentiality"));
+	/* kprobes need kernel reads: even auto must use tracepoints. */
+	ck_assert_int_eq(info->attach_mode, ES_ATTACH_TRACEPOINT);
+	assert_no_kernel_ppid(l, &c, stats);
+	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
+	es_loader_destroy(l);
+	unlink(path);
+	free(c.children);
+}
+END_TEST
+
+START_TEST(test_bad_ring_buffer_size_is_refused)
+{
+	struct es_loader_opts opts = { .on_record = on_record, .ringbuf_size = 12345 };
+	struct es_loader *l = es_loader_new(&opts);
+
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(es_loader_load(l), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(es_loader_error(l), "power of 2"));
+	es_loader_destroy(l);
+}
+END_TEST
+
+START_TEST(test_kprobe_mode_attaches_or_says_why)
+{
+	struct es_loader_opts opts = { .on_record = on_record, .attach = ES_ATTACH_KPROBE };
+	struct collector c;
+	struct es_loader *l;
+	int err;
+
+	collector_init(&c);
+	opts.ctx = &c;
+	l = es_loader_new(&opts);
+	ck_assert_ptr_nonnull(l);
+	err = es_loader_load(l);
+	if (!err)
+		err = es_loader_attach(l);
+	if (kernel_has_kprobes()) {
+		ck_assert_msg(!err, "kprobe mode: %s", es_loader_error(l));
+		ck_assert_int_eq(es_loader_info(l)->attach_mode, ES_ATTACH_KPROBE);
+	} else {
+		ck_assert_int_lt(err, 0);
+		ck_assert_msg(strstr(es_loader_error(l), "--attach kprobe: the kernel has no "
+							 "kprobes") != NULL,
+			      "error: %s", es_loader_error(l));
+	}
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
+/* ---- case cleanup: nothing stays loaded ------------------------------- */
+
+enum obj_kind { OBJ_PROG, OBJ_MAP, OBJ_LINK };
+
+struct id_list {
+	uint32_t ids[4096];
+	int cnt;
+};
+
+static void list_ids(enum obj_kind kind, struct id_list *out)
+{
+	uint32_t id = 0;
+	int err;
+
+	out->cnt = 0;
+	for (;;) {
+		if (kind == OBJ_PROG)
+			err = bpf_prog_get_next_id(id, &id);
+		else if (kind == OBJ_MAP)
+			err = bpf_map_get_next_id(id, &id);
+		else
+			err = bpf_link_get_next_id(id, &id);
+		if (err)
+			break;
+		ck_assert_int_lt(out->cnt, 4096);
+		out->ids[out->cnt++] = id;
+	}
+}
+
+static bool has_id(const struct id_list *l, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < l->cnt; i++) {
+		if (l->ids[i] == id)
+			return true;
+	}
+	return false;
+}
+
+static bool our_prog_name(const char *name)
+{
+	return !strncmp(name, "tp_", 3) || !strncmp(name, "kprobe_", 7) ||
+	       !strncmp(name, "kretprobe_", 10);
+}
+
+static bool our_map_name(const char *name)
+{
+	return !strcmp(name, "TASK_OFFSETS") || !strcmp(name, "EVENTS") || !strcmp(name, "STATS") ||
+	       strstr(name, ".rodata") != NULL;
+}
+
+/* The ids that appeared between @before and now with execsensor's names. */
+static void ours_since(enum obj_kind kind, const struct id_list *before, struct id_list *out)
+{
+	struct id_list now;
+	int i, fd;
+
+	list_ids(kind, &now);
+	out->cnt = 0;
+	for (i = 0; i < now.cnt; i++) {
+		union {
+			struct bpf_prog_info prog;
+			struct bpf_map_info map;
+			struct bpf_link_info link;
+		} info;
+		uint32_t len = sizeof(info);
+		bool ours;
+
+		if (has_id(before, now.ids[i]))
+			continue;
+		memset(&info, 0, sizeof(info));
+		fd = kind == OBJ_PROG  ? bpf_prog_get_fd_by_id(now.ids[i])
+		     : kind == OBJ_MAP ? bpf_map_get_fd_by_id(now.ids[i])
+				       : bpf_link_get_fd_by_id(now.ids[i]);
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		ck_assert_int_eq(bpf_obj_get_info_by_fd(fd, &info, &len), 0);
+		close(fd);
+		if (kind == OBJ_PROG)
+			ours = our_prog_name(info.prog.name);
+		else if (kind == OBJ_MAP)
+			ours = our_map_name(info.map.name);
+		else
+			ours = info.link.type == BPF_LINK_TYPE_PERF_EVENT;
+		if (ours)
+			out->ids[out->cnt++] = now.ids[i];
+	}
+}
+
+static bool id_alive(enum obj_kind kind, uint32_t id)
+{
+	int fd = kind == OBJ_PROG  ? bpf_prog_get_fd_by_id(id)
+		 : kind == OBJ_MAP ? bpf_map_get_fd_by_id(id)
+				   : bpf_link_get_fd_by_id(id);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return false;
+}
+
+START_TEST(test_destroy_leaves_no_program_link_or_map)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	struct id_list before[3], loaded[3];
+	long long deadline;
+	struct collector c;
+	struct es_loader *l;
+	int kind, i, alive;
+
+	for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
+		list_ids(kind, &before[kind]);
+	collector_init(&c);
+	l = start(&c, &opts);
+	spawn_true(&c, 10, l);
+	wait_all(l, &c, 0);
+	for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
+		ours_since(kind, &before[kind], &loaded[kind]);
+	/* Tracepoint or kprobe mode: 4 programs, 4 links, 4 maps (with .rodata). */
+	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 4);
+	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 4);
+	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 4);
+
+	es_loader_destroy(l);
+	/* Maps and programs are freed from a workqueue: allow a moment. */
+	deadline = now_ms() + 5000;
+	do {
+		alive = 0;
+		for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
+			for (i = 0; i < loaded[kind].cnt; i++)
+				alive += id_alive(kind, loaded[kind].ids[i]);
+		if (alive)
+			usleep(50000);
+	} while (alive && now_ms() < deadline);
+	ck_assert_msg(!alive, "%d programs, links or maps still loaded after destroy", alive);
+	reap(&c);
+	free(c.children);
+}
+END_TEST
+
+/* ---- case verify: execsensor-verify --------------------------------- */
+
+/* Run execsensor-verify with @args; its stdout into @out. Returns the exit status. */
+static int run_verify(const char *args, char *out, size_t size)
+{
+	char cmd[1024];
+	size_t n;
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", VERIFY_BIN, args);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, size - 1, p);
+	out[n] = '\0';
+	status = pclose(p);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* The number after "key": in the JSON object of program @name. */
+static long json_prog_field(const char *json, const char *name, const char *key)
+{
+	char want[128];
+	const char *p;
+
+	snprintf(want, sizeof(want), "{\"name\":\"%s\"", name);
+	p = strstr(json, want);
+	ck_assert_msg(p != NULL, "no program %s in %s", name, json);
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	p = strstr(p, want);
+	ck_assert_ptr_nonnull(p);
+	return strtol(p + strlen(want), NULL, 10);
+}
+
+START_TEST(test_verify_accepts_the_built_object)
+{
+	static char out[1 << 20];
+	struct bpf_program *prog;
+	struct bpf_object *obj;
+	int programs = 0;
+
+	ck_assert_int_eq(run_verify("--json", out, sizeof(out)), 0);
+	/* libbpf lists the object's programs: each must be there, accepted. */
+	obj = bpf_object__open_file(BPF_OBJECT, NULL);
+	ck_assert_ptr_nonnull(obj);
+	bpf_object__for_each_program(prog, obj)
+	{
+		const char *name = bpf_program__name(prog);
+		char want[128];
+
+		snprintf(want, sizeof(want), "{\"name\":\"%s\",", name);
+		ck_assert_msg(strstr(out, want) != NULL, "%s missing: %s", name, out);
+		ck_assert_int_gt(json_prog_field(out, name, "insns"), 0);
+		ck_assert_int_gt(json_prog_field(out, name, "verified_insns"), 0);
+		programs++;
+	}
+	bpf_object__close(obj);
+	ck_assert_int_eq(programs, 8);
+	ck_assert_ptr_null(strstr(out, "\"rejected\""));
+
+	/* The object file itself, in text form. */
+	ck_assert_int_eq(run_verify("--object " BPF_OBJECT, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "8 programs: 8 accepted, 0 not"));
+}
+END_TEST
+
+START_TEST(test_verify_counts_match_the_kernel)
+{
+	static char out[1 << 20];
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+	struct bpf_object *obj;
+	struct bpf_program *prog, *p;
+	struct bpf_map *map;
+
+	ck_assert_int_eq(run_verify("--json --object " BPF_OBJECT, out, sizeof(out)), 0);
+	/* Load tp_exit_execve with libbpf alone; the kernel's own counts are the oracle. */
+	obj = bpf_object__open_file(BPF_OBJECT, NULL);
+	ck_assert_ptr_nonnull(obj);
+	prog = bpf_object__find_program_by_name(obj, "tp_exit_execve");
+	ck_assert_ptr_nonnull(prog);
+	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, p == prog);
+	bpf_object__for_each_map(map, obj)
+	{
+		if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF)
+			bpf_map__set_max_entries(map, getpagesize());
+	}
+	ck_assert_int_eq(bpf_object__load(obj), 0);
+	ck_assert_int_eq(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len), 0);
+	ck_assert_int_eq(json_prog_field(out, "tp_exit_execve", "insns"), info.xlated_prog_len / 8);
+	ck_assert_int_eq(json_prog_field(out, "tp_exit_execve", "verified_insns"),
+			 info.verified_insns);
+	bpf_object__close(obj);
+}
+END_TEST
+
+START_TEST(test_verify_rejects_a_broken_object)
+{
+	static char out[1 << 20];
+
+	ck_assert_int_eq(run_verify("--object " BROKEN_OBJECT, out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "missing_null_check   tracepoint   rejected") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "with_null_check      tracepoint   accepted"));
+	/* The verifier's own words for a NULL-able pointer dereference. */
+	ck_assert_msg(strstr(out, "invalid mem access 'map_value_or_null'") != NULL, "%s", out);
+
+	ck_assert_int_eq(run_verify("--json --object " BROKEN_OBJECT, out, sizeof(out)), 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"verdict\":\"rejected\""));
+	ck_assert_ptr_nonnull(strstr(out, "map_value_or_null"));
+}
+END_TEST
+
+START_TEST(test_verify_unusable_input_exits_2)
+{
+	static char out[1 << 16];
+
+	ck_assert_int_eq(run_verify("--object /nonexistent-es-live.o", out, sizeof(out)), 2);
+	ck_assert_ptr_nonnull(strstr(out, "not a usable BPF object"));
+	ck_assert_int_eq(run_verify("--object /etc/passwd", out, sizeof(out)), 2);
+	ck_assert_int_eq(run_verify("--no-such-option", out, sizeof(out)), 2);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("kernel");
+	TCase *verify = tcase_create("verify"), *parent = tcase_create("parent");
+	TCase *fallback = tcase_create("fallback"), *cleanup = tcase_create("cleanup");
+	SRunner *sr;
+	int failed;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_kernel_live: needs root (CAP_BPF, CAP_PERFMON, "
+				"CAP_SYS_ADMIN): the tests load and attach BPF programs\n");
+		return EXIT_FAILURE;
+	}
+	tcase_add_test(verify, test_verify_accepts_the_built_object);
+	tcase_add_test(verify, test_verify_counts_match_the_kernel);
+	tcase_add_test(verify, test_verify_rejects_a_broken_object);
+	tcase_add_test(verify, test_verify_unusable_input_exits_2);
+	tcase_add_test(parent, test_auto_falls_back_and_offsets_match_libbpf);
+	tcase_add_test(parent, test_500_children_have_parent_from_kernel);
+	tcase_add_test(parent, test_children_of_a_thread_have_the_process_as_parent);
+	tcase_add_test(parent, test_execveat_memfd_is_seen_with_its_flags);
+	tcase_add_test(parent, test_failed_exec_reports_its_error);
+	tcase_add_test(fallback, test_no_kernel_ppid_counts_offsets_absent);
+	tcase_add_test(fallback, test_missing_btf_runs_without_kernel_ppid);
+	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
+	tcase_add_test(fallback, test_lockdown_confidentiality_degrades);
+	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
+	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
+	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
+	tcase_set_timeout(verify, 120);
+	tcase_set_timeout(parent, 240);
+	tcase_set_timeout(fallback, 120);
+	tcase_set_timeout(cleanup, 60);
+	suite_add_tcase(s, verify);
+	suite_add_tcase(s, parent);
+	suite_add_tcase(s, fallback);
+	suite_add_tcase(s, cleanup);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
