@@ -39,7 +39,7 @@ struct btf {
 int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-const char *btf_kind_str(uint32_t kind);
+const char *btf_kind_name(uint32_t kind);
 
 /* Validated type by id; NULL for void (0) and ids past the end. Hot: inline. */
 static inline const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id)

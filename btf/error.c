@@ -61,7 +61,7 @@ int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
 	return -code;
 }
 
-const char *btf_kind_str(uint32_t kind)
+const char *btf_kind_name(uint32_t kind)
 {
 	static const char *const names[] = {
 		[BTF_KIND_UNKN] = "UNKNOWN",	  [BTF_KIND_INT] = "INT",

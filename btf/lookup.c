@@ -213,7 +213,7 @@ static int resolve(struct lookup *lk, uint32_t sid, struct btf_member_info *info
 		if (err == -BTF_ERR_MEMBER_OFFSET)
 			return btf_diag_set(diag, BTF_ERR_MEMBER_OFFSET,
 					    "%s '%s': member '%s' (bit %u) ends past its size %u",
-					    btf_kind_str(btf_kind(owner)),
+					    btf_kind_name(btf_kind(owner)),
 					    btf_name(lk->btf, owner->name_off),
 					    btf_name(lk->btf, m->name_off),
 					    btf_member_bit_offset(owner, m), owner->size);

@@ -141,7 +141,7 @@ static int name_error(struct btf_walk *w, uint32_t id, const struct btf_type *t,
 {
 	return btf_diag_set(w->diag, BTF_ERR_NAME_OFF,
 			    "type [%u] %s: %s %u name offset %u past strings end %u", id,
-			    btf_kind_str(btf_kind(t)), what, idx, name_off, w->str_total);
+			    btf_kind_name(btf_kind(t)), what, idx, name_off, w->str_total);
 }
 
 static void defer(struct btf_walk *w, uint32_t id)
@@ -161,7 +161,7 @@ static inline void note_ref(struct btf_walk *w, uint32_t ref)
 static int invalid(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *why)
 {
 	return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "type [%u] %s '%s': %s", id,
-			    btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), why);
+			    btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), why);
 }
 
 #define KIND_BITS 0x1f000000u
@@ -240,7 +240,7 @@ static int member_error(struct btf_walk *w, uint32_t id, const struct btf_type *
 				    bit_off);
 	return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
 			    "type [%u] %s '%s': member %u '%s' bits [%u, %llu) past size %u bytes",
-			    id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), i,
+			    id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), i,
 			    btf_name(w->btf, m->name_off), bit_off,
 			    (unsigned long long)bit_off + bit_size, t->size);
 }
@@ -357,7 +357,7 @@ static int chain_loop(struct btf_walk *w, uint32_t id)
 	return btf_diag_set(
 		w->diag, BTF_ERR_LOOP,
 		"type [%u] %s '%s': chain of typedefs/modifiers/pointers/arrays longer than %u (loop?)",
-		id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
+		id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
 }
 
 /*
@@ -509,7 +509,7 @@ static int ref_error(struct btf_walk *w, uint32_t last)
 				return btf_diag_set(
 					w->diag, BTF_ERR_TYPE_ID,
 					"type [%u] %s '%s': %s (#%u) refers to type %u, last type is %u",
-					id, btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t),
+					id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t),
 					what, i, ref, last);
 	}
 	return btf_diag_set(w->diag, BTF_ERR_TYPE_ID, "type %u referred to, last type is %u",
@@ -555,7 +555,7 @@ static int walk_types(struct btf_walk *w)
 			return btf_diag_set(
 				w->diag, BTF_ERR_TYPE_TRUNCATED,
 				"type [%u] %s at section offset %u: %llu-byte record (vlen %u) past section end %u",
-				id, btf_kind_str(kind), off, (unsigned long long)rec_len,
+				id, btf_kind_name(kind), off, (unsigned long long)rec_len,
 				btf_vlen(t), btf->types_len);
 		if (id > BTF_MAX_TYPE)
 			return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "more than %u types",
@@ -641,7 +641,7 @@ static int nest_loop(struct btf_walk *w, uint32_t id)
 
 	return btf_diag_set(w->diag, BTF_ERR_LOOP,
 			    "type [%u] %s '%s': anonymous members nest deeper than %u (loop?)", id,
-			    btf_kind_str(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
+			    btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
 }
 
 /*
