@@ -443,6 +443,97 @@ START_TEST(test_failed_exec_reports_its_error)
 }
 END_TEST
 
+/* Fork a child that execve()s @path with @argv (prepared before fork); track it. */
+static pid_t spawn_exec(struct collector *c, char *path, char **argv)
+{
+	char *envp[] = { NULL };
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	c->children[c->cnt++].pid = pid;
+	return pid;
+}
+
+#define MANY_ARGS 70
+
+START_TEST(test_long_argv_and_filename_are_cut_and_flagged)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	static char big[3000], exact[2048], long_path[601], many[MANY_ARGS][8];
+	char path[] = "/bin/true", arg0[] = "true", hostile[] = "q\"\n\x01\xff\xfe";
+	char *argv_many[MANY_ARGS + 1], *argv_big[] = { arg0, big, NULL };
+	char *argv_exact[] = { arg0, exact, NULL }, *argv_hostile[] = { arg0, hostile, NULL };
+	const struct es_exec_event *e;
+	struct collector c;
+	struct es_loader *l;
+	size_t off;
+	int i;
+
+	memset(big, 'b', sizeof(big) - 1);
+	memset(exact, 'e', sizeof(exact) - 1); /* 2047 bytes + NUL: fills a 2048 read exactly */
+	for (i = 0; i < MANY_ARGS; i++) {
+		snprintf(many[i], sizeof(many[i]), "a%d", i);
+		argv_many[i] = many[i];
+	}
+	argv_many[MANY_ARGS] = NULL;
+	/* 600 bytes of path in 100-byte components: no ENAMETOOLONG, just ENOENT. */
+	for (i = 0; i < 6; i++) {
+		long_path[i * 100] = '/';
+		memset(long_path + i * 100 + 1, 'p', 99);
+	}
+	collector_init(&c);
+	l = start(&c, &opts);
+	spawn_exec(&c, path, argv_many);
+	spawn_exec(&c, path, argv_big);
+	spawn_exec(&c, path, argv_exact);
+	spawn_exec(&c, path, argv_hostile);
+	spawn_exec(&c, long_path, argv_exact);
+	wait_all(l, &c, 0);
+
+	e = &c.children[0].exec; /* 70 args: the first 64, flagged */
+	ck_assert_uint_eq(e->argc, ES_ARGV_MAX);
+	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
+	for (i = 0, off = 0; i < ES_ARGV_MAX; i++) {
+		ck_assert_str_eq(e->args + off, many[i]);
+		off += strlen(many[i]) + 1;
+	}
+	ck_assert_uint_eq(e->args_size, off);
+
+	e = &c.children[1].exec; /* a 2999-byte argument: its first 2047 bytes, flagged */
+	ck_assert_uint_eq(e->argc, 2);
+	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
+	ck_assert_uint_eq(strlen(e->args + 5), 2047);
+	ck_assert_int_eq(memcmp(e->args + 5, big, 2047), 0);
+
+	e = &c.children[2].exec; /* exactly fits: not flagged */
+	ck_assert_uint_eq(e->argc, 2);
+	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, 0);
+	ck_assert_str_eq(e->args + 5, exact);
+
+	e = &c.children[3].exec; /* bytes pass through untouched */
+	ck_assert_uint_eq(e->argc, 2);
+	ck_assert_int_eq(memcmp(e->args + 5, hostile, sizeof(hostile)), 0);
+	ck_assert_uint_eq(e->args_size, 5 + sizeof(hostile));
+
+	e = &c.children[4].exec; /* a 600-byte filename: the first 511 bytes, flagged */
+	ck_assert_uint_eq(e->flags & ES_EXEC_F_FILENAME_TRUNCATED, ES_EXEC_F_FILENAME_TRUNCATED);
+	ck_assert_uint_eq(strlen(e->filename), ES_FILENAME_LEN - 1);
+	ck_assert_int_eq(memcmp(e->filename, long_path, ES_FILENAME_LEN - 1), 0);
+	ck_assert_int_eq(c.children[4].result.ret, -ENOENT);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(c.children[i].result.ret, 0);
+	for (i = 0; i < c.cnt; i++)
+		ck_assert_uint_eq(c.children[i].exec.ppid, (uint32_t)getpid());
+	es_loader_destroy(l);
+	reap(&c);
+	free(c.children);
+}
+END_TEST
+
 /* ---- case fallback: no kernel parent, and why ------------------------ */
 
 /* Spawn 100 children and assert none has a kernel parent; the stats agree. */
@@ -901,6 +992,7 @@ int main(void)
 	tcase_add_test(parent, test_children_of_a_thread_have_the_process_as_parent);
 	tcase_add_test(parent, test_execveat_memfd_is_seen_with_its_flags);
 	tcase_add_test(parent, test_failed_exec_reports_its_error);
+	tcase_add_test(parent, test_long_argv_and_filename_are_cut_and_flagged);
 	tcase_add_test(fallback, test_no_kernel_ppid_counts_offsets_absent);
 	tcase_add_test(fallback, test_missing_btf_runs_without_kernel_ppid);
 	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
