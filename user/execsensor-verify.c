@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "execsensor.skel.h"
+#include "json_writer.h"
 
 #define EXIT_REJECTED 1
 #define EXIT_UNUSABLE 2
@@ -206,26 +207,6 @@ out:
 	return err;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void print_text(const char *object, const char *kernel, const struct prog_result *res,
 		       int cnt)
 {
@@ -249,34 +230,45 @@ static void print_text(const char *object, const char *kernel, const struct prog
 	printf("%d programs: %d accepted, %d not\n", cnt, accepted, cnt - accepted);
 }
 
-static void print_json(const char *object, const char *kernel, const struct prog_result *res,
-		       int cnt)
+static int print_json(const char *object, const char *kernel, const struct prog_result *res,
+		      int cnt)
 {
+	struct json_writer w;
 	int i;
 
-	printf("{\"object\":");
-	json_string(stdout, object);
-	printf(",\"kernel\":");
-	json_string(stdout, kernel);
-	printf(",\"programs\":[");
+	json_writer_init(&w, stdout);
+	json_object_begin(&w);
+	json_key(&w, "object");
+	json_string(&w, object);
+	json_key(&w, "kernel");
+	json_string(&w, kernel);
+	json_key(&w, "programs");
+	json_array_begin(&w);
 	for (i = 0; i < cnt; i++) {
 		const struct prog_result *r = &res[i];
 
-		printf("%s{\"name\":", i ? "," : "");
-		json_string(stdout, r->name);
-		printf(",\"type\":");
-		json_string(stdout, r->type);
-		printf(",\"verdict\":\"%s\",\"insns\":%ld,\"verified_insns\":%ld",
-		       verdict_names[r->verdict], r->insns, r->verified_insns);
+		json_object_begin(&w);
+		json_key(&w, "name");
+		json_string(&w, r->name);
+		json_key(&w, "type");
+		json_string(&w, r->type);
+		json_key(&w, "verdict");
+		json_string(&w, verdict_names[r->verdict]);
+		json_key(&w, "insns");
+		json_int(&w, r->insns);
+		json_key(&w, "verified_insns");
+		json_int(&w, r->verified_insns);
 		if (r->verdict != VERDICT_ACCEPTED) {
-			printf(",\"error\":");
-			json_string(stdout, strerror(-r->err));
-			printf(",\"log_tail\":");
-			json_string(stdout, r->log_tail ? r->log_tail : "");
+			json_key(&w, "error");
+			json_string(&w, strerror(-r->err));
+			json_key(&w, "log_tail");
+			json_string(&w, r->log_tail ? r->log_tail : "");
 		}
-		printf("}");
+		json_object_end(&w);
 	}
-	printf("]}\n");
+	json_array_end(&w);
+	json_object_end(&w);
+	return json_writer_finish(&w);
 }
 
 static void usage(FILE *f)
@@ -378,10 +370,15 @@ int main(int argc, char **argv)
 		else if (res[i].verdict == VERDICT_REJECTED && status == 0)
 			status = EXIT_REJECTED;
 	}
-	if (json)
-		print_json(object_desc, uts.release, res, cnt);
-	else
+	if (json) {
+		err = print_json(object_desc, uts.release, res, cnt);
+		if (err) {
+			fprintf(stderr, "execsensor-verify: writing JSON: %s\n", strerror(-err));
+			status = EXIT_UNUSABLE;
+		}
+	} else {
 		print_text(object_desc, uts.release, res, cnt);
+	}
 	if (status == EXIT_UNUSABLE)
 		fprintf(stderr, "execsensor-verify: a load failed before verification "
 				"(privileges? CAP_BPF and CAP_PERFMON or root are needed)\n");
