@@ -93,6 +93,7 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 	const char *ident, *name;
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
+	GElf_Ehdr ehdr;
 	GElf_Shdr shdr;
 
 	if (elf_kind(elf) != ELF_K_ELF)
@@ -102,6 +103,14 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 		return elf_fail(diag, "ELF identification");
 	*elf_swapped = ident[EI_DATA] !=
 		       (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? ELFDATA2LSB : ELFDATA2MSB);
+	if (!gelf_getehdr(elf, &ehdr))
+		return elf_fail(diag, "ELF header");
+	/* libelf quietly sees no sections when their table is cut off: say it is truncated. */
+	if (ehdr.e_shoff > size || (uint64_t)ehdr.e_shnum * ehdr.e_shentsize > size - ehdr.e_shoff)
+		return btf_diag_set(
+			diag, BTF_ERR_ELF,
+			"ELF section headers at %llu (%u of %u bytes) past file size %zu",
+			(unsigned long long)ehdr.e_shoff, ehdr.e_shnum, ehdr.e_shentsize, size);
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return elf_fail(diag, "ELF section name table");
 
@@ -109,12 +118,15 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 		if (!gelf_getshdr(scn, &shdr))
 			return elf_fail(diag, "ELF section header");
 		name = elf_strptr(elf, shstrndx, shdr.sh_name);
-		if (name && !strcmp(name, ".BTF"))
+		if (!name)
+			return btf_diag_set(diag, BTF_ERR_ELF,
+					    "ELF section %zu: unreadable name: %s", elf_ndxscn(scn),
+					    elf_errmsg(-1));
+		if (!strcmp(name, ".BTF"))
 			break;
 	}
 	if (!scn)
-		return btf_diag_set(diag, BTF_ERR_ELF_NO_BTF, "no .BTF section among %s",
-				    "the ELF sections");
+		return btf_diag_set(diag, BTF_ERR_ELF_NO_BTF, "no .BTF section in the ELF file");
 	/* NOBITS: sh_size claims bytes the file does not hold (older pahole/libbpf crashed). */
 	if (shdr.sh_type == SHT_NOBITS)
 		return btf_diag_set(diag, BTF_ERR_ELF_EMPTY, ".BTF section %zu is SHT_NOBITS",
