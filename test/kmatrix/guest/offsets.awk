@@ -24,6 +24,7 @@ END {
 		else
 			out = out field "=absent "
 	}
+	sub(/ $/, "", out)
 	if (out == "")
 		out = "no fields in the output"
 	print out
