@@ -79,7 +79,8 @@ struct es_exec_event {
 /*
  * Submitted at execve/execveat exit. A successful exec from a non-leader
  * thread returns in the thread-group leader (de_thread), so userspace joins a
- * result to its exec event by pid (tgid), not tid.
+ * result to its exec event by pid (tgid), not tid. hdr.syscall names the exit
+ * handler that ran: 6.18 reports a successful execveat at sys_exit_execve.
  */
 struct es_exec_result {
 	struct es_record_header hdr;

@@ -28,7 +28,9 @@ struct es_loader {
 	/* Self-test: records are queued, the child's exec record is noted. */
 	bool selftest_running;
 	pid_t selftest_pid;
+	char selftest_marker[48]; /* the child's argv[1], found even if pids differ */
 	bool selftest_seen;
+	uint32_t selftest_kernel_pid; /* the child's pid as the kernel reported it */
 	uint32_t selftest_ppid;
 	uint32_t selftest_flags;
 	struct es_backlog_record *backlog, **backlog_tail;

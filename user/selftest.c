@@ -25,14 +25,31 @@
 
 static const char *const selftest_programs[] = { "/bin/true", "/usr/bin/true" };
 
+/*
+ * The child's record: by pid, or by the marker in its argv[1] when the
+ * loader's PID namespace numbers it differently from the kernel's.
+ */
+static bool is_selftest_child(const struct es_loader *l, const struct es_exec_event *e)
+{
+	size_t arg0_len;
+
+	if (e->hdr.pid == (uint32_t)l->selftest_pid)
+		return true;
+	if (e->argc < 2 || e->args_size > sizeof(e->args))
+		return false;
+	arg0_len = strnlen(e->args, e->args_size);
+	return arg0_len + 1 < e->args_size &&
+	       !strncmp(e->args + arg0_len + 1, l->selftest_marker, e->args_size - arg0_len - 1);
+}
+
 void es_selftest_record(struct es_loader *l, const void *data, size_t size)
 {
 	const struct es_exec_event *e = data;
 	struct es_backlog_record *rec;
 
-	if (size >= sizeof(*e) && e->hdr.type == ES_RECORD_EXEC &&
-	    e->hdr.pid == (uint32_t)l->selftest_pid) {
+	if (size >= sizeof(*e) && e->hdr.type == ES_RECORD_EXEC && is_selftest_child(l, e)) {
 		l->selftest_seen = true;
+		l->selftest_kernel_pid = e->hdr.pid;
 		l->selftest_ppid = e->ppid;
 		l->selftest_flags = e->flags;
 	}
@@ -75,6 +92,14 @@ static int run_child(struct es_loader *l, const char *prog)
 	int status, err = 0;
 	pid_t pid;
 
+	/* Copies on this stack, present in the child: .rodata may not be (BPF cannot fault). */
+	char path[64], marker[sizeof(l->selftest_marker)];
+	char *argv[] = { path, marker, NULL };
+
+	snprintf(l->selftest_marker, sizeof(l->selftest_marker), "execsensor-selftest-%d-%lld",
+		 (int)getpid(), now_ms());
+	snprintf(marker, sizeof(marker), "%s", l->selftest_marker);
+	snprintf(path, sizeof(path), "%s", prog);
 	l->selftest_seen = false;
 	l->selftest_running = true;
 	pid = fork();
@@ -84,7 +109,7 @@ static int run_child(struct es_loader *l, const char *prog)
 		return es_loader_fail(l, err, "self-test: fork: %s", strerror(-err));
 	}
 	if (pid == 0) {
-		execl(prog, prog, (char *)NULL);
+		execv(path, argv);
 		_exit(127);
 	}
 	l->selftest_pid = pid;
@@ -135,6 +160,13 @@ int es_selftest_run(struct es_loader *l)
 				      "but no events arrive",
 				      info->selftest_detail);
 	}
+	if (l->selftest_kernel_pid != (uint32_t)l->selftest_pid)
+		return es_loader_fail(
+			l, -EXDEV,
+			"self-test: the kernel reports child %d as pid %u: the loader "
+			"runs in a nested PID namespace, but record pids are the "
+			"host's; run it in the host PID namespace (hostPID)",
+			(int)l->selftest_pid, l->selftest_kernel_pid);
 	if (!info->kernel_ppid) {
 		info->selftest = ES_SELFTEST_NO_KERNEL_PPID;
 		es_reasonf(info->selftest_detail, sizeof(info->selftest_detail),

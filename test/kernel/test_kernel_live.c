@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -664,6 +665,53 @@ START_TEST(test_lockdown_confidentiality_degrades)
 }
 END_TEST
 
+/* In a new PID namespace: 0 when the loader refuses to start, naming the reason. */
+static int nested_pidns_loader(void)
+{
+	struct es_loader_opts opts = { .on_record = on_record };
+	struct collector c = { 0 };
+	struct es_loader *l;
+	int err, refused;
+
+	opts.ctx = &c;
+	l = es_loader_new(&opts);
+	if (!l)
+		return 2;
+	err = es_loader_load(l);
+	if (!err)
+		err = es_loader_attach(l);
+	refused = err == -EXDEV && strstr(es_loader_error(l), "nested PID namespace") != NULL;
+	if (!refused)
+		fprintf(stderr, "nested PID namespace: err %d: %s\n", err, es_loader_error(l));
+	es_loader_destroy(l);
+	return refused ? 0 : 1;
+}
+
+START_TEST(test_nested_pid_namespace_is_refused)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pid_t inner;
+
+		if (unshare(CLONE_NEWPID))
+			_exit(3);
+		inner = fork(); /* pid 1 of the new namespace */
+		if (inner == 0)
+			_exit(nested_pidns_loader());
+		if (inner < 0 || waitpid(inner, &status, 0) != inner || !WIFEXITED(status))
+			_exit(4);
+		_exit(WEXITSTATUS(status));
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 START_TEST(test_bad_ring_buffer_size_is_refused)
 {
 	struct es_loader_opts opts = { .on_record = on_record, .ringbuf_size = 12345 };
@@ -998,6 +1046,7 @@ int main(void)
 	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
 	tcase_add_test(fallback, test_lockdown_confidentiality_degrades);
 	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
+	tcase_add_test(fallback, test_nested_pid_namespace_is_refused);
 	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
 	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
 	tcase_set_timeout(verify, 120);
