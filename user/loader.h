@@ -29,9 +29,14 @@
  * attaches (auto: a kprobe attach failure reloads in tracepoint mode, saying
  * why), then forks a child that execs /bin/true: its record must carry the
  * loader's pid as ppid from the kernel, else the offsets are rewritten as 0
- * (a wrong parent is worse than none) and info->selftest says why. Records
- * that arrive during the self-test are kept and handed to the callback by
- * the first es_loader_poll(), none are lost.
+ * (a wrong parent is worse than none) and info->selftest says why; a loader
+ * in a nested PID namespace (record pids are the host's) fails with -EXDEV.
+ * Records that arrive during the self-test are kept and handed to the
+ * callback by the first es_loader_poll(), none are lost.
+ *
+ * Record pids, tids and ppids are the initial PID namespace's. A loader is
+ * used from one thread; the callback runs inside es_loader_poll() and must
+ * copy what it keeps (the record points into the ring buffer).
  */
 #ifndef EXECSENSOR_LOADER_H
 #define EXECSENSOR_LOADER_H
