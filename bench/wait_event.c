@@ -123,6 +123,18 @@ int main(int argc, char **argv)
 	}
 	if (!file || !marker || !*marker || (string && !*string) || optind != argc || start <= 0)
 		goto usage;
+	/*
+	 * The probe's argv must be readable at execve entry: after fork() a
+	 * string literal's page (file-backed .rodata) is not mapped in the
+	 * child until touched, and a sensor reading at syscall entry cannot
+	 * fault it in. Heap copies are mapped.
+	 */
+	probe = strdup(probe);
+	marker = strdup(marker);
+	if (!probe || !marker) {
+		perror("wait_event");
+		return 2;
+	}
 
 	deadline = now_epoch() + timeout;
 	for (;;) {
