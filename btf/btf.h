@@ -20,35 +20,35 @@ struct btf;
 
 /* Every distinct way an open or a lookup can fail. Values are negated on return. */
 enum btf_error {
-	BTF_ERR_NOMEM = 1, /* allocation failed */
-	BTF_ERR_IO, /* open/stat/mmap/read of the file failed (errno kept) */
-	BTF_ERR_NOT_BTF, /* neither BTF magic nor an ELF file */
-	BTF_ERR_HDR_TRUNCATED, /* fewer bytes than the header claims or needs */
-	BTF_ERR_HDR_VERSION, /* version != 1 */
-	BTF_ERR_HDR_FLAGS, /* flags != 0 */
-	BTF_ERR_HDR_LEN, /* hdr_len < 24 or > size, or unknown trailing header bytes set */
-	BTF_ERR_SECTION_BOUNDS, /* type or string section outside the data */
-	BTF_ERR_SECTION_ALIGN, /* type section not 4-byte aligned */
+	BTF_ERR_NOMEM = 1,       /* allocation failed */
+	BTF_ERR_IO,              /* open/stat/mmap/read of the file failed (errno kept) */
+	BTF_ERR_NOT_BTF,         /* neither BTF magic nor an ELF file */
+	BTF_ERR_HDR_TRUNCATED,   /* fewer bytes than the header claims or needs */
+	BTF_ERR_HDR_VERSION,     /* version != 1 */
+	BTF_ERR_HDR_FLAGS,       /* flags != 0 */
+	BTF_ERR_HDR_LEN,         /* hdr_len < 24 or > size, or unknown trailing header bytes set */
+	BTF_ERR_SECTION_BOUNDS,  /* type or string section outside the data */
+	BTF_ERR_SECTION_ALIGN,   /* type section not 4-byte aligned */
 	BTF_ERR_SECTION_OVERLAP, /* type and string sections overlap */
-	BTF_ERR_STR_NOT_NUL, /* string section not NUL-terminated, or base BTF's first byte not NUL */
-	BTF_ERR_NAME_OFF, /* a name offset outside the string section */
-	BTF_ERR_KIND, /* unknown kind */
-	BTF_ERR_TYPE_TRUNCATED, /* a record (with its vlen trailer) runs past the type section */
-	BTF_ERR_TYPE_TRAILING, /* the type walk does not end exactly at the section end */
-	BTF_ERR_TYPE_ID, /* a referenced type id does not exist */
-	BTF_ERR_TYPE_INVALID, /* a record's fields are inconsistent (e.g. INT encoding, vlen on a kind without one) */
-	BTF_ERR_MEMBER_OFFSET, /* a member lies outside its struct, or a union member not at 0 */
-	BTF_ERR_LOOP, /* typedef/modifier/pointer chain or anonymous nesting deeper than the limit */
-	BTF_ERR_ELF, /* libelf could not read the ELF file */
-	BTF_ERR_ELF_NO_BTF, /* ELF without a .BTF section */
-	BTF_ERR_ELF_EMPTY, /* .BTF section empty or SHT_NOBITS */
+	BTF_ERR_STR_NOT_NUL,     /* string section not NUL-terminated, or base BTF's first byte not NUL */
+	BTF_ERR_NAME_OFF,        /* a name offset outside the string section */
+	BTF_ERR_KIND,            /* unknown kind */
+	BTF_ERR_TYPE_TRUNCATED,  /* a record (with its vlen trailer) runs past the type section */
+	BTF_ERR_TYPE_TRAILING,   /* the type walk does not end exactly at the section end */
+	BTF_ERR_TYPE_ID,         /* a referenced type id does not exist */
+	BTF_ERR_TYPE_INVALID,    /* a record's fields are inconsistent (e.g. INT encoding, vlen on a kind without one) */
+	BTF_ERR_MEMBER_OFFSET,   /* a member lies outside its struct, or a union member not at 0 */
+	BTF_ERR_LOOP,            /* typedef/modifier/pointer chain or anonymous nesting deeper than the limit */
+	BTF_ERR_ELF,             /* libelf could not read the ELF file */
+	BTF_ERR_ELF_NO_BTF,      /* ELF without a .BTF section */
+	BTF_ERR_ELF_EMPTY,       /* .BTF section empty or SHT_NOBITS */
 	BTF_ERR_ENDIAN_MISMATCH, /* .BTF byte order differs from the ELF's */
-	BTF_ERR_BASE, /* split BTF without a base, or base inconsistent with it */
-	BTF_ERR_PATH, /* malformed dotted path */
-	BTF_ERR_NO_STRUCT, /* no struct or union with that name */
-	BTF_ERR_AMBIGUOUS, /* several structs share the name and disagree on the member */
-	BTF_ERR_NO_MEMBER, /* the struct has no member of that name */
-	BTF_ERR_NOT_COMPOSITE, /* a path component descends into something that is not a struct/union */
+	BTF_ERR_BASE,            /* split BTF without a base, or base inconsistent with it */
+	BTF_ERR_PATH,            /* malformed dotted path */
+	BTF_ERR_NO_STRUCT,       /* no struct or union with that name */
+	BTF_ERR_AMBIGUOUS,       /* several structs share the name and disagree on the member */
+	BTF_ERR_NO_MEMBER,       /* the struct has no member of that name */
+	BTF_ERR_NOT_COMPOSITE,   /* a path component descends into something that is not a struct/union */
 	BTF_ERR__MAX,
 };
 
@@ -59,14 +59,16 @@ enum btf_error {
 
 /* Where a failure is explained. Any function taking one may be passed NULL. */
 struct btf_diag {
-	int code; /* negative enum btf_error, 0 when fine */
+	int code;              /* negative enum btf_error, 0 when fine */
 	char msg[BTF_MSG_MAX]; /* "type [1234] STRUCT 'foo': member 3 'bar' offset 96 past size 8" */
 };
 
 /*
  * Open BTF from bytes owned by the caller; they must stay valid and unchanged
- * until btf_free(). Raw BTF of either byte order is accepted. @base is the
- * vmlinux BTF when @data is split BTF (a module's), else NULL.
+ * until btf_free(). Raw BTF of either byte order is accepted, and so is an
+ * ELF image with a .BTF section (told apart by content, as for files). @base
+ * is the vmlinux BTF when @data is split BTF (a module's), else NULL. The
+ * caller's bytes are never written: foreign-endian BTF is swapped in a copy.
  */
 int btf_open_mem(const void *data, size_t size, const struct btf *base, struct btf **out,
 		 struct btf_diag *diag);
@@ -92,12 +94,12 @@ int btf_is_swapped(const struct btf *btf);
 
 /* What a dotted-path lookup found. */
 struct btf_member_info {
-	uint32_t offset; /* byte offset from the start of the outermost struct */
+	uint32_t offset;     /* byte offset from the start of the outermost struct */
 	uint32_t bit_offset; /* offset in bits from the start of the outermost struct */
-	uint32_t bit_size; /* bitfield width in bits; 0 when not a bitfield */
-	uint32_t size; /* size in bytes of the member's resolved type */
-	uint32_t type_id; /* the member's type, through typedefs and modifiers */
-	uint32_t kind; /* BTF_KIND_* of type_id */
+	uint32_t bit_size;   /* bitfield width in bits; 0 when not a bitfield */
+	uint32_t size;       /* size in bytes of the member's resolved type */
+	uint32_t type_id;    /* the member's type, through typedefs and modifiers */
+	uint32_t kind;       /* BTF_KIND_* of type_id */
 	/* For kind PTR: the pointee through typedefs and modifiers, else 0. */
 	uint32_t target_id;
 	uint32_t target_kind;

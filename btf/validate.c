@@ -187,8 +187,8 @@ static const uint32_t info_allowed[BTF_KIND_ENUM64 + 1] = {
 	[BTF_KIND_RESTRICT] = KIND_BITS,
 	[BTF_KIND_FUNC_PROTO] = KIND_BITS | VLEN_BITS,
 	[BTF_KIND_DATASEC] = KIND_BITS | VLEN_BITS,
-	/* FUNC's vlen is its linkage: static, global or extern. */
-	[BTF_KIND_FUNC] = KIND_BITS | BTF_FUNC_EXTERN,
+	/* FUNC's vlen is its linkage: static, global or extern (0..2, checked after). */
+	[BTF_KIND_FUNC] = KIND_BITS | 0x3,
 	[BTF_KIND_VAR] = KIND_BITS,
 	[BTF_KIND_FLOAT] = KIND_BITS,
 };
@@ -204,7 +204,7 @@ static int info_error(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 		return invalid(w, id, t, "kind_flag set on a kind without one");
 	if (btf_kind(t) == BTF_KIND_FUNC)
 		return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
-	return invalid(w, id, t, "vlen set on a kind without members");
+	return invalid(w, id, t, "vlen set on a kind without one");
 }
 
 static int check_int(struct btf_walk *w, uint32_t id, const struct btf_type *t)
@@ -433,6 +433,8 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 	case BTF_KIND_FWD:
 		return 0;
 	case BTF_KIND_FUNC:
+		if (btf_vlen(t) > BTF_FUNC_EXTERN)
+			return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
 		note_ref(w, t->type);
 		/* Usually the prototype came first; otherwise look again after the walk. */
 		if (t->type < id)

@@ -118,8 +118,9 @@ static struct btf_header *hdr_of(void *blob)
 	return blob;
 }
 
-/* Open @blob and insist on failure @code, with a message. */
-static void expect_open_error(const void *blob, size_t size, const struct btf *base, int code)
+/* Open @blob and insist on failure @code, with a message that contains @why (if given). */
+static void expect_open_error_why(const void *blob, size_t size, const struct btf *base, int code,
+				  const char *why)
 {
 	struct btf_diag diag;
 	struct btf *btf = NULL;
@@ -130,7 +131,13 @@ static void expect_open_error(const void *blob, size_t size, const struct btf *b
 		      err, btf_strerror(err), diag.msg);
 	ck_assert_int_eq(diag.code, -code);
 	ck_assert_msg(diag.msg[0], "no message for %s", btf_strerror(code));
+	ck_assert_msg(!why || strstr(diag.msg, why), "'%s' does not say '%s'", diag.msg, why);
 	ck_assert_ptr_null(btf);
+}
+
+static void expect_open_error(const void *blob, size_t size, const struct btf *base, int code)
+{
+	expect_open_error_why(blob, size, base, code, NULL);
 }
 
 static struct btf *open_ok(const void *blob, size_t size, const struct btf *base)
@@ -145,15 +152,20 @@ static struct btf *open_ok(const void *blob, size_t size, const struct btf *base
 	return btf;
 }
 
-/* Build a base BTF from @b and expect @code when opening it. */
-static void expect_built_error(struct bb *b, int code)
+/* Build a base BTF from @b (and free @b), expect @code and a message saying @why. */
+static void expect_built_error_why(struct bb *b, int code, const char *why)
 {
 	size_t size;
 	void *blob = bb_blob(b, false, &size);
 
-	expect_open_error(blob, size, NULL, code);
+	expect_open_error_why(blob, size, NULL, code, why);
 	free(blob);
 	bb_free(b);
+}
+
+static void expect_built_error(struct bb *b, int code)
+{
+	expect_built_error_why(b, code, NULL);
 }
 
 static void lookup_ok(const struct btf *btf, const char *path, struct btf_member_info *info)
@@ -714,52 +726,58 @@ START_TEST(inconsistent_records)
 	struct bb b;
 
 	bb_init(&b, NULL);
-	bb_int(&b, "int3", 3, BTF_INT_SIGNED, 24); /* size 3 */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	bb_int(&b, "int3", 3, BTF_INT_SIGNED, 24);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT size");
 
 	bb_init(&b, NULL);
-	bb_int(&b, "wide", 4, 0, 40); /* 40 bits in 4 bytes */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	bb_int(&b, "wide", 4, 0, 40);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT bits");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "both", 4, BTF_INT_SIGNED | BTF_INT_BOOL, 32);
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT encoding");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	bb_type(&b, NULL, BTF_KIND_PTR, 1, false, 1); /* vlen on a PTR */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	bb_type(&b, NULL, BTF_KIND_PTR, 1, false, 1);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "vlen set");
 
 	bb_init(&b, NULL);
-	bb_type(&b, "int", BTF_KIND_INT, 0, true, 4); /* kflag on an INT */
+	bb_type(&b, "int", BTF_KIND_INT, 0, true, 4);
 	bb_word(&b, 32);
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "kind_flag");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	b.types[b.last + 1] |= 0x00010000; /* reserved info bit */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	b.types[b.last + 1] |= 0x00010000;
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "reserved info bits");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	bb_func(&b, "f", 1); /* a FUNC must point at a FUNC_PROTO */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	bb_func(&b, "f", 1);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
 
 	bb_init(&b, NULL);
-	bb_func(&b, "f", 2); /* ... also when the prototype comes later */
+	bb_func(&b, "f", 2); /* the prototype comes later */
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
+
+	bb_init(&b, NULL);
+	bb_func_proto(&b, 0);
+	bb_func(&b, "f", 1);
+	b.types[b.last + 1] = BTF_KIND_FUNC << 24 | 3; /* linkage 3 */
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "linkage");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_func_proto(&b, 1);
-	bb_param(&b, NULL, 0); /* "..." before the last parameter */
+	bb_param(&b, NULL, 0);
 	bb_param(&b, "x", 1);
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "void parameter");
 
 	bb_init(&b, NULL);
 	bb_enum(&b, "e", 3);
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "enum size");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
@@ -767,7 +785,68 @@ START_TEST(inconsistent_records)
 	bb_member(&b, "a", 1, 0, 0);
 	bb_type(&b, "tag", BTF_KIND_DECL_TAG, 0, false, 2);
 	bb_word(&b, 1); /* component 1 of a one-member struct */
-	expect_built_error(&b, BTF_ERR_TYPE_INVALID);
+	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "component_idx");
+}
+END_TEST
+
+/* One type of every kind 1..19, as a compiler and pahole emit them: all accepted. */
+START_TEST(every_kind_is_known)
+{
+	struct btf_member_info mi;
+	uint32_t i_int, proto, var, fwd;
+	struct btf *btf;
+	size_t size;
+	void *blob;
+	struct bb b;
+
+	bb_init(&b, NULL);
+	i_int = bb_int(&b, "int", 4, BTF_INT_SIGNED, 32); /* INT */
+	bb_ref(&b, BTF_KIND_PTR, NULL, i_int); /* PTR */
+	bb_array(&b, i_int, i_int, 2); /* ARRAY */
+	bb_struct(&b, "s", 16, false); /* STRUCT */
+	bb_member(&b, "a", 3, 0, 0);
+	bb_member(&b, "f", 12, 64, 0);
+	bb_union(&b, "u", 4, false); /* UNION */
+	bb_member(&b, "i", i_int, 0, 0);
+	bb_enum(&b, "e", 4); /* ENUM */
+	bb_enum_val(&b, "E0", -1);
+	fwd = bb_type(&b, "later", BTF_KIND_FWD, 0, true, 0); /* FWD (union) */
+	bb_ref(&b, BTF_KIND_TYPEDEF, "td", i_int); /* TYPEDEF */
+	bb_ref(&b, BTF_KIND_VOLATILE, NULL, i_int); /* VOLATILE */
+	bb_ref(&b, BTF_KIND_CONST, NULL, i_int); /* CONST */
+	bb_ref(&b, BTF_KIND_RESTRICT, NULL, 2); /* RESTRICT */
+	bb_ref(&b, BTF_KIND_PTR, NULL, fwd); /* 12: pointer to the FWD */
+	proto = bb_func_proto(&b, i_int); /* FUNC_PROTO */
+	bb_param(&b, "x", i_int);
+	bb_param(&b, NULL, 0); /* ... */
+	bb_func(&b, "fn", proto); /* FUNC, global */
+	var = bb_type(&b, "v", BTF_KIND_VAR, 0, false, i_int); /* VAR */
+	bb_word(&b, BTF_VAR_GLOBAL_ALLOCATED);
+	bb_type(&b, ".data", BTF_KIND_DATASEC, 1, false, 4); /* DATASEC */
+	bb_word(&b, var);
+	bb_word(&b, 0);
+	bb_word(&b, 4);
+	bb_type(&b, "double", BTF_KIND_FLOAT, 0, false, 8); /* FLOAT */
+	bb_type(&b, "tag", BTF_KIND_DECL_TAG, 0, false, 4); /* DECL_TAG on s.a */
+	bb_word(&b, 0);
+	bb_ref(&b, BTF_KIND_TYPE_TAG, "user", i_int); /* TYPE_TAG */
+	bb_type(&b, "e64", BTF_KIND_ENUM64, 1, true, 8); /* ENUM64, signed */
+	bb_word(&b, bb_str(&b, "BIG"));
+	bb_word(&b, 0);
+	bb_word(&b, 0x80000000u);
+	blob = bb_blob(&b, false, &size);
+	bb_free(&b);
+	btf = open_ok(blob, size, NULL);
+	ck_assert_uint_eq(btf_type_cnt(btf), 21);
+	lookup_ok(btf, "s.a", &mi);
+	ck_assert_str_eq(mi.type_name, "int[2]");
+	ck_assert_uint_eq(mi.size, 8);
+	lookup_ok(btf, "s.f", &mi);
+	ck_assert_str_eq(mi.type_name, "union later *");
+	lookup_ok(btf, "u.i", &mi);
+	ck_assert_uint_eq(mi.offset, 0);
+	btf_free(btf);
+	free(blob);
 }
 END_TEST
 
@@ -779,7 +858,7 @@ START_TEST(member_offsets)
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_struct(&b, "s", 8, false);
 	bb_member(&b, "far", 1, 65, 0); /* starts past the 64 bits */
-	expect_built_error(&b, BTF_ERR_MEMBER_OFFSET);
+	expect_built_error_why(&b, BTF_ERR_MEMBER_OFFSET, "'far'");
 
 	/* kflag: offset 60 + bitfield 5 ends at 65 > 64. */
 	bb_init(&b, NULL);
@@ -793,7 +872,7 @@ START_TEST(member_offsets)
 	bb_union(&b, "u", 8, false);
 	bb_member(&b, "a", 1, 0, 0);
 	bb_member(&b, "b", 1, 32, 0); /* union members are all at 0 */
-	expect_built_error(&b, BTF_ERR_MEMBER_OFFSET);
+	expect_built_error_why(&b, BTF_ERR_MEMBER_OFFSET, "not 0");
 }
 END_TEST
 
@@ -839,7 +918,7 @@ START_TEST(loops)
 	bb_init(&b, NULL);
 	bb_struct(&b, "s", 8, false);
 	bb_member(&b, NULL, 1, 0, 0);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error_why(&b, BTF_ERR_LOOP, "anonymous");
 
 	/* Anonymous structs nested 40 deep. */
 	bb_init(&b, NULL);
@@ -848,7 +927,7 @@ START_TEST(loops)
 		bb_member(&b, NULL, i + 2, 0, 0);
 	}
 	bb_struct(&b, NULL, 4, false);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error_why(&b, BTF_ERR_LOOP, "anonymous");
 }
 END_TEST
 
@@ -1232,6 +1311,7 @@ static Suite *btf_suite(void)
 	tcase_add_test(types, walk_must_end_at_section_end);
 	tcase_add_test(types, referenced_type_ids);
 	tcase_add_test(types, inconsistent_records);
+	tcase_add_test(types, every_kind_is_known);
 	tcase_add_test(types, member_offsets);
 	tcase_add_test(types, loops);
 	suite_add_tcase(s, types);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libFuzzer harness for the BTF parser: arbitrary bytes through
+ * btf_open_mem() (raw BTF of either byte order, or an ELF image), then, on
+ * success, lookups of the sensor's fields, of members of the structs the
+ * input declares, and the input opened again as split BTF over itself.
+ * Everything the parser accepts must be safe to look up.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "btf.h"
+#include "btf_internal.h"
+
+/* Structs whose members are looked up per input: enough to reach deep code, bounded in time. */
+#define MAX_STRUCTS 16
+
+static const char *const fixed_paths[] = {
+	"task_struct.real_parent",
+	"task_struct.tgid",
+	"mm_struct.exe_file",
+	"dentry.d_name.name",
+	"qstr.len",
+	"a.b",
+	"a.b.c.d",
+};
+
+static void lookup_declared_members(const struct btf *btf)
+{
+	const struct btf_type *t;
+	const struct btf_member *m;
+	struct btf_member_info info;
+	struct btf_diag diag;
+	char path[2 * BTF_TYPE_NAME_MAX];
+	uint32_t i, j;
+
+	for (i = 0; i < btf->nr_composites && i < MAX_STRUCTS; i++) {
+		t = btf_type_by_id(btf, btf->composites[i]);
+		m = btf_members(t);
+		for (j = 0; j < btf_vlen(t) && j < MAX_STRUCTS; j++, m++) {
+			snprintf(path, sizeof(path), "%.120s.%.120s", btf_name(btf, t->name_off),
+				 btf_name(btf, m->name_off));
+			btf_member_lookup(btf, path, &info, &diag);
+		}
+	}
+}
+
+static void exercise(const struct btf *btf)
+{
+	struct btf_member_info info;
+	struct btf_diag diag;
+	size_t i;
+
+	(void)btf_type_cnt(btf);
+	(void)btf_is_swapped(btf);
+	for (i = 0; i < sizeof(fixed_paths) / sizeof(fixed_paths[0]); i++)
+		btf_member_lookup(btf, fixed_paths[i], &info, &diag);
+	lookup_declared_members(btf);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct btf *btf, *split;
+	struct btf_diag diag;
+
+	if (btf_open_mem(data, size, NULL, &btf, &diag)) {
+		/* Every failure is explained. */
+		if (!diag.msg[0] || diag.code >= 0)
+			__builtin_trap();
+		return 0;
+	}
+	exercise(btf);
+	/* The same bytes as split BTF over themselves: ids and strings continue. */
+	if (!btf_open_mem(data, size, btf, &split, &diag)) {
+		exercise(split);
+		btf_free(split);
+	}
+	btf_free(btf);
+	return 0;
+}
