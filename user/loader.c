@@ -161,8 +161,11 @@ static void resolve_offsets(struct es_loader *l)
 
 	err = btf_open_file(path, NULL, &btf, &diag);
 	if (err) {
-		es_reasonf(info->btf_error, sizeof(info->btf_error), "%s: %s", path,
-			   diag.msg[0] ? diag.msg : btf_strerror(err));
+		if (diag.msg[0] && strstr(diag.msg, path))
+			es_reasonf(info->btf_error, sizeof(info->btf_error), "%s", diag.msg);
+		else
+			es_reasonf(info->btf_error, sizeof(info->btf_error), "%s: %s", path,
+				   diag.msg[0] ? diag.msg : btf_strerror(err));
 		for (i = 0; i < ES_TASK_OFF__MAX; i++)
 			es_reasonf(info->offsets[i].reason, sizeof(info->offsets[i].reason),
 				   "no BTF (%s)", info->btf_error);
