@@ -26,7 +26,9 @@ struct es_argv {
 
 /*
  * Split @args (@cap bytes of storage, @args_size in use, @argc entries
- * captured); @kernel_truncated is the record's ES_EXEC_F_ARGV_TRUNCATED.
+ * captured); @kernel_truncated: the record says argv goes on beyond what it
+ * holds (ES_EXEC_F_ARGV_TRUNCATED, or ES_EXEC_F_ARGV_FAULT: an entry could
+ * not be read).
  */
 void es_argv_split(const char *args, size_t cap, uint32_t args_size, uint32_t argc,
 		   int kernel_truncated, struct es_argv *out);

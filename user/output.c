@@ -37,6 +37,8 @@ int output_open(struct es_output *o, const char *path, enum es_format fmt)
 
 int output_flush(struct es_output *o)
 {
+	if (!o->f)
+		return 0;
 	if (fflush(o->f) || ferror(o->f))
 		return -EIO;
 	return 0;
@@ -46,7 +48,7 @@ int output_close(struct es_output *o)
 {
 	int err = output_flush(o);
 
-	if (o->owns_file && fclose(o->f))
+	if (o->f && o->owns_file && fclose(o->f))
 		err = -EIO;
 	o->f = NULL;
 	return err;
@@ -137,7 +139,10 @@ static void exec_json(FILE *f, const struct es_exec_report *r, const struct es_a
 	fputs(",\"comm\":", f);
 	json_escape_bytes(f, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 	fputs(",\"filename\":", f);
-	json_escape_bytes(f, ev->filename, strnlen(ev->filename, sizeof(ev->filename)));
+	if (ev->flags & ES_EXEC_F_FILENAME_FAULT)
+		fputs("null", f); /* unreadable, unlike fexecve's real "" */
+	else
+		json_escape_bytes(f, ev->filename, strnlen(ev->filename, sizeof(ev->filename)));
 	fputs(",\"argv\":[", f);
 	for (i = 0; i < argv->cnt; i++) {
 		if (i)
@@ -183,7 +188,10 @@ static void exec_text(struct es_output *o, const struct es_exec_report *r,
 		ev->uid, ret);
 	text_escape(f, ev->comm, strnlen(ev->comm, sizeof(ev->comm)), 0);
 	fprintf(f, "%*s", (int)(17 - strnlen(ev->comm, sizeof(ev->comm))), "");
-	text_escape(f, ev->filename, strnlen(ev->filename, sizeof(ev->filename)), 1);
+	if (ev->flags & ES_EXEC_F_FILENAME_FAULT)
+		fputs("?", f);
+	else
+		text_escape(f, ev->filename, strnlen(ev->filename, sizeof(ev->filename)), 1);
 	for (i = 1; i < argv->cnt; i++) {
 		fputc(' ', f);
 		text_escape(f, argv->arg[i].ptr, argv->arg[i].len, 1);
@@ -203,7 +211,7 @@ void output_exec(struct es_output *o, const struct es_exec_report *r, int64_t wa
 	struct es_argv argv;
 
 	es_argv_split(r->ev.args, sizeof(r->ev.args), r->ev.args_size, r->ev.argc,
-		      !!(r->ev.flags & ES_EXEC_F_ARGV_TRUNCATED), &argv);
+		      !!(r->ev.flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT)), &argv);
 	if (o->fmt == ES_FORMAT_JSON)
 		exec_json(o->f, r, &argv, wall_ns);
 	else
@@ -231,6 +239,7 @@ static void startup_json(FILE *f, const struct es_startup *s, int64_t wall_ns)
 		fputc('}', f);
 	}
 	fprintf(f, "],\"kernel_ppid\":%s", s->kernel_ppid ? "true" : "false");
+	json_key_str(f, "kernel_ppid_reason", s->kernel_ppid_reason);
 	fputs(",\"attach\":{\"mode\":", f);
 	json_escape_bytes(f, s->attach_mode, strlen(s->attach_mode));
 	json_key_str(f, "reason", s->attach_reason);
@@ -273,7 +282,7 @@ static void startup_text(FILE *f, const struct es_startup *s, int64_t wall_ns)
 		}
 		fputc('\n', f);
 	}
-	text_line_str(f, "kernel ppid", s->kernel_ppid ? "yes" : "no: /proc fallback");
+	text_line_str(f, "kernel ppid", s->kernel_ppid ? "yes" : s->kernel_ppid_reason);
 	fprintf(f, "# %-15s %s (", "attach", s->attach_mode);
 	text_escape(f, s->attach_reason ? s->attach_reason : "",
 		    s->attach_reason ? strlen(s->attach_reason) : 0, 0);
@@ -318,9 +327,12 @@ static void stats_json(FILE *f, const struct es_agent_stats *s, int final, int64
 	fprintf(f, ",\"fileless\":{\"alerts\":%" PRIu64 ",\"suppressed\":%" PRIu64 "}",
 		s->fileless_alerts, s->fileless_suppressed);
 	json_key_u64(f, "parent_exe_unknown", s->parent_exe_unknown);
+	json_key_u64(f, "filename_faults", s->filename_faults);
+	json_key_u64(f, "argv_faults", s->argv_faults);
 	json_key_u64(f, "results_missing", s->results_missing);
 	json_key_u64(f, "results_orphaned", s->results_orphaned);
-	json_key_u64(f, "records_malformed", s->records_malformed);
+	json_key_u64(f, "records_dropped", s->records_dropped);
+	json_key_u64(f, "records_received", s->records_received);
 	json_key_u64(f, "kernel_records", k[ES_STAT_EVENTS]);
 	json_key_u64(f, "kernel_ppid_reads", k[ES_STAT_PPID_KERNEL]);
 	fputs("}\n", f);

@@ -43,6 +43,7 @@ struct es_startup {
 	const struct es_startup_offset *offsets;
 	size_t offsets_cnt;
 	int kernel_ppid; /* the kernel reads parents (offsets written non-zero) */
+	const char *kernel_ppid_reason; /* why not; NULL when it does */
 	const char *attach_mode; /* "kprobe" or "tracepoint" */
 	const char *attach_reason;
 	const char *lockdown; /* "none", "integrity", "confidentiality", or "unavailable" */

@@ -35,11 +35,27 @@ static const char *cached_for(struct parent_cache_entry *e, uint32_t ppid, uint6
 	return e->exe_known ? e->exe : NULL;
 }
 
+/* Fill @e for the process of @dirfd (@pid, started at @start_ns, alive at @now). */
+static const char *remember(struct parent_cache *cache, struct parent_cache_entry *e, int dirfd,
+			    uint32_t pid, uint64_t start_ns, uint64_t now)
+{
+	ssize_t n;
+
+	cache->stats.lookups++;
+	e->pid = pid;
+	e->start_ns = start_ns;
+	e->alive_ns = now;
+	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
+	e->exe_known = n > 0;
+	e->exe[n > 0 ? n : 0] = '\0';
+	return e->exe_known ? e->exe : NULL;
+}
+
 const char *parent_cache_exe(struct parent_cache *cache, uint32_t ppid, uint64_t event_boot_ns)
 {
 	struct parent_cache_entry *e = slot_of(cache, ppid);
 	uint64_t start_ns, now;
-	ssize_t n;
+	const char *exe;
 	int dirfd;
 
 	if (ppid == 0)
@@ -66,17 +82,11 @@ const char *parent_cache_exe(struct parent_cache *cache, uint32_t ppid, uint64_t
 			goto unknown;
 		return e->exe;
 	}
-	cache->stats.lookups++;
-	e->pid = ppid;
-	e->start_ns = start_ns;
-	e->alive_ns = now;
-	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
+	exe = remember(cache, e, dirfd, ppid, start_ns, now);
 	close(dirfd);
-	e->exe_known = n > 0;
-	e->exe[n > 0 ? n : 0] = '\0';
-	if (!e->exe_known)
+	if (!exe)
 		goto unknown;
-	return e->exe;
+	return exe;
 gone:
 	if (cached_for(e, ppid, event_boot_ns)) {
 		cache->stats.hits++;
@@ -85,6 +95,23 @@ gone:
 unknown:
 	cache->stats.unknown++;
 	return NULL;
+}
+
+const char *parent_cache_learn(struct parent_cache *cache, uint32_t pid)
+{
+	struct parent_cache_entry *e = slot_of(cache, pid);
+	uint64_t start_ns, now;
+	const char *exe = NULL;
+	int dirfd;
+
+	dirfd = procfs_open_pid(cache->proc_root, pid);
+	if (dirfd < 0)
+		return NULL;
+	now = es_boottime_ns();
+	if (!procfs_start_ns(dirfd, &start_ns))
+		exe = remember(cache, e, dirfd, pid, start_ns, now);
+	close(dirfd);
+	return exe;
 }
 
 void parent_cache_forget(struct parent_cache *cache, uint32_t pid)

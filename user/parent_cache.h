@@ -48,7 +48,15 @@ void parent_cache_free(struct parent_cache *cache);
  */
 const char *parent_cache_exe(struct parent_cache *cache, uint32_t ppid, uint64_t event_boot_ns);
 
-/* @pid exec'd: its exe is about to change. */
+/*
+ * @pid has just exec'd successfully: read its new exe now and keep it, so
+ * that its children's execs find it even after @pid exits (the records of
+ * one ring-buffer batch were all written before the batch is read, so "now"
+ * covers them). Returns the exe, valid until the next call, or NULL.
+ */
+const char *parent_cache_learn(struct parent_cache *cache, uint32_t pid);
+
+/* @pid execs: its exe is about to change. */
 void parent_cache_forget(struct parent_cache *cache, uint32_t pid);
 
 #endif /* EXECSENSOR_PARENT_CACHE_H */

@@ -20,9 +20,12 @@ struct es_agent_stats {
 	uint64_t parent_exe_unknown; /* exec events with parent_exe null */
 	uint64_t fileless_alerts;
 	uint64_t fileless_suppressed;
+	uint64_t filename_faults; /* exec records whose filename the kernel could not read */
+	uint64_t argv_faults; /* exec records whose argv the kernel could not read in full */
 	uint64_t results_missing; /* exec events written with ret null */
 	uint64_t results_orphaned; /* exit records whose exec record never arrived */
-	uint64_t records_malformed; /* ring-buffer records too short or of unknown type */
+	uint64_t records_dropped; /* records unused: too short, unknown type, or out of memory */
+	uint64_t records_received; /* every record the ring buffer handed over */
 };
 
 #endif /* EXECSENSOR_STATS_H */

@@ -124,12 +124,14 @@ static const char records_check[] =
 	"e = lines[1]\n"
 	"assert e[\"ret\"] is None and e[\"parent_exe\"] == \"/usr/bin/bash\"\n"
 	"assert e[\"fileless\"] is None and e[\"ppid_source\"] == \"kernel\"\n"
+	"assert e[\"filename\"] is None and e[\"argv_truncated\"] is True\n"
 	"t = lines[2]\n"
 	"assert t[\"final\"] is True and t[\"events\"] == 7 and t[\"lost\"] == 3\n"
 	"assert t[\"ppid_source\"] == {\"kernel\": 4, \"procfs\": 2, \"unknown\": 1}\n"
 	"assert t[\"offsets_absent\"] == 5 and t[\"kernel_read_failures\"] == 6\n"
 	"assert t[\"fallback_misses\"] == 1\n"
 	"assert t[\"fileless\"] == {\"alerts\": 2, \"suppressed\": 1}\n"
+	"assert t[\"filename_faults\"] == 8 and t[\"argv_faults\"] == 9\n"
 	"print(\"ok\")\n";
 
 START_TEST(startup_exec_stats)
@@ -174,6 +176,10 @@ START_TEST(startup_exec_stats)
 	r.parent_exe = "/usr/bin/bash";
 	r.ppid_source = PPID_SOURCE_KERNEL;
 	r.fileless.verdict = FILELESS_NONE;
+	/* The kernel could not read the filename nor all of argv. */
+	r.ev.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_FAULT;
+	st.filename_faults = 8;
+	st.argv_faults = 9;
 	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
 	output_startup(&o, &s, 0);
 	output_exec(&o, &r, 0);

@@ -153,4 +153,26 @@ START_TEST(live_child)
 }
 END_TEST
 
-CHECK_MAIN("parent_cache", pid_reuse, unreadable_exe, live_child)
+START_TEST(learn_short_lived_parent)
+{
+	struct parent_cache cache;
+	uint64_t event;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_int_eq(parent_cache_init(&cache, root), 0);
+	/* The parent's own exec is seen; its child's exec (stamped before now) comes later. */
+	event = es_boottime_ns();
+	fake_process(555, ticks(1 * SEC), "/usr/bin/short-lived");
+	ck_assert_str_eq(parent_cache_learn(&cache, 555), "/usr/bin/short-lived");
+	fake_exit(555);
+	ck_assert_str_eq(parent_cache_exe(&cache, 555, event), "/usr/bin/short-lived");
+	/* Not for an exec after the parent was last seen. */
+	ck_assert_ptr_null(parent_cache_exe(&cache, 555, es_boottime_ns() + SEC));
+	/* Gone before it could be learnt: nothing. */
+	ck_assert_ptr_null(parent_cache_learn(&cache, 556));
+	parent_cache_free(&cache);
+	rmdir(root);
+}
+END_TEST
+
+CHECK_MAIN("parent_cache", pid_reuse, unreadable_exe, live_child, learn_short_lived_parent)

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The live tests' process maker: forks one child that names itself (comm)
+ * and execs, then waits for it and exits with its status.
+ *
+ *   exec_helper exec COMM PATH ARG...       child: execv(PATH, [ARG...])
+ *   exec_helper fexecve COMM PROGRAM ARG... child: copies PROGRAM into a memfd
+ *                                            and fexecve()s it with [ARG...]
+ *
+ * It prints the child's pid, then stays alive until its stdin reaches EOF,
+ * so that a test can hold the parent until the agent has reported the
+ * child (the agent reads the parent's exe from /proc).
+ *
+ * COMM may hold any bytes but NUL (the kernel keeps 15). Run from a copy at
+ * a temporary path, this process is the "fake systemd" parent of the gate
+ * tests: the child's comm is "systemd" and its exec is fileless.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int memfd_copy(const char *path)
+{
+	struct stat st;
+	off_t off = 0;
+	int in, fd;
+
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0 || fstat(in, &st))
+		return -1;
+	/* Not MFD_CLOEXEC: fexecve of a close-on-exec fd fails for scripts, keep it simple. */
+	fd = memfd_create("es-payload", 0);
+	if (fd < 0)
+		return -1;
+	while (off < st.st_size) {
+		if (sendfile(fd, in, &off, (size_t)(st.st_size - off)) <= 0)
+			return -1;
+	}
+	close(in);
+	return fd;
+}
+
+int main(int argc, char **argv)
+{
+	int fileless, status, fd;
+	pid_t child;
+
+	if (argc < 5 || (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve"))) {
+		fprintf(stderr, "usage: exec_helper exec|fexecve COMM PATH ARG...\n");
+		return 2;
+	}
+	fileless = !strcmp(argv[1], "fexecve");
+	child = fork();
+	if (child < 0) {
+		perror("fork");
+		return 1;
+	}
+	if (child == 0) {
+		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0))
+			_exit(120);
+		if (fileless) {
+			fd = memfd_copy(argv[3]);
+			if (fd < 0)
+				_exit(121);
+			fexecve(fd, &argv[4], environ);
+		} else {
+			execv(argv[3], &argv[4]);
+		}
+		_exit(122);
+	}
+	while (waitpid(child, &status, 0) < 0) {
+		if (errno != EINTR) {
+			perror("waitpid");
+			return 1;
+		}
+	}
+	printf("%d\n", (int)child);
+	fflush(stdout);
+	while (getchar() != EOF)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}

@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+"""Live end-to-end tests of the execsensor agent, through the binary, as root.
+
+Every assertion is checked against what this test itself did (the pids it
+spawned, the bytes it passed, the parent it was) or against an independent
+reader (python3's json module, /proc/<pid>/fdinfo and the bpf object ids).
+
+usage: live_agent.py AGENT EXEC_HELPER [unittest args]
+"""
+import calendar
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+AGENT = None
+HELPER = None
+TRUE = "/bin/true"
+SKIP = 77  # ctest SKIP_RETURN_CODE
+
+
+def parse_lines(raw):
+    """Every line must parse with python's json module; returns the records."""
+    records = []
+    for n, line in enumerate(raw.split(b"\n")):
+        if not line:
+            continue
+        try:
+            records.append(json.loads(line))
+        except ValueError as e:
+            raise AssertionError(f"line {n + 1} is not JSON ({e}): {line[:300]!r}")
+    return records
+
+
+def b(s):
+    """A JSON string back to the bytes it stands for (docs/events.md)."""
+    return s.encode("utf-8", "surrogateescape")
+
+
+class Agent:
+    """One agent process writing JSON lines to a file."""
+
+    def __init__(self, *args, stdout_file=False):
+        self.dir = tempfile.mkdtemp(prefix="es-live-")
+        self.path = os.path.join(self.dir, "out.json")
+        self.err_path = os.path.join(self.dir, "err.txt")
+        cmd = [AGENT, *args]
+        out = None
+        if stdout_file:
+            out = open(self.path, "wb")
+        else:
+            cmd += ["--format", "json", "--output", self.path]
+        self.err = open(self.err_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=out, stderr=self.err)
+        if out:
+            out.close()
+        self.rc = None
+
+    def wait_startup(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"agent exited {self.proc.returncode}: {self.stderr()}")
+            try:
+                with open(self.path, "rb") as f:
+                    first = f.readline()
+            except FileNotFoundError:
+                first = b""
+            if first.endswith(b"\n"):
+                rec = json.loads(first)
+                assert rec["event"] == "startup", rec
+                return rec
+            time.sleep(0.05)
+        raise AssertionError("no startup record within %ds: %s" % (timeout, self.stderr()))
+
+    def wait_for(self, needle, timeout=60):
+        """Until the output holds @needle (bytes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with open(self.path, "rb") as f:
+                if needle in f.read():
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"{needle!r} not in the output within {timeout}s")
+
+    def stop(self, sig=signal.SIGTERM, timeout=60):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        self.rc = self.proc.wait(timeout=timeout)
+        self.err.close()
+        return self.rc
+
+    def stderr(self):
+        with open(self.err_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+    def records(self):
+        with open(self.path, "rb") as f:
+            return parse_lines(f.read())
+
+    def cleanup(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.err.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def spawn_children(n, marker):
+    """n short-lived children of this process, each /bin/true MARKER-i; reaped at once."""
+    pids = []
+    for i in range(n):
+        pid = os.posix_spawn(TRUE, [TRUE, f"{marker}-{i}"], os.environ)
+        pids.append(pid)
+        os.waitpid(pid, 0)
+    return pids
+
+
+def events_by_marker(records, marker):
+    """Exec events whose argv[1] starts with marker, keyed by argv[1]."""
+    found = {}
+    for r in records:
+        if r["event"] != "exec" or len(r["argv"]) < 2:
+            continue
+        if r["argv"][1].startswith(marker + "-"):
+            assert r["argv"][1] not in found, f"two events for {r['argv'][1]}"
+            found[r["argv"][1]] = r
+    return found
+
+
+def check_accounting(test, records):
+    """The last record is the final stats; its counts match the output exactly."""
+    execs = [r for r in records if r["event"] == "exec"]
+    stats = records[-1]
+    test.assertEqual(records[0]["event"], "startup")
+    test.assertEqual(stats["event"], "stats")
+    test.assertTrue(stats["final"])
+    test.assertEqual(stats["events"], len(execs))
+    for source in ("kernel", "procfs", "unknown"):
+        test.assertEqual(stats["ppid_source"][source],
+                         sum(1 for r in execs if r["ppid_source"] == source), source)
+    test.assertEqual(stats["results_missing"], sum(1 for r in execs if r["ret"] is None))
+    test.assertEqual(stats["fallback_misses"], stats["ppid_source"]["unknown"])
+    # Every record the kernel submitted reached the agent: each exec record is
+    # an event, each result record joined an event or was an orphan.
+    results = len(execs) - stats["results_missing"] + stats["results_orphaned"]
+    test.assertEqual(stats["kernel_records"], stats["records_received"], stats)
+    test.assertEqual(stats["records_received"],
+                     len(execs) + results + stats["records_dropped"], stats)
+    return stats
+
+
+class LiveAgent(unittest.TestCase):
+    def setUp(self):
+        self.agents = []
+
+    def tearDown(self):
+        for a in self.agents:
+            a.cleanup()
+
+    def agent(self, *args, **kw):
+        a = Agent(*args, **kw)
+        self.agents.append(a)
+        return a
+
+    def test_kernel_ppid_500_children(self):
+        a = self.agent("--duration", "600", stdout_file=True)  # default format: JSON off a tty
+        startup = a.wait_startup()
+        self.assertTrue(startup["kernel_ppid"], startup)
+        self.assertEqual(startup["selftest"]["result"], "passed")
+        marker = f"es-kppid-{os.getpid()}"
+        pids = spawn_children(500, marker)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        records = a.records()
+        found = events_by_marker(records, marker)
+        self.assertEqual(len(found), 500)
+        me = os.getpid()
+        my_exe = os.readlink("/proc/self/exe")
+        for i, pid in enumerate(pids):
+            r = found[f"{marker}-{i}"]
+            self.assertEqual(r["pid"], pid)
+            self.assertEqual(r["tid"], pid)
+            self.assertEqual(r["ppid"], me)
+            self.assertEqual(r["ppid_source"], "kernel")
+            self.assertEqual(r["filename"], TRUE)
+            self.assertEqual(r["ret"], 0)
+            self.assertEqual(r["parent_exe"], my_exe)
+            self.assertIsNone(r["fileless"])
+            self.assertEqual(r["uid"], os.getuid())
+        stats = check_accounting(self, records)
+        self.assertEqual(stats["lost"], 0)
+        self.assertGreaterEqual(stats["ppid_source"]["kernel"], 500)
+
+    def test_no_kernel_ppid_is_honest(self):
+        a = self.agent("--no-kernel-ppid")
+        startup = a.wait_startup()
+        self.assertFalse(startup["kernel_ppid"])
+        self.assertIn("--no-kernel-ppid", startup["kernel_ppid_reason"])
+        marker = f"es-noppid-{os.getpid()}"
+        spawn_children(500, marker)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        records = a.records()
+        found = events_by_marker(records, marker)
+        self.assertEqual(len(found), 500)
+        by_source = {"kernel": 0, "procfs": 0, "unknown": 0}
+        for r in found.values():
+            by_source[r["ppid_source"]] += 1
+            if r["ppid_source"] == "procfs":
+                self.assertEqual(r["ppid"], os.getpid())
+            elif r["ppid_source"] == "unknown":
+                self.assertEqual(r["ppid"], 0)
+                self.assertIsNone(r["parent_exe"])
+        self.assertEqual(by_source["kernel"], 0)
+        print(f"--no-kernel-ppid, 500 children reaped at once: {by_source}", file=sys.stderr)
+        stats = check_accounting(self, records)
+        self.assertEqual(stats["ppid_source"]["kernel"], 0)
+        self.assertGreaterEqual(stats["offsets_absent"], 500)
+
+    def test_fileless_gate(self):
+        tmp = tempfile.mkdtemp(prefix="es-gate-")
+        try:
+            fake = os.path.join(tmp, "systemd")
+            shutil.copy(HELPER, fake)
+            a = self.agent("--fileless-allow-parent", fake)
+            a.wait_startup()
+            tag = f"es-gate-{os.getpid()}"
+
+            def run(prog, mode, comm, name):
+                # The parent stays until the agent has written its child's event.
+                helper = subprocess.Popen([prog, mode, comm, TRUE, f"{tag}-{name}"],
+                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                child = int(helper.stdout.readline())
+                a.wait_for(f'"argv":["{tag}-{name}"]'.encode())
+                helper.stdin.close()
+                self.assertEqual(helper.wait(timeout=30), 0)
+                helper.stdout.close()
+                return child
+
+            suppressed = run(fake, "fexecve", "systemd", "suppressed")
+            off_list = run(HELPER, "fexecve", "systemd", "off-list")
+            not_systemd = run(fake, "fexecve", "bash", "not-systemd")
+            plain = run(fake, "exec", "systemd", "plain")
+            self.assertEqual(a.stop(), 0, a.stderr())
+            records = a.records()
+            ev = {}
+            for r in records:
+                if r["event"] == "exec" and r["argv"][:1] and r["argv"][0].startswith(tag):
+                    ev[r["argv"][0][len(tag) + 1:]] = r
+            self.assertEqual(sorted(ev), ["not-systemd", "off-list", "plain", "suppressed"])
+
+            r = ev["suppressed"]
+            self.assertEqual(r["pid"], suppressed)
+            self.assertEqual(r["comm"], "systemd")
+            self.assertEqual(r["filename"], "")
+            self.assertEqual(r["execveat_flags"] & 0x1000, 0x1000)  # AT_EMPTY_PATH
+            self.assertEqual(r["ret"], 0)
+            self.assertEqual(r["ppid_source"], "kernel")
+            self.assertEqual(r["parent_exe"], os.path.realpath(fake))
+            self.assertEqual(r["fileless"]["verdict"], "suppressed", r)
+            self.assertEqual(r["fileless"]["parent"], os.path.realpath(fake))
+            self.assertIn("AT_EMPTY_PATH", r["fileless"]["reason"])
+
+            r = ev["off-list"]
+            self.assertEqual(r["pid"], off_list)
+            self.assertEqual(r["fileless"]["verdict"], "alert", r)
+            self.assertIn("not on the allowlist", r["fileless"]["reason"])
+            self.assertEqual(r["fileless"]["parent"], os.path.realpath(HELPER))
+
+            r = ev["not-systemd"]
+            self.assertEqual(r["pid"], not_systemd)
+            self.assertEqual(r["fileless"]["verdict"], "alert", r)
+            self.assertIn("comm is not systemd's", r["fileless"]["reason"])
+
+            r = ev["plain"]
+            self.assertEqual(r["pid"], plain)
+            self.assertEqual(r["filename"], TRUE)
+            self.assertIsNone(r["fileless"])
+
+            stats = check_accounting(self, records)
+            self.assertGreaterEqual(stats["fileless"]["suppressed"], 1)
+            self.assertGreaterEqual(stats["fileless"]["alerts"], 2)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_hostile_bytes_round_trip(self):
+        tmp = tempfile.mkdtemp(prefix="es-hostile-").encode()
+        try:
+            names = [b'q"uote', b"new\nline", b"ctl\x01\x1b[31m", b"bad\xff\xfeutf8",
+                     b"back\\slash", b"\xe2\x82\xac-euro", b"surr\xed\xa0\x80"]
+            paths = []
+            for name in names:
+                p = os.path.join(tmp, name)
+                os.symlink(TRUE, p)
+                paths.append(p)
+            a = self.agent()
+            a.wait_startup()
+            tag = f"es-hostile-{os.getpid()}".encode()
+            hostile = [b'"', b"\\", b"a\nb\r\t", b"\x01\x02\x1b[31m\x7f", b"\xff\xfe\xc0\xaf",
+                       b"\xed\xa0\x80", b"", b"\xc2\x85\xe2\x80\xa8", b"\xf0\x9f\x98\x80"]
+            expected = {}
+            for i, p in enumerate(paths):
+                argv = [p, tag + b"-%d" % i] + hostile
+                pid = os.posix_spawn(p, argv, os.environ)
+                os.waitpid(pid, 0)
+                expected[pid] = (p, argv, False)
+            big = [paths[0], tag + b"-big", b"small", b"x" * 10240, b"after"]
+            pid = os.posix_spawn(paths[0], big, os.environ)
+            os.waitpid(pid, 0)
+            expected[pid] = (paths[0], big, True)
+            # A comm with hostile bytes (the kernel keeps 15).
+            comm = b'\x01"\n\xff\\c'
+            out = subprocess.run([HELPER.encode(), b"exec", comm, TRUE.encode(), tag + b"-comm"],
+                                 check=True, capture_output=True, stdin=subprocess.DEVNULL)
+            comm_pid = int(out.stdout)
+            self.assertEqual(a.stop(), 0, a.stderr())
+            records = a.records()  # every line parses
+            by_pid = {r["pid"]: r for r in records if r["event"] == "exec"}
+            for pid, (path, argv, truncated) in expected.items():
+                r = by_pid[pid]
+                self.assertEqual(b(r["filename"]), path)
+                got = [b(x) for x in r["argv"]]
+                self.assertEqual(r["argv_truncated"], truncated)
+                if not truncated:
+                    self.assertEqual(got, argv)
+                else:
+                    # Whole entries up to the long one, which is a prefix.
+                    self.assertEqual(got[:3], argv[:3])
+                    self.assertEqual(len(got), 4)
+                    self.assertTrue(argv[3].startswith(got[3]) and len(got[3]) >= 1024,
+                                    len(got[3]))
+            self.assertEqual(b(by_pid[comm_pid]["comm"]), comm)
+            check_accounting(self, records)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_sigstop_loss_is_exact(self):
+        """Stopped agent, small ring: lost equals the records that did not arrive.
+
+        Other processes' execs during the window are lost too and cannot be
+        told apart in the stopped agent's counts, so a second agent (large
+        ring, never stopped) watches the whole window: a run in which it saw
+        any exec but ours is noisy and repeated (at most 10 runs); in a quiet
+        run the equality must hold exactly."""
+        detail = "no quiet window"
+        for attempt in range(10):
+            quiet, exact, detail = self.sigstop_run(attempt)
+            if quiet:
+                self.assertTrue(exact, detail)
+                return
+            print(f"attempt {attempt}: noisy window ({detail}); again", file=sys.stderr)
+        self.fail(f"no quiet window in 10 runs: other processes exec'd meanwhile ({detail})")
+
+    def sigstop_run(self, attempt):
+        n = 300
+        observer = self.agent()
+        observer.wait_startup()
+        a = self.agent("--ringbuf-size", "64K")
+        startup = a.wait_startup()
+        self.assertEqual(startup["ringbuf_size"], 65536)
+        marker = f"es-stop-{os.getpid()}-{attempt}"
+        os.kill(a.proc.pid, signal.SIGSTOP)
+        try:
+            spawn_children(n, marker)
+        finally:
+            os.kill(a.proc.pid, signal.SIGCONT)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        self.assertEqual(observer.stop(), 0, observer.stderr())
+        records = a.records()
+        stats = check_accounting(self, records)
+        found = events_by_marker(records, marker)
+        arrived = len(found)
+        with_result = sum(1 for r in found.values() if r["ret"] is not None)
+        self.assertLess(arrived, n, "the ring buffer never filled: nothing to measure")
+        self.assertGreater(arrived, 0)
+        # Each child reserves two records: its exec and its result. Results
+        # that arrived without their exec are orphans.
+        missing = (n - arrived) + (n - with_result - stats["results_orphaned"])
+        detail = (f"{n} children, {arrived} exec records arrived, {with_result} with results, "
+                  f"{stats['results_orphaned']} orphan results: {missing} missing, "
+                  f"kernel lost {stats['lost']}")
+        print(detail, file=sys.stderr)
+        self.assertGreaterEqual(stats["lost"], missing, detail)  # never under-counted
+        # The window, with a second of margin: the stopped agent's lifetime.
+        lo, hi = wall_ns(records[0]["time"]) - 10**9, wall_ns(records[-1]["time"]) + 10**9
+        seen = observer.records()
+        ours = set(events_by_marker(seen, marker))
+        foreign = [r for r in seen if r["event"] == "exec" and lo <= wall_ns(r["time"]) <= hi
+                   and a.proc.pid not in (r["pid"], r["ppid"])
+                   and observer.proc.pid not in (r["pid"], r["ppid"])
+                   and not (len(r["argv"]) > 1 and r["argv"][1] in ours)]
+        quiet = not foreign and seen[-1]["lost"] == 0
+        if not quiet:
+            comms = sorted({r["comm"] for r in foreign})[:5]
+            detail += f"; {len(foreign)} foreign execs by {comms}, observer lost {seen[-1]['lost']}"
+        return quiet, stats["lost"] == missing, detail
+
+    def test_sigterm_leaves_nothing_loaded(self):
+        a = self.agent()
+        a.wait_startup()
+        ids = {"prog": set(), "map": set(), "link": set()}
+        fdinfo = f"/proc/{a.proc.pid}/fdinfo"
+        for fd in os.listdir(fdinfo):
+            try:
+                with open(os.path.join(fdinfo, fd)) as f:
+                    for line in f:
+                        key, _, value = line.partition(":")
+                        if key in ("prog_id", "map_id", "link_id"):
+                            ids[key[:-3]].add(int(value))
+            except OSError:
+                pass
+        self.assertGreaterEqual(len(ids["prog"]), 4, ids)  # entry + exit, execve + execveat
+        self.assertGreaterEqual(len(ids["map"]), 3, ids)  # TASK_OFFSETS, EVENTS, STATS
+        self.assertGreaterEqual(len(ids["link"]), 4, ids)
+        for kind in ids:
+            for i in ids[kind]:
+                self.assertTrue(bpftool_has(kind, i), f"{kind} {i} not visible while running")
+        self.assertEqual(a.stop(signal.SIGTERM), 0, a.stderr())
+        records = a.records()
+        self.assertTrue(records[-1]["event"] == "stats" and records[-1]["final"])
+        # The kernel frees programs after an RCU grace period and maps after
+        # their programs: wait for it, then nothing of the agent's may remain.
+        deadline = time.monotonic() + 20
+        left = ids
+        while True:
+            left = {k: {i for i in v if bpftool_has(k, i)} for k, v in left.items()}
+            if not any(left.values()) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertFalse(any(left.values()), f"still loaded 20 s after SIGTERM: {left}")
+
+    def test_duration_and_append(self):
+        a = self.agent("--duration", "1", "--stats-interval", "0")
+        a.wait_startup()
+        self.assertEqual(a.proc.wait(timeout=60), 0, a.stderr())
+        first = a.records()
+        self.assertEqual([r["event"] for r in first if r["event"] != "exec"],
+                         ["startup", "stats"])
+        # Same file again: appended, not truncated.
+        proc = subprocess.run([AGENT, "--duration", "1", "--output", a.path], capture_output=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        both = a.records()
+        self.assertEqual([r["event"] for r in both if r["event"] != "exec"],
+                         ["startup", "stats", "startup", "stats"])
+        self.assertEqual(both[:len(first)], first)
+
+    def test_usage_and_privileges(self):
+        for bad in (["--format", "xml"], ["--ringbuf-size", "1000"], ["--ringbuf-size", "12K"],
+                    ["--duration", "0"], ["--duration", "-1"], ["--attach", "uprobe"],
+                    ["--btf", "/nonexistent/vmlinux"], ["--bogus"], ["extra"],
+                    ["--fileless-allow-parent", "relative/path"]):
+            proc = subprocess.run([AGENT, *bad], capture_output=True)
+            self.assertEqual(proc.returncode, 2, (bad, proc.stderr))
+            self.assertTrue(proc.stderr, bad)
+        proc = subprocess.run([AGENT, "--help"], capture_output=True)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn(b"--fileless-allow-parent", proc.stdout)
+        proc = subprocess.run([AGENT, "--version"], capture_output=True)
+        self.assertEqual(proc.returncode, 0)
+        self.assertTrue(proc.stdout.startswith(b"execsensor "))
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            self.fail("setpriv (util-linux) is needed to drop privileges")
+        proc = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                               "--inh-caps=-all", AGENT, "--duration", "1"], capture_output=True)
+        self.assertEqual(proc.returncode, 3, proc.stderr)
+        self.assertIn(b"CAP_BPF", proc.stderr)
+        self.assertIn(b"CAP_PERFMON", proc.stderr)
+        self.assertEqual(proc.stdout, b"")
+
+    def test_text_on_a_terminal(self):
+        import pty
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execv(AGENT, [AGENT, "--duration", "1", "--stats-interval", "0"])
+        out = b""
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError as e:
+                if e.errno != errno.EIO:
+                    raise
+                break
+            if not chunk:
+                break
+            out += chunk
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0, out[-2000:])
+        self.assertIn(b"# execsensor startup", out)
+        self.assertIn(b"# final stats", out)
+        self.assertNotIn(b'{"event"', out)
+
+
+def wall_ns(rfc3339):
+    """"2026-11-28T09:18:35.997884153Z" as ns since the epoch."""
+    secs = calendar.timegm(time.strptime(rfc3339[:19], "%Y-%m-%dT%H:%M:%S"))
+    return secs * 10**9 + int(rfc3339[20:29])
+
+
+def bpftool_has(kind, obj_id):
+    proc = subprocess.run(["bpftool", kind, "show", "id", str(obj_id)], capture_output=True)
+    return proc.returncode == 0
+
+
+def main():
+    global AGENT, HELPER
+    if len(sys.argv) < 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    AGENT, HELPER = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if os.geteuid() != 0:
+        print("live agent tests: skipped, they need root (CAP_BPF, CAP_PERFMON)",
+              file=sys.stderr)
+        return SKIP
+    prog = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], exit=False, verbosity=2)
+    return 0 if prog.result.wasSuccessful() else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
