@@ -4,14 +4,17 @@
  * libbpf's btf__* API (allowed in tests) and bpftool's raw dump.
  */
 #include <bpf/btf.h>
+#include <byteswap.h>
 #include <check.h>
 #include <errno.h>
+#include <linux/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "btf.h"
+#include "btf_builder.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
@@ -241,6 +244,241 @@ START_TEST(sampled_struct_members_match_libbpf)
 }
 END_TEST
 
+/* The paths compared across representations of the same BTF. */
+static const char *const paths[] = {
+	"task_struct.real_parent", "task_struct.tgid",	 "task_struct.comm",
+	"mm_struct.exe_file",	   "dentry.d_name.name", "sk_buff.len",
+};
+
+static void expect_same_lookups(const struct btf *a, const struct btf *b)
+{
+	struct btf_member_info ma, mb;
+	struct btf_diag diag;
+	size_t i;
+
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		ck_assert_msg(!btf_member_lookup(a, paths[i], &ma, &diag), "%s", diag.msg);
+		ck_assert_msg(!btf_member_lookup(b, paths[i], &mb, &diag), "%s", diag.msg);
+		ck_assert_msg(!memcmp(&ma, &mb, sizeof(ma)), "%s differs", paths[i]);
+	}
+}
+
+static void *read_all(const char *path, size_t *size)
+{
+	size_t cap = 1 << 20, n;
+	char *buf = malloc(cap);
+	FILE *f = fopen(path, "rb");
+
+	ck_assert_ptr_nonnull(f);
+	*size = 0;
+	while ((n = fread(buf + *size, 1, cap - *size, f)) > 0) {
+		*size += n;
+		if (*size == cap)
+			buf = realloc(buf, cap *= 2);
+		ck_assert_ptr_nonnull(buf);
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Native -> big-endian, written apart from the parser's swap.c (which goes
+ * the other way and reads info after swapping): lengths from this table.
+ */
+static void swap_to_foreign(uint8_t *d, size_t size)
+{
+	static const unsigned int fixed[] = { [BTF_KIND_INT] = 1,
+					      [BTF_KIND_ARRAY] = 3,
+					      [BTF_KIND_VAR] = 1,
+					      [BTF_KIND_DECL_TAG] = 1 };
+	static const unsigned int per_vlen[] = {
+		[BTF_KIND_STRUCT] = 3,	   [BTF_KIND_UNION] = 3,   [BTF_KIND_ENUM] = 2,
+		[BTF_KIND_FUNC_PROTO] = 2, [BTF_KIND_DATASEC] = 3, [BTF_KIND_ENUM64] = 3,
+	};
+	struct btf_header h;
+	uint32_t *w, *end, words, kind, i;
+
+	memcpy(&h, d, sizeof(h));
+	ck_assert_uint_eq(h.magic, BTF_MAGIC);
+	w = (uint32_t *)(d + h.hdr_len + h.type_off);
+	end = w + h.type_len / 4;
+	while (w < end) {
+		kind = BTF_INFO_KIND(w[1]);
+		ck_assert_uint_le(kind, BTF_KIND_ENUM64);
+		words = 3 + (kind < sizeof(fixed) / sizeof(fixed[0]) ? fixed[kind] : 0) +
+			(kind < sizeof(per_vlen) / sizeof(per_vlen[0]) ? per_vlen[kind] : 0) *
+				BTF_INFO_VLEN(w[1]);
+		for (i = 0; i < words; i++)
+			w[i] = bswap_32(w[i]);
+		w += words;
+	}
+	h.magic = bswap_16(h.magic);
+	h.hdr_len = bswap_32(h.hdr_len);
+	h.type_off = bswap_32(h.type_off);
+	h.type_len = bswap_32(h.type_len);
+	h.str_off = bswap_32(h.str_off);
+	h.str_len = bswap_32(h.str_len);
+	memcpy(d, &h, sizeof(h));
+	(void)size;
+}
+
+/* The real vmlinux BTF, byte-swapped (as an s390x host would have it), reads the same. */
+START_TEST(big_endian_vmlinux_reads_the_same)
+{
+	struct btf *native, *swapped;
+	struct btf_diag diag;
+	size_t size;
+	uint8_t *data = read_all(VMLINUX, &size), *foreign = malloc(size);
+
+	ck_assert_ptr_nonnull(foreign);
+	memcpy(foreign, data, size);
+	swap_to_foreign(foreign, size);
+	ck_assert_int_eq(btf_open_mem(data, size, NULL, &native, &diag), 0);
+	ck_assert_msg(!btf_open_mem(foreign, size, NULL, &swapped, &diag), "%s", diag.msg);
+	ck_assert_int_eq(btf_is_swapped(swapped), 1);
+	ck_assert_uint_eq(btf_type_cnt(swapped), btf_type_cnt(native));
+	expect_same_lookups(native, swapped);
+	btf_free(swapped);
+	btf_free(native);
+	free(foreign);
+	free(data);
+}
+END_TEST
+
+/* The real vmlinux BTF as the .BTF section of an ELF file (as in a vmlinux image). */
+START_TEST(vmlinux_btf_in_elf_reads_the_same)
+{
+	struct btf *raw, *in_elf;
+	struct btf_diag diag;
+	size_t size, elf_size;
+	uint8_t *data = read_all(VMLINUX, &size), *elf;
+
+	elf = bb_elf(data, size, false, BB_ELF_BTF, &elf_size);
+	ck_assert_int_eq(btf_open_mem(data, size, NULL, &raw, &diag), 0);
+	ck_assert_msg(!btf_open_mem(elf, elf_size, NULL, &in_elf, &diag), "%s", diag.msg);
+	ck_assert_uint_eq(btf_type_cnt(in_elf), btf_type_cnt(raw));
+	expect_same_lookups(raw, in_elf);
+	btf_free(in_elf);
+	btf_free(raw);
+	free(elf);
+	free(data);
+}
+END_TEST
+
+/* Run a shell command in @dir; the test fails with its output if it fails. */
+static void run(const char *dir, const char *cmd)
+{
+	char line[8192];
+	int status;
+
+	snprintf(line, sizeof(line), "cd '%s' && %s 2>&1", dir, cmd);
+	status = system(line);
+	ck_assert_msg(status == 0, "'%s' failed (%d)", cmd, status);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char module_c[] = "struct task_struct;\n"
+			       "struct mod_ctx { struct task_struct *task; int owner; "
+			       "unsigned long flags : 3; unsigned long more : 5; };\n"
+			       "struct mod_ctx mod_ctx_instance;\n";
+
+/*
+ * Split BTF as pahole writes it for a module: a .BTF section over the running
+ * kernel's BTF. Ours and libbpf's btf__parse_split agree on the count and on
+ * the offsets; the pointer resolves to the base's task_struct.
+ */
+START_TEST(pahole_split_btf_over_vmlinux)
+{
+	char dir[] = "/tmp/test_btf_live_XXXXXX", obj[4096];
+	struct btf *base, *split;
+	struct btf *lbase, *lsplit;
+	struct btf_member_info mi;
+	struct oracle_member om;
+	struct btf_diag diag;
+	int id;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "mod.c", module_c);
+	run(dir, "cc -g -c mod.c -o mod.o");
+	run(dir, "pahole -J --btf_base " VMLINUX " mod.o");
+	snprintf(obj, sizeof(obj), "%s/mod.o", dir);
+
+	ck_assert_int_eq(btf_open_file(VMLINUX, NULL, &base, &diag), 0);
+	ck_assert_msg(!btf_open_file(obj, base, &split, &diag), "%s", diag.msg);
+	/* Without its base, the module's BTF does not open. */
+	ck_assert_int_lt(btf_open_file(obj, NULL, &lsplit, &diag), 0);
+
+	lbase = btf__parse(VMLINUX, NULL);
+	lsplit = btf__parse_split(obj, lbase);
+	ck_assert_ptr_nonnull(lsplit);
+	ck_assert_uint_eq(btf_type_cnt(split), btf__type_cnt(lsplit));
+	ck_assert_uint_gt(btf_type_cnt(split), btf_type_cnt(base));
+
+	ck_assert_msg(!btf_member_lookup(split, "mod_ctx.task", &mi, &diag), "%s", diag.msg);
+	ck_assert_str_eq(mi.type_name, "struct task_struct *");
+	ck_assert_uint_lt(mi.target_id, btf_type_cnt(base)); /* the base's task_struct */
+	ck_assert_msg(!btf_member_lookup(split, "mod_ctx.more", &mi, &diag), "%s", diag.msg);
+	id = btf__find_by_name_kind(lsplit, "mod_ctx", BTF_KIND_STRUCT);
+	ck_assert_int_gt(id, (int)btf_type_cnt(base) - 1);
+	oracle = lsplit;
+	ck_assert(oracle_find(id, "more", 0, &om));
+	ck_assert_uint_eq(mi.bit_offset, om.bit_offset);
+	ck_assert_uint_eq(mi.bit_size, 5);
+	ck_assert_uint_eq(mi.bit_size, om.bit_size);
+	/* Base structs are reached through the split BTF. */
+	ck_assert_msg(!btf_member_lookup(split, "task_struct.tgid", &mi, &diag), "%s", diag.msg);
+
+	btf__free(lsplit);
+	btf__free(lbase);
+	btf_free(split);
+	btf_free(base);
+	run(dir, "rm -f mod.c mod.o && cd / && rmdir \"$OLDPWD\"");
+}
+END_TEST
+
+static const char bpf_prog_c[] = "struct event { int pid; int ppid; char comm[16]; };\n"
+				 "struct event last_event __attribute__((section(\".data\")));\n"
+				 "__attribute__((section(\"tracepoint/x\"), used))\n"
+				 "int handle(void *ctx) { return last_event.pid; }\n"
+				 "char LICENSE[] __attribute__((section(\"license\"), used)) = "
+				 "\"Dual BSD/GPL\";\n";
+
+/* A BPF object from clang: its .BTF (with FUNC, DATASEC, VAR) opens like libbpf reads it. */
+START_TEST(clang_bpf_object)
+{
+	char dir[] = "/tmp/test_btf_live_XXXXXX", obj[4096];
+	struct btf_member_info mi;
+	struct btf_diag diag;
+	struct btf *btf, *lb;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	write_file(dir, "prog.c", bpf_prog_c);
+	run(dir, "clang -g -O2 -target bpf -c prog.c -o prog.o");
+	snprintf(obj, sizeof(obj), "%s/prog.o", dir);
+	ck_assert_msg(!btf_open_file(obj, NULL, &btf, &diag), "%s", diag.msg);
+	lb = btf__parse(obj, NULL);
+	ck_assert_ptr_nonnull(lb);
+	ck_assert_uint_eq(btf_type_cnt(btf), btf__type_cnt(lb));
+	ck_assert_msg(!btf_member_lookup(btf, "event.comm", &mi, &diag), "%s", diag.msg);
+	ck_assert_uint_eq(mi.offset, 8);
+	ck_assert_str_eq(mi.type_name, "char[16]");
+	btf__free(lb);
+	btf_free(btf);
+	run(dir, "rm -f prog.c prog.o && cd / && rmdir \"$OLDPWD\"");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("btf_live");
@@ -256,6 +494,10 @@ int main(void)
 	tcase_add_test(tc, member_offset_resolves_task_struct_fields);
 	tcase_add_test(tc, type_count_matches_libbpf_and_bpftool);
 	tcase_add_test(tc, sampled_struct_members_match_libbpf);
+	tcase_add_test(tc, big_endian_vmlinux_reads_the_same);
+	tcase_add_test(tc, vmlinux_btf_in_elf_reads_the_same);
+	tcase_add_test(tc, pahole_split_btf_over_vmlinux);
+	tcase_add_test(tc, clang_bpf_object);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
