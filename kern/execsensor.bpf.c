@@ -12,6 +12,7 @@
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include <linux/fcntl.h>
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -19,8 +20,6 @@
 #include "execsensor.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-#define AT_FDCWD -100
 
 /*
  * Set by the loader before load: 0 when kernel reads are refused
