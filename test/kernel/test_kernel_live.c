@@ -712,6 +712,33 @@ START_TEST(test_nested_pid_namespace_is_refused)
 }
 END_TEST
 
+START_TEST(test_full_ring_buffer_loss_is_counted)
+{
+	/* Four pages hold a few exec records; nobody reads while 50 children exec. */
+	struct es_loader_opts opts = { .ringbuf_size = 4 * getpagesize() };
+	uint64_t stats[ES_STAT__MAX], ours = 0;
+	struct collector c;
+	struct es_loader *l;
+	int i;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	ck_assert_int_ge(es_loader_poll(l, 0), 0); /* the self-test's records */
+	spawn_true(&c, 50, NULL);
+	reap(&c);
+	finish(l, stats);
+	for (i = 0; i < c.cnt; i++)
+		ours += c.children[i].execs + c.children[i].results;
+	/* Every record was delivered or counted lost; the children made 100. */
+	ck_assert_uint_gt(stats[ES_STAT_RINGBUF_FULL], 0);
+	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
+	ck_assert_uint_ge(ours + stats[ES_STAT_RINGBUF_FULL], 100);
+	ck_assert_uint_lt(ours, 100);
+	es_loader_destroy(l);
+	free(c.children);
+}
+END_TEST
+
 START_TEST(test_bad_ring_buffer_size_is_refused)
 {
 	struct es_loader_opts opts = { .on_record = on_record, .ringbuf_size = 12345 };
@@ -1046,6 +1073,7 @@ int main(void)
 	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
 	tcase_add_test(fallback, test_lockdown_confidentiality_degrades);
 	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
+	tcase_add_test(fallback, test_full_ring_buffer_loss_is_counted);
 	tcase_add_test(fallback, test_nested_pid_namespace_is_refused);
 	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
 	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
