@@ -47,11 +47,11 @@ def b(s):
 class Agent:
     """One agent process writing JSON lines to a file."""
 
-    def __init__(self, *args, stdout_file=False):
+    def __init__(self, *args, stdout_file=False, setpriv_prefix=()):
         self.dir = tempfile.mkdtemp(prefix="es-live-")
         self.path = os.path.join(self.dir, "out.json")
         self.err_path = os.path.join(self.dir, "err.txt")
-        cmd = [AGENT, *args]
+        cmd = [*setpriv_prefix, AGENT, *args]
         out = None
         if stdout_file:
             out = open(self.path, "wb")
@@ -473,6 +473,54 @@ class LiveAgent(unittest.TestCase):
         self.assertIn(b"CAP_BPF", proc.stderr)
         self.assertIn(b"CAP_PERFMON", proc.stderr)
         self.assertEqual(proc.stdout, b"")
+
+    def test_unit_capabilities(self):
+        """The systemd unit's capability set runs the agent, and CAP_SYS_PTRACE is needed.
+
+        The agent runs as root with exactly the unit's bounding set; a
+        process of another user (nobody) forks a child that execs: with
+        CAP_SYS_PTRACE its parent_exe is known, without it null."""
+        unit = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                            "execsensor.service")
+        caps = None
+        with open(unit) as f:
+            for line in f:
+                if line.startswith("CapabilityBoundingSet="):
+                    caps = line.split("=", 1)[1].split()
+        self.assertEqual(sorted(caps), ["CAP_BPF", "CAP_PERFMON", "CAP_SYS_PTRACE"])
+        tmp = tempfile.mkdtemp(prefix="es-caps-")
+        try:
+            os.chmod(tmp, 0o755)
+            helper = os.path.join(tmp, "helper")
+            shutil.copy(HELPER, helper)
+            os.chmod(helper, 0o755)
+            for with_ptrace in (True, False):
+                kept = [c for c in caps if with_ptrace or c != "CAP_SYS_PTRACE"]
+                bounding = "-all," + ",".join("+" + c[4:].lower() for c in kept)
+                a = self.agent(setpriv_prefix=["setpriv", f"--bounding-set={bounding}",
+                                               "--inh-caps=-all"])
+                startup = a.wait_startup()
+                self.assertEqual(startup["selftest"]["result"], "passed", startup)
+                tag = f"es-caps-{os.getpid()}-{int(with_ptrace)}"
+                proc = subprocess.Popen(["setpriv", "--reuid=65534", "--regid=65534",
+                                         "--clear-groups", helper, "exec", "nobody-child", TRUE,
+                                         tag], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+                child = int(proc.stdout.readline())
+                a.wait_for(f'"argv":["{tag}"]'.encode())
+                proc.stdin.close()
+                self.assertEqual(proc.wait(timeout=30), 0)
+                proc.stdout.close()
+                self.assertEqual(a.stop(), 0, a.stderr())
+                r = [r for r in a.records() if r["event"] == "exec" and r["pid"] == child][0]
+                self.assertEqual(r["ppid_source"], "kernel")
+                self.assertEqual(r["uid"], 65534)
+                if with_ptrace:
+                    self.assertEqual(r["parent_exe"], helper)
+                else:
+                    self.assertIsNone(r["parent_exe"], r)
+                    self.assertIn("no CAP_SYS_PTRACE", a.stderr())
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def test_text_on_a_terminal(self):
         import pty

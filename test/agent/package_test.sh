@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The .deb: cpack builds it from this build tree, and it holds the agent,
+# the unit, the man page and the schema at their packaged paths; the unit
+# starts the installed binary.
+#   package_test.sh BUILD_DIR
+set -euo pipefail
+build=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cpack --config "$build/CPackConfig.cmake" -B "$work" >"$work/cpack.log" 2>&1 || {
+	cat "$work/cpack.log" >&2
+	exit 1
+}
+deb=$(ls "$work"/execsensor_*.deb)
+dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
+status=0
+for f in /usr/sbin/execsensor /usr/sbin/execsensor-verify /usr/bin/execsensor-offsets \
+	/usr/lib/systemd/system/execsensor.service /usr/share/man/man8/execsensor.8 \
+	/usr/share/doc/execsensor/events.md; do
+	if ! grep -qx "$f" "$work/files"; then
+		echo "package_test: $f missing from $(basename "$deb")" >&2
+		status=1
+	fi
+done
+dpkg-deb -x "$deb" "$work/root"
+grep -q '^ExecStart=/usr/sbin/execsensor ' "$work/root/usr/lib/systemd/system/execsensor.service" ||
+	{ echo "package_test: the unit does not start /usr/sbin/execsensor" >&2; status=1; }
+"$work/root/usr/sbin/execsensor" --version | grep -q '^execsensor ' ||
+	{ echo "package_test: the packaged execsensor does not run" >&2; status=1; }
+dpkg-deb -f "$deb" Package Version Architecture Depends
+[ $status -eq 0 ] && echo "package_test: $(basename "$deb") ok"
+exit $status
