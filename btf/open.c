@@ -86,7 +86,7 @@ static int elf_fail(struct btf_diag *diag, const char *what)
 	return btf_diag_set(diag, BTF_ERR_ELF, "%s: %s", what, elf_errmsg(-1));
 }
 
-/* Find .BTF in the ELF image @data and check it can hold BTF of the ELF's byte order. */
+/* Find .BTF in @elf, an image of @size bytes, and say where it is and the ELF's byte order. */
 static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len, bool *elf_swapped,
 			    struct btf_diag *diag)
 {
