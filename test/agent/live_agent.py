@@ -522,6 +522,50 @@ class LiveAgent(unittest.TestCase):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def test_external_and_broken_btf(self):
+        """--btf: an external copy of the kernel's BTF works; a file that is not BTF
+        leaves the agent running on the /proc fallback, saying why."""
+        tmp = tempfile.mkdtemp(prefix="es-btf-")
+        try:
+            external = os.path.join(tmp, "vmlinux.btf")
+            shutil.copy("/sys/kernel/btf/vmlinux", external)
+            broken = os.path.join(tmp, "not-btf")
+            with open(broken, "wb") as f:
+                f.write(b"\x9f\xeb\x01\x00" + b"\xff" * 60)  # BTF magic, garbage header
+            for path, works in ((external, True), (broken, False)):
+                a = self.agent("--btf", path)
+                startup = a.wait_startup()
+                marker = f"es-btf-{os.getpid()}-{int(works)}"
+                spawn_children(20, marker)
+                self.assertEqual(a.stop(), 0, a.stderr())
+                found = events_by_marker(a.records(), marker)
+                self.assertEqual(len(found), 20)
+                sources = {r["ppid_source"] for r in found.values()}
+                if works:
+                    self.assertEqual(startup["btf"], {"source": external, "error": None})
+                    self.assertTrue(startup["kernel_ppid"])
+                    self.assertEqual(sources, {"kernel"})
+                else:
+                    self.assertIn(broken, startup["btf"]["error"])
+                    self.assertFalse(startup["kernel_ppid"])
+                    self.assertIn("BTF", startup["kernel_ppid_reason"])
+                    self.assertTrue(all(o["resolved"] is False and o["value"] == 0
+                                        for o in startup["offsets"]), startup["offsets"])
+                    self.assertNotIn("kernel", sources)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_closed_output_pipe(self):
+        """A reader that goes away is an output error: exit 1 with a message, not a hang."""
+        proc = subprocess.Popen([AGENT, "--format", "json"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE)
+        proc.stdout.readline()
+        proc.stdout.close()
+        self.assertEqual(proc.wait(timeout=60), 1)
+        err = proc.stderr.read()
+        proc.stderr.close()
+        self.assertIn(b"writing the output failed", err)
+
     def test_text_on_a_terminal(self):
         import pty
         pid, fd = pty.fork()
