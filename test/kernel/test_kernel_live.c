@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@
 
 /* ---- collecting records ---------------------------------------------- */
 
-/* What the test saw for one pid it spawned. */
+/* What the test saw for one pid. */
 struct child {
 	pid_t pid;
 	int execs, results;
@@ -44,22 +45,49 @@ struct child {
 	struct es_exec_result result;
 };
 
+/*
+ * Records are kept per pid for every pid seen (the callback runs in the
+ * polling thread only); children[] lists the pids the test spawned, and
+ * sync_children() copies their records over, in the polling thread too.
+ */
 struct collector {
+	struct child *seen;
+	size_t seen_cnt, seen_cap;
 	struct child *children;
 	int cnt;
 	uint64_t records, exec_records, exec_kernel_ppid, exec_ppid_zero;
 	uint64_t bad_size;
 };
 
-static struct child *find_child(struct collector *c, uint32_t pid)
+static struct child *find_seen(struct collector *c, uint32_t pid)
 {
-	int i;
+	size_t i;
 
-	for (i = 0; i < c->cnt; i++) {
-		if ((uint32_t)c->children[i].pid == pid)
-			return &c->children[i];
+	for (i = 0; i < c->seen_cnt; i++) {
+		if ((uint32_t)c->seen[i].pid == pid)
+			return &c->seen[i];
 	}
 	return NULL;
+}
+
+static struct child *seen_entry(struct collector *c, uint32_t pid)
+{
+	struct child *entry = find_seen(c, pid);
+
+	if (entry)
+		return entry;
+	if (c->seen_cnt == c->seen_cap) {
+		size_t cap = c->seen_cap ? 2 * c->seen_cap : 1024;
+		struct child *seen = realloc(c->seen, cap * sizeof(*seen));
+
+		ck_assert_ptr_nonnull(seen);
+		c->seen = seen;
+		c->seen_cap = cap;
+	}
+	entry = &c->seen[c->seen_cnt++];
+	memset(entry, 0, sizeof(*entry));
+	entry->pid = (pid_t)pid;
+	return entry;
 }
 
 static void on_record(void *ctx, const void *data, size_t size)
@@ -69,7 +97,7 @@ static void on_record(void *ctx, const void *data, size_t size)
 	struct child *child;
 
 	c->records++;
-	child = find_child(c, hdr->pid);
+	child = seen_entry(c, hdr->pid);
 	if (hdr->type == ES_RECORD_EXEC) {
 		const struct es_exec_event *e = data;
 
@@ -82,21 +110,30 @@ static void on_record(void *ctx, const void *data, size_t size)
 			c->exec_kernel_ppid++;
 		if (e->ppid == 0)
 			c->exec_ppid_zero++;
-		if (child) {
-			child->execs++;
-			child->exec = *e;
-		}
+		child->execs++;
+		child->exec = *e;
 	} else if (hdr->type == ES_RECORD_EXEC_RESULT) {
 		if (size < sizeof(struct es_exec_result)) {
 			c->bad_size++;
 			return;
 		}
-		if (child) {
-			child->results++;
-			memcpy(&child->result, data, sizeof(child->result));
-		}
+		child->results++;
+		memcpy(&child->result, data, sizeof(child->result));
 	} else {
 		c->bad_size++;
+	}
+}
+
+/* Copy what was seen for each spawned pid into children[]. */
+static void sync_children(struct collector *c)
+{
+	const struct child *seen;
+	int i;
+
+	for (i = 0; i < c->cnt; i++) {
+		seen = find_seen(c, c->children[i].pid);
+		if (seen)
+			c->children[i] = *seen;
 	}
 }
 
@@ -105,6 +142,12 @@ static void collector_init(struct collector *c)
 	memset(c, 0, sizeof(*c));
 	c->children = calloc(MAX_TRACKED, sizeof(*c->children));
 	ck_assert_ptr_nonnull(c->children);
+}
+
+static void collector_free(struct collector *c)
+{
+	free(c->seen);
+	free(c->children);
 }
 
 static void quiet_log(void *ctx, const char *line)
@@ -146,20 +189,29 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 
 	do {
 		ck_assert_int_ge(es_loader_poll(l, 50), 0);
+		sync_children(c);
 		missing = 0;
 		for (i = from; i < c->cnt; i++)
 			missing += !c->children[i].execs || !c->children[i].results;
 	} while (missing && now_ms() < deadline);
-	ck_assert_msg(!missing, "%d of %d children without exec or result record", missing,
-		      c->cnt - from);
+	if (missing) {
+		uint64_t stats[ES_STAT__MAX] = { 0 };
+
+		es_loader_read_stats(l, stats);
+		ck_abort_msg("%d of %d children without exec or result record "
+			     "(ring buffer full %llu times)",
+			     missing, c->cnt - from,
+			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL]);
+	}
 }
 
 /* Detach, drain and read the final counters. */
-static void finish(struct es_loader *l, uint64_t stats[ES_STAT__MAX])
+static void finish(struct es_loader *l, struct collector *c, uint64_t stats[ES_STAT__MAX])
 {
 	es_loader_detach(l);
 	ck_assert_int_ge(es_loader_poll(l, 0), 0);
 	ck_assert_int_eq(es_loader_read_stats(l, stats), 0);
+	sync_children(c);
 }
 
 static void reap(struct collector *c)
@@ -288,7 +340,7 @@ START_TEST(test_auto_falls_back_and_offsets_match_libbpf)
 			      "attach reason: %s", info->attach_reason);
 	}
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -304,7 +356,7 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	spawn_true(&c, CHILDREN, l);
 	wait_all(l, &c, 0);
 	assert_children(&c, 0, (uint32_t)getpid(), true);
-	finish(l, stats);
+	finish(l, &c, stats);
 	/* Every exec on the host in the meantime was counted, none lost or failed. */
 	ck_assert_uint_eq(c.bad_size, 0);
 	ck_assert_uint_eq(stats[ES_STAT_RINGBUF_FULL], 0);
@@ -315,13 +367,14 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	ck_assert_uint_eq(c.exec_kernel_ppid, c.exec_records);
 	es_loader_destroy(l);
 	reap(&c);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
 struct spawner {
 	struct collector *c;
 	pid_t tid;
+	atomic_bool done;
 };
 
 static void *spawn_from_thread(void *arg)
@@ -330,6 +383,7 @@ static void *spawn_from_thread(void *arg)
 
 	s->tid = (pid_t)syscall(SYS_gettid);
 	spawn_true(s->c, CHILDREN, NULL);
+	atomic_store(&s->done, true);
 	return NULL;
 }
 
@@ -344,7 +398,11 @@ START_TEST(test_children_of_a_thread_have_the_process_as_parent)
 	collector_init(&c);
 	l = start(&c, &opts);
 	s.c = &c;
+	atomic_init(&s.done, false);
 	ck_assert_int_eq(pthread_create(&thread, NULL, spawn_from_thread, &s), 0);
+	/* Read while the thread spawns, as an agent would: the ring buffer is finite. */
+	while (!atomic_load(&s.done))
+		ck_assert_int_ge(es_loader_poll(l, 10), 0);
 	ck_assert_int_eq(pthread_join(thread, NULL), 0);
 	ck_assert_int_ne(s.tid, getpid());
 	wait_all(l, &c, 0);
@@ -352,7 +410,7 @@ START_TEST(test_children_of_a_thread_have_the_process_as_parent)
 	assert_children(&c, 0, (uint32_t)getpid(), true);
 	es_loader_destroy(l);
 	reap(&c);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -410,7 +468,7 @@ START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 	ck_assert_int_eq(c.children[0].result.ret, 0);
 	es_loader_destroy(l);
 	close(fd);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -440,7 +498,7 @@ START_TEST(test_failed_exec_reports_its_error)
 	ck_assert_uint_eq(c.children[0].exec.ppid, (uint32_t)getpid());
 	ck_assert_int_eq(c.children[0].result.ret, -ENOENT);
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -531,7 +589,7 @@ START_TEST(test_long_argv_and_filename_are_cut_and_flagged)
 		ck_assert_uint_eq(c.children[i].exec.ppid, (uint32_t)getpid());
 	es_loader_destroy(l);
 	reap(&c);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -551,7 +609,7 @@ static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 		ck_assert_uint_eq(c->children[i].exec.flags & ES_EXEC_F_PPID_KERNEL, 0);
 		ck_assert_str_eq(c->children[i].exec.filename, "/bin/true");
 	}
-	finish(l, stats);
+	finish(l, c, stats);
 	ck_assert_uint_eq(c->exec_kernel_ppid, 0);
 	ck_assert_uint_eq(c->exec_ppid_zero, c->exec_records);
 	/* The kernel read parents only for records the loader then scrubbed. */
@@ -582,7 +640,7 @@ START_TEST(test_no_kernel_ppid_counts_offsets_absent)
 	assert_no_kernel_ppid(l, &c, stats);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -604,7 +662,7 @@ START_TEST(test_missing_btf_runs_without_kernel_ppid)
 	assert_no_kernel_ppid(l, &c, stats);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -630,7 +688,7 @@ START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 	/* The self-test child's record at least was read with the wrong offsets. */
 	ck_assert_uint_ge(stats[ES_STAT_PPID_KERNEL] + stats[ES_STAT_KERNEL_READ_FAIL], 1);
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -661,7 +719,7 @@ START_TEST(test_lockdown_confidentiality_degrades)
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
 	unlink(path);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -684,6 +742,7 @@ static int nested_pidns_loader(void)
 	if (!refused)
 		fprintf(stderr, "nested PID namespace: err %d: %s\n", err, es_loader_error(l));
 	es_loader_destroy(l);
+	free(c.seen);
 	return refused ? 0 : 1;
 }
 
@@ -726,7 +785,7 @@ START_TEST(test_full_ring_buffer_loss_is_counted)
 	ck_assert_int_ge(es_loader_poll(l, 0), 0); /* the self-test's records */
 	spawn_true(&c, 50, NULL);
 	reap(&c);
-	finish(l, stats);
+	finish(l, &c, stats);
 	for (i = 0; i < c.cnt; i++)
 		ours += c.children[i].execs + c.children[i].results;
 	/* Every record was delivered or counted lost; the children made 100. */
@@ -735,7 +794,7 @@ START_TEST(test_full_ring_buffer_loss_is_counted)
 	ck_assert_uint_ge(ours + stats[ES_STAT_RINGBUF_FULL], 100);
 	ck_assert_uint_lt(ours, 100);
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -775,7 +834,7 @@ START_TEST(test_kprobe_mode_attaches_or_says_why)
 			      "error: %s", es_loader_error(l));
 	}
 	es_loader_destroy(l);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
@@ -917,7 +976,7 @@ START_TEST(test_destroy_leaves_no_program_link_or_map)
 	} while (alive && now_ms() < deadline);
 	ck_assert_msg(!alive, "%d programs, links or maps still loaded after destroy", alive);
 	reap(&c);
-	free(c.children);
+	collector_free(&c);
 }
 END_TEST
 
