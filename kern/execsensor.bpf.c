@@ -252,10 +252,9 @@ static __always_inline void read_argv(struct es_exec_event *e, const char *const
 		}
 		e->args_size = off + n;
 		e->argc = i + 1;
-		if (cut) {
+		/* A cut argument is flagged; the ones after it still count. */
+		if (cut)
 			e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
-			return;
-		}
 	}
 	/* All ES_ARGV_MAX slots used: truncated if argv goes on. */
 	if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_MAX]) && arg)

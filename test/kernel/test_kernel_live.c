@@ -524,7 +524,8 @@ START_TEST(test_long_argv_and_filename_are_cut_and_flagged)
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
 	static char big[3000], exact[2048], long_path[601], many[MANY_ARGS][8];
 	char path[] = "/bin/true", arg0[] = "true", hostile[] = "q\"\n\x01\xff\xfe";
-	char *argv_many[MANY_ARGS + 1], *argv_big[] = { arg0, big, NULL };
+	char after[] = "after-the-cut";
+	char *argv_many[MANY_ARGS + 1], *argv_big[] = { arg0, big, after, NULL };
 	char *argv_exact[] = { arg0, exact, NULL }, *argv_hostile[] = { arg0, hostile, NULL };
 	const struct es_exec_event *e;
 	struct collector c;
@@ -562,11 +563,14 @@ START_TEST(test_long_argv_and_filename_are_cut_and_flagged)
 	}
 	ck_assert_uint_eq(e->args_size, off);
 
-	e = &c.children[1].exec; /* a 2999-byte argument: its first 2047 bytes, flagged */
-	ck_assert_uint_eq(e->argc, 2);
+	/* A 2999-byte argument: its first 2047 bytes, flagged; the next one still read. */
+	e = &c.children[1].exec;
+	ck_assert_uint_eq(e->argc, 3);
 	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
 	ck_assert_uint_eq(strlen(e->args + 5), 2047);
 	ck_assert_int_eq(memcmp(e->args + 5, big, 2047), 0);
+	ck_assert_str_eq(e->args + 5 + 2048, after);
+	ck_assert_uint_eq(e->args_size, 5 + 2048 + sizeof(after));
 
 	e = &c.children[2].exec; /* exactly fits: not flagged */
 	ck_assert_uint_eq(e->argc, 2);
