@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -727,6 +728,53 @@ START_TEST(test_lockdown_confidentiality_degrades)
 }
 END_TEST
 
+/* In a mount namespace without tracefs: 0 when the loader mounts it and events flow. */
+static int loader_without_tracefs(void)
+{
+	struct es_loader_opts opts = { .on_record = on_record, .attach = ES_ATTACH_TRACEPOINT };
+	struct collector c = { 0 };
+	struct es_loader *l;
+	int err, ok;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 3;
+	umount2("/sys/kernel/tracing", MNT_DETACH);
+	umount2("/sys/kernel/debug/tracing", MNT_DETACH);
+	if (!access("/sys/kernel/tracing/events", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events", F_OK))
+		return 4; /* still visible: the test proves nothing */
+	opts.ctx = &c;
+	l = es_loader_new(&opts);
+	if (!l)
+		return 2;
+	err = es_loader_load(l);
+	if (!err)
+		err = es_loader_attach(l);
+	ok = !err && es_loader_info(l)->tracefs_mounted &&
+	     es_loader_info(l)->selftest == ES_SELFTEST_PASSED &&
+	     !access("/sys/kernel/tracing/events/syscalls", F_OK);
+	if (!ok)
+		fprintf(stderr, "without tracefs: err %d: %s\n", err, es_loader_error(l));
+	es_loader_destroy(l);
+	free(c.seen);
+	return ok ? 0 : 1;
+}
+
+START_TEST(test_tracefs_is_mounted_when_missing)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(loader_without_tracefs());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 /* In a new PID namespace: 0 when the loader refuses to start, naming the reason. */
 static int nested_pidns_loader(void)
 {
@@ -1138,6 +1186,7 @@ int main(void)
 	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
 	tcase_add_test(fallback, test_full_ring_buffer_loss_is_counted);
 	tcase_add_test(fallback, test_nested_pid_namespace_is_refused);
+	tcase_add_test(fallback, test_tracefs_is_mounted_when_missing);
 	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
 	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
 	tcase_set_timeout(verify, 120);
