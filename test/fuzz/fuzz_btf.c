@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer harness for the BTF parser: arbitrary bytes through
- * btf_open_mem() (raw BTF of either byte order, or an ELF image), then, on
- * success, lookups of the sensor's fields, of members of the structs the
- * input declares, and the input opened again as split BTF over itself.
+ * btf_open_mem() (raw BTF of either byte order, or an ELF image), as base
+ * BTF and as split BTF over a fixed small base (task_btf.c); on success,
+ * lookups of the sensor's fields and of members of the structs the input
+ * declares, and a base input is opened again as split BTF over itself.
  * Everything the parser accepts must be safe to look up.
  */
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "btf.h"
 #include "btf_internal.h"
+#include "task_btf.h"
 
 /* Structs whose members are looked up per input: enough to reach deep code, bounded in time. */
 #define MAX_STRUCTS 16
@@ -58,13 +60,38 @@ static void exercise(const struct btf *btf)
 	lookup_declared_members(btf);
 }
 
+static void *base_blob;
+static struct btf *base;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct btf_diag diag;
+	size_t size;
+	struct bb b;
+
+	(void)argc;
+	(void)argv;
+	task_btf_build(&b);
+	base_blob = bb_blob(&b, false, &size);
+	bb_free(&b);
+	if (btf_open_mem(base_blob, size, NULL, &base, &diag))
+		__builtin_trap(); /* the harness's own base must open */
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct btf *btf, *split;
 	struct btf_diag diag;
 
+	/* Split BTF over a real base: ids and name offsets start after the base's. */
+	if (!btf_open_mem(data, size, base, &split, &diag)) {
+		exercise(split);
+		btf_free(split);
+	}
 	if (btf_open_mem(data, size, NULL, &btf, &diag)) {
 		/* Every failure is explained. */
 		if (!diag.msg[0] || diag.code >= 0)

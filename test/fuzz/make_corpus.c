@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "btf_builder.h"
+#include "task_btf.h"
 
 static const char *dir;
 static int failures;
@@ -47,36 +48,6 @@ static void seed(const char *name, struct bb *b, bool big_endian, bool elf_too)
 	free(blob);
 }
 
-/* A task_struct with pid/tgid in an anonymous struct, __rcu parent, bitfields. */
-static void build_task(struct bb *b)
-{
-	uint32_t i_int, u_int, pid_t_id, task, anon, ptr;
-
-	bb_init(b, NULL);
-	i_int = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
-	u_int = bb_int(b, "unsigned int", 4, 0, 32);
-	bb_int(b, "long int", 8, BTF_INT_SIGNED, 64);
-	pid_t_id = bb_ref(b, BTF_KIND_TYPEDEF, "pid_t", i_int);
-	task = bb_next_id(b);
-	anon = task + 1;
-	ptr = task + 2;
-	bb_struct(b, "task_struct", 24, true);
-	bb_member(b, NULL, anon, 0, 0);
-	bb_member(b, "real_parent", ptr, 64, 0);
-	bb_member(b, "flags", u_int, 128, 3);
-	bb_struct(b, NULL, 8, false);
-	bb_member(b, "pid", pid_t_id, 0, 0);
-	bb_member(b, "tgid", pid_t_id, 32, 0);
-	bb_ref(b, BTF_KIND_PTR, NULL, task + 3);
-	bb_ref(b, BTF_KIND_TYPE_TAG, "rcu", task);
-	bb_func_proto(b, i_int);
-	bb_param(b, "p", ptr);
-	bb_func(b, "wake_up", bb_next_id(b) - 1);
-	bb_enum(b, "state", 4);
-	bb_enum_val(b, "RUNNING", 0);
-	bb_array(b, i_int, i_int, 16);
-}
-
 int main(int argc, char **argv)
 {
 	struct bb b, base;
@@ -93,12 +64,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	build_task(&b);
+	task_btf_build(&b);
 	seed("task_le", &b, false, true);
 	seed("task_be", &b, true, true);
 
-	/* Split BTF over the task BTF (the harness opens inputs over themselves too). */
-	build_task(&base);
+	/* Split BTF over the task BTF, which the harness also uses as the base of every input. */
+	task_btf_build(&base);
 	bb_init(&b, &base);
 	bb_struct(&b, "mod", 8, false);
 	bb_member(&b, "owner", bb_next_id(&b), 0, 0);
@@ -107,35 +78,35 @@ int main(int argc, char **argv)
 	bb_free(&b);
 	bb_free(&base);
 
-	build_task(&b);
+	task_btf_build(&b);
 	bb_ref(&b, BTF_KIND_TYPEDEF, "loop", bb_next_id(&b));
 	seed("typedef_loop", &b, false, false);
 	bb_free(&b);
 
-	build_task(&b);
+	task_btf_build(&b);
 	bb_struct(&b, "self", 4, false);
 	bb_member(&b, NULL, bb_next_id(&b) - 1, 0, 0);
 	seed("anon_loop", &b, false, false);
 	bb_free(&b);
 
-	build_task(&b);
+	task_btf_build(&b);
 	bb_type(&b, "future", 20, 0, false, 0);
 	seed("unknown_kind", &b, false, false);
 	bb_free(&b);
 
-	build_task(&b);
+	task_btf_build(&b);
 	bb_ref(&b, BTF_KIND_PTR, NULL, 999);
 	seed("missing_type", &b, false, false);
 	bb_free(&b);
 
-	build_task(&b);
+	task_btf_build(&b);
 	bb_union(&b, "u", 4, false);
 	bb_member(&b, "x", 1, 8, 0);
 	seed("union_offset", &b, false, false);
 	bb_free(&b);
 
 	/* Header variants on the little-endian task blob. */
-	build_task(&b);
+	task_btf_build(&b);
 	blob = bb_blob(&b, false, &size);
 	((struct btf_header *)blob)->hdr_len = 32;
 	write_seed("hdr_len", blob, size);
