@@ -1232,7 +1232,7 @@ START_TEST(open_file_missing_or_not_btf)
 END_TEST
 
 /*
- * Every single-byte corruption of the sample, raw and in ELF: the parser
+ * Every single-bit corruption of the sample, both byte orders, raw and in ELF: the parser
  * either refuses it with a known code or accepts it, and lookups on what it
  * accepts stay inside the data (the ASan build checks that).
  */
@@ -1247,7 +1247,14 @@ START_TEST(every_byte_corruption_is_handled)
 	uint8_t *blob, saved;
 	int err, bit;
 
-	blob = sample_blob(_i, &size);
+	/* _i: bit 0 big-endian, bit 1 inside an ELF file. */
+	blob = sample_blob(_i & 1, &size);
+	if (_i & 2) {
+		uint8_t *raw = blob;
+
+		blob = bb_elf(raw, size, _i & 1, BB_ELF_BTF, &size);
+		free(raw);
+	}
 	for (i = 0; i < size; i++) {
 		saved = blob[i];
 		for (bit = 0; bit < 8; bit++) {
@@ -1341,8 +1348,8 @@ static Suite *btf_suite(void)
 	tcase_add_test(elf, open_file_missing_or_not_btf);
 	suite_add_tcase(s, elf);
 
-	/* Both byte orders; the ASan build is slower. */
-	tcase_add_loop_test(robust, every_byte_corruption_is_handled, 0, 2);
+	/* Both byte orders, raw and in ELF; the ASan build is slower. */
+	tcase_add_loop_test(robust, every_byte_corruption_is_handled, 0, 4);
 	tcase_add_test(robust, strerror_covers_every_code);
 	tcase_set_timeout(robust, 120);
 	suite_add_tcase(s, robust);
