@@ -44,8 +44,10 @@ enum exit_status {
 #define POLL_TIMEOUT_MS	       100
 #define STATS_INTERVAL_DEFAULT 60
 #define NSEC_PER_SEC	       1000000000ULL
-#define DRAIN_TIMEOUT_NS       (NSEC_PER_SEC / 2)
-#define DRAIN_RETRY_US	       1000
+/* One exec record and its result, each behind the ring buffer's 8-byte header. */
+#define RINGBUF_MIN_BYTES (sizeof(struct es_exec_event) + sizeof(struct es_exec_result) + 2 * 8)
+#define DRAIN_TIMEOUT_NS  (NSEC_PER_SEC / 2)
+#define DRAIN_RETRY_US	  1000
 
 struct options {
 	int format; /* -1 until given: then enum es_format */
@@ -95,7 +97,7 @@ static void usage(FILE *f)
 		"                       a parent exe whose systemd-named children may exec\n"
 		"                       filelessly without an alert (repeatable; defaults\n"
 		"                       /usr/lib/systemd/systemd and /lib/systemd/systemd)\n"
-		"  --ringbuf-size BYTES ring buffer size: a power of 2, at least a page; K/M suffixes\n"
+		"  --ringbuf-size BYTES ring buffer size: a power of 2, at least a page and 8K; K/M suffixes\n"
 		"  --duration SECONDS   stop after SECONDS (default: at SIGINT or SIGTERM)\n"
 		"  --stats-interval SECONDS\n"
 		"                       a stats record every SECONDS (default %d; 0: at exit only)\n"
@@ -140,6 +142,8 @@ static int parse_size(const char *s, uint32_t *out)
 	v *= mult;
 	if (v < (uint64_t)getpagesize() || (v & (v - 1)))
 		return -ERANGE;
+	if (v < RINGBUF_MIN_BYTES)
+		return -ENOSPC;
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -228,8 +232,9 @@ static int parse_options(int argc, char **argv, struct options *opts,
 			err = parse_size(optarg, &opts->ringbuf_size);
 			if (err) {
 				fprintf(stderr, PROG ": --ringbuf-size %s: %s\n", optarg,
-					err == -ERANGE
-						? "must be a power of 2 and at least a page"
+					err == -ERANGE ? "must be a power of 2 and at least a page"
+					: err == -ENOSPC
+						? "too small for one exec record and its result"
 						: "not a size (BYTES, or with a K or M suffix)");
 				return EXIT_USAGE;
 			}

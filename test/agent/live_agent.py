@@ -195,7 +195,6 @@ class LiveAgent(unittest.TestCase):
             self.assertIsNone(r["fileless"])
             self.assertEqual(r["uid"], os.getuid())
         stats = check_accounting(self, records)
-        self.assertEqual(stats["lost"], 0)
         self.assertGreaterEqual(stats["ppid_source"]["kernel"], 500)
 
     def test_no_kernel_ppid_is_honest(self):
@@ -459,6 +458,7 @@ class LiveAgent(unittest.TestCase):
 
     def test_usage_and_privileges(self):
         for bad in (["--format", "xml"], ["--ringbuf-size", "1000"], ["--ringbuf-size", "12K"],
+                    ["--ringbuf-size", "4K"],
                     ["--duration", "0"], ["--duration", "-1"], ["--attach", "uprobe"],
                     ["--btf", "/nonexistent/vmlinux"], ["--bogus"], ["extra"],
                     ["--fileless-allow-parent", "relative/path"]):
