@@ -220,27 +220,32 @@ int btf_open_mem(const void *data, size_t size, const struct btf *base, struct b
 	return 0;
 }
 
-/* The fallback when the file cannot be mapped (sysfs BTF before kernel 6.16). */
-static int read_file(int fd, const char *path, size_t size, struct btf *btf, struct btf_diag *diag)
+/*
+ * The fallback when the file cannot be mapped (sysfs BTF before kernel 6.16,
+ * other sysfs files). sysfs reports 4096 bytes for any text attribute, so
+ * @size is an upper bound: a shorter file is what it is, and its content decides.
+ */
+static int read_file(int fd, const char *path, size_t *size, struct btf *btf, struct btf_diag *diag)
 {
 	size_t done = 0;
 	ssize_t n;
 
-	btf->owned = malloc(size);
+	btf->owned = malloc(*size);
 	if (!btf->owned)
-		return btf_diag_set(diag, BTF_ERR_NOMEM, "%s: no memory for %zu bytes", path, size);
-	while (done < size) {
-		n = pread(fd, (uint8_t *)btf->owned + done, size - done, done);
+		return btf_diag_set(diag, BTF_ERR_NOMEM, "%s: no memory for %zu bytes", path,
+				    *size);
+	while (done < *size) {
+		n = pread(fd, (uint8_t *)btf->owned + done, *size - done, done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return btf_diag_set(diag, BTF_ERR_IO, "%s: read: %s", path,
 					    strerror(errno));
 		if (n == 0)
-			return btf_diag_set(diag, BTF_ERR_IO, "%s: shrank to %zu bytes while read",
-					    path, done);
+			break;
 		done += n;
 	}
+	*size = done;
 	return 0;
 }
 
@@ -267,6 +272,7 @@ int btf_open_file(const char *path, const struct btf *base, struct btf **out, st
 	const uint8_t *data;
 	struct btf *btf;
 	struct stat st;
+	size_t size;
 	int fd, err;
 
 	*out = NULL;
@@ -291,18 +297,19 @@ int btf_open_file(const char *path, const struct btf *base, struct btf **out, st
 		err = btf_diag_set(diag, BTF_ERR_NOT_BTF, "%s: empty file", path);
 		goto out;
 	}
-	btf->map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	size = st.st_size;
+	btf->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (btf->map == MAP_FAILED) {
 		btf->map = NULL;
-		err = read_file(fd, path, st.st_size, btf, diag);
+		err = read_file(fd, path, &size, btf, diag);
 		if (err)
 			goto out;
 		data = btf->owned;
 	} else {
-		btf->map_len = st.st_size;
+		btf->map_len = size;
 		data = btf->map;
 	}
-	err = open_image(data, st.st_size, base, btf->owned != NULL, btf, diag);
+	err = open_image(data, size, base, btf->owned != NULL, btf, diag);
 	if (err)
 		diag_prefix_path(diag, path);
 out:

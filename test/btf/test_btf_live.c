@@ -479,6 +479,26 @@ START_TEST(clang_bpf_object)
 }
 END_TEST
 
+/*
+ * sysfs text attributes cannot be mapped and claim 4096 bytes: the read()
+ * fallback (also used for /sys/kernel/btf/vmlinux before kernel 6.16) reads
+ * what is there, and the content is judged.
+ */
+START_TEST(unmappable_file_is_read)
+{
+	static const char path[] = "/sys/kernel/uevent_seqnum";
+	struct btf_diag diag;
+	struct btf *btf;
+
+	if (access(path, R_OK)) {
+		printf("SKIP unmappable_file_is_read: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), -BTF_ERR_NOT_BTF);
+	ck_assert_msg(strstr(diag.msg, "neither BTF magic"), "%s", diag.msg);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("btf_live");
@@ -498,6 +518,7 @@ int main(void)
 	tcase_add_test(tc, vmlinux_btf_in_elf_reads_the_same);
 	tcase_add_test(tc, pahole_split_btf_over_vmlinux);
 	tcase_add_test(tc, clang_bpf_object);
+	tcase_add_test(tc, unmappable_file_is_read);
 	tcase_set_timeout(tc, 300);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
