@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Splitting args[] into argv entries, including records that lie. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "argv.h"
@@ -101,5 +102,41 @@ START_TEST(full_buffer_of_args)
 }
 END_TEST
 
+/*
+ * Random records: whatever args[], args_size and argc say, every entry lies
+ * inside the array (the buffer is allocated to its exact size, so the
+ * sanitizer build also catches a read past it).
+ */
+START_TEST(random_records_stay_in_bounds)
+{
+	unsigned int seed = 42;
+	struct es_argv a;
+	size_t cap, i, k;
+	uint32_t size, argc;
+	char *args;
+
+	for (i = 0; i < 20000; i++) {
+		cap = 1 + (size_t)(rand_r(&seed) % 300);
+		args = malloc(cap);
+		ck_assert_ptr_nonnull(args);
+		for (k = 0; k < cap; k++)
+			args[k] = rand_r(&seed) % 4 ? (char)('a' + rand_r(&seed) % 26) : '\0';
+		size = (uint32_t)(rand_r(&seed) % 400);
+		argc = (uint32_t)(rand_r(&seed) % 100);
+		es_argv_split(args, cap, size, argc, 0, &a);
+		ck_assert_uint_le(a.cnt, ES_ARGV_MAX);
+		ck_assert_uint_le(a.cnt, argc);
+		for (k = 0; k < a.cnt; k++) {
+			ck_assert(a.arg[k].ptr >= args);
+			ck_assert(a.arg[k].ptr + a.arg[k].len <= args + cap);
+			ck_assert_ptr_null(memchr(a.arg[k].ptr, '\0', a.arg[k].len));
+		}
+		if (size > cap || argc > a.cnt)
+			ck_assert_int_eq(a.truncated, 1);
+		free(args);
+	}
+}
+END_TEST
+
 CHECK_MAIN("argv", plain, empty_argv, kernel_flag, last_entry_without_nul, sizes_that_lie,
-	   full_buffer_of_args)
+	   full_buffer_of_args, random_records_stay_in_bounds)

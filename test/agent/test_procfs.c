@@ -6,6 +6,8 @@
 #include <check.h>
 #include <errno.h>
 #include <signal.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -145,5 +147,32 @@ START_TEST(live_hostile_comm_and_gone)
 }
 END_TEST
 
+/* Random text, sized exactly (the sanitizer build catches overreads): never a bad value. */
+START_TEST(random_text_never_overreads)
+{
+	static const char alphabet[] = "PPid:\t\n )(0123456789 S-";
+	struct procfs_stat st;
+	unsigned int seed = 7;
+	uint32_t ppid;
+	size_t len, i, k;
+	char *buf;
+
+	for (i = 0; i < 50000; i++) {
+		len = (size_t)(rand_r(&seed) % 200);
+		buf = malloc(len ? len : 1);
+		ck_assert_ptr_nonnull(buf);
+		for (k = 0; k < len; k++)
+			buf[k] = rand_r(&seed) % 8
+					 ? alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)]
+					 : (char)rand_r(&seed);
+		if (!procfs_parse_status_ppid(buf, len, &ppid))
+			ck_assert_uint_le(ppid, INT_MAX);
+		if (!procfs_parse_stat(buf, len, &st))
+			ck_assert_uint_le(st.ppid, INT_MAX);
+		free(buf);
+	}
+}
+END_TEST
+
 CHECK_MAIN("procfs", status_plain, status_hostile_name, status_malformed, stat_hostile_name,
-	   stat_malformed, live_self, live_hostile_comm_and_gone)
+	   stat_malformed, live_self, live_hostile_comm_and_gone, random_text_never_overreads)
