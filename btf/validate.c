@@ -28,8 +28,17 @@
 /* Scratch byte per own type during validation. */
 #define AUX_DEPTH    0x3f /* memoized chain/nesting depth + 1; 0 = not known yet */
 #define AUX_VISITING 0x40 /* on the path being resolved: reaching it again is a loop */
-/* Needs the second loop: forward FUNC, DECL_TAG, chain of unknown depth, anonymous members. */
-#define AUX_DEFER 0x80
+#define AUX_ANON     0x80 /* struct/union with anonymous members */
+
+/*
+ * What the walk could not check alone, for the second loop: a chain step or
+ * FUNC prototype that points forward (@next), a DECL_TAG, a struct with
+ * anonymous members. @next saves reading the record again.
+ */
+struct deferred {
+	uint32_t id;
+	uint32_t next;
+};
 
 struct btf_walk {
 	struct btf *btf;
@@ -37,7 +46,8 @@ struct btf_walk {
 	uint8_t *aux;
 	uint32_t str_total; /* base's strings + ours: valid name offsets are below it */
 	uint32_t max_ref; /* largest referenced type id */
-	uint32_t defer_lo, defer_hi; /* range of ids with AUX_DEFER */
+	struct deferred *deferred; /* in id order */
+	uint32_t nr_deferred;
 };
 
 static int check_header(const uint8_t *data, size_t size, struct btf_header *hdr,
@@ -144,13 +154,9 @@ static int name_error(struct btf_walk *w, uint32_t id, const struct btf_type *t,
 			    btf_kind_name(btf_kind(t)), what, idx, name_off, w->str_total);
 }
 
-static void defer(struct btf_walk *w, uint32_t id)
+static void defer(struct btf_walk *w, uint32_t id, uint32_t next)
 {
-	w->aux[id - w->btf->start_id] |= AUX_DEFER;
-	if (id < w->defer_lo)
-		w->defer_lo = id;
-	if (id > w->defer_hi)
-		w->defer_hi = id;
+	w->deferred[w->nr_deferred++] = (struct deferred){ .id = id, .next = next };
 }
 
 static inline void note_ref(struct btf_walk *w, uint32_t ref)
@@ -276,8 +282,10 @@ static int check_members(struct btf_walk *w, uint32_t id, const struct btf_type 
 			;
 		return member_error(w, id, t, i);
 	}
-	if (anon)
-		defer(w, id);
+	if (anon) {
+		w->aux[id - w->btf->start_id] |= AUX_ANON;
+		defer(w, id, 0);
+	}
 	return 0;
 }
 
@@ -350,10 +358,8 @@ static bool is_chain_kind(uint32_t kind)
 	return btf_is_alias(kind) || kind == BTF_KIND_PTR || kind == BTF_KIND_ARRAY;
 }
 
-static int chain_loop(struct btf_walk *w, uint32_t id)
+static int chain_loop(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	const struct btf_type *t = btf_type_by_id(w->btf, id);
-
 	return btf_diag_set(
 		w->diag, BTF_ERR_LOOP,
 		"type [%u] %s '%s': chain of typedefs/modifiers/pointers/arrays longer than %u (loop?)",
@@ -365,23 +371,23 @@ static int chain_loop(struct btf_walk *w, uint32_t id)
  * when that is already known: @next is in the base, or walked and resolved.
  * A loop needs a forward step, and those wait for the second loop.
  */
-static int chain_step(struct btf_walk *w, uint32_t id, uint32_t next)
+static int chain_step(struct btf_walk *w, uint32_t id, const struct btf_type *t, uint32_t next)
 {
 	uint32_t start = w->btf->start_id, depth = 0;
 
 	if (next >= id) {
-		defer(w, id);
+		defer(w, id, next);
 		return 0;
 	}
 	if (next >= start && is_chain_kind(w->btf->kinds[next - start])) {
 		depth = w->aux[next - start] & AUX_DEPTH;
 		if (!depth) {
-			defer(w, id);
+			defer(w, id, next);
 			return 0;
 		}
 	}
 	if (depth + 1 > BTF_MAX_CHAIN)
-		return chain_loop(w, id);
+		return chain_loop(w, id, t);
 	w->aux[id - start] |= depth + 1;
 	return 0;
 }
@@ -417,7 +423,7 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 
 		note_ref(w, a->type);
 		note_ref(w, a->index_type);
-		return chain_step(w, id, a->type);
+		return chain_step(w, id, t, a->type);
 	}
 	case BTF_KIND_VAR:
 		if (*(const uint32_t *)(t + 1) > BTF_VAR_GLOBAL_EXTERN)
@@ -428,7 +434,7 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 		if (*(const int32_t *)(t + 1) < -1)
 			return invalid(w, id, t, "DECL_TAG component_idx below -1");
 		note_ref(w, t->type);
-		defer(w, id);
+		defer(w, id, t->type);
 		return 0;
 	case BTF_KIND_FWD:
 		return 0;
@@ -439,11 +445,11 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 		/* Usually the prototype came first; otherwise look again after the walk. */
 		if (t->type < id)
 			return check_func(w, id, t);
-		defer(w, id);
+		defer(w, id, t->type);
 		return 0;
 	default: /* PTR, TYPEDEF, modifiers, TYPE_TAG */
 		note_ref(w, t->type);
-		return chain_step(w, id, t->type);
+		return chain_step(w, id, t, t->type);
 	}
 }
 
@@ -521,8 +527,11 @@ static int ref_error(struct btf_walk *w, uint32_t last)
 static int walk_types(struct btf_walk *w)
 {
 	struct btf *btf = w->btf;
-	uint32_t off = 0, id = btf->start_id, kind;
+	const uint8_t *types = btf->types;
+	uint32_t off = 0, len = btf->types_len, start = btf->start_id, id = start, kind;
 	const struct btf_type *t;
+	uint32_t *offs;
+	uint8_t *kinds;
 	uint64_t rec_len;
 	size_t max_types;
 	bool known;
@@ -532,39 +541,40 @@ static int walk_types(struct btf_walk *w)
 	 * Records are at least 12 bytes: that bounds the count, so each array is
 	 * allocated once. Pages past the real count are never touched and cost no memory.
 	 */
-	max_types = (size_t)btf->types_len / sizeof(*t) + 1;
-	btf->type_offs = malloc(max_types * sizeof(*btf->type_offs));
-	btf->kinds = malloc(max_types);
+	max_types = (size_t)len / sizeof(*t) + 1;
+	offs = btf->type_offs = malloc(max_types * sizeof(*btf->type_offs));
+	kinds = btf->kinds = malloc(max_types);
 	btf->composites = malloc(max_types * sizeof(*btf->composites));
 	w->aux = calloc(max_types, 1);
-	if (!btf->type_offs || !btf->kinds || !btf->composites || !w->aux)
+	w->deferred = malloc(max_types * sizeof(*w->deferred));
+	if (!btf->type_offs || !btf->kinds || !btf->composites || !w->aux || !w->deferred)
 		return btf_diag_set(w->diag, BTF_ERR_NOMEM, "no memory for the type index");
 
-	while (off < btf->types_len) {
-		if (btf->types_len - off < sizeof(*t))
+	/* Locals, not btf->...: the byte stores to kinds[] could alias them and force reloads. */
+	while (off < len) {
+		if (len - off < sizeof(*t))
 			return btf_diag_set(
 				w->diag, BTF_ERR_TYPE_TRAILING,
 				"%u bytes after type [%u] at section offset %u, less than a record",
-				btf->types_len - off, id - 1, off);
-		t = (const struct btf_type *)(btf->types + off);
+				len - off, id - 1, off);
+		t = (const struct btf_type *)(types + off);
 		kind = btf_kind(t);
 		rec_len = sizeof(*t) + btf_trailer_len(t, &known);
 		if (!known)
 			return btf_diag_set(w->diag, BTF_ERR_KIND,
 					    "type [%u] at section offset %u: unknown kind %u", id,
 					    off, kind);
-		if (rec_len > btf->types_len - off)
+		if (rec_len > len - off)
 			return btf_diag_set(
 				w->diag, BTF_ERR_TYPE_TRUNCATED,
 				"type [%u] %s at section offset %u: %llu-byte record (vlen %u) past section end %u",
 				id, btf_kind_name(kind), off, (unsigned long long)rec_len,
-				btf_vlen(t), btf->types_len);
+				btf_vlen(t), len);
 		if (id > BTF_MAX_TYPE)
 			return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "more than %u types",
 					    BTF_MAX_TYPE);
-		btf->type_offs[id - btf->start_id] = off;
-		btf->kinds[id - btf->start_id] = kind;
-		btf->nr_types = id - btf->start_id + 1;
+		offs[id - start] = off;
+		kinds[id - start] = kind;
 		err = check_record(w, id, t);
 		if (err)
 			return err;
@@ -573,6 +583,7 @@ static int walk_types(struct btf_walk *w)
 		off += rec_len;
 		id++;
 	}
+	btf->nr_types = id - start;
 	if (w->max_ref >= id)
 		return ref_error(w, id - 1);
 	return 0;
@@ -594,13 +605,13 @@ static int check_chain(struct btf_walk *w, uint32_t id)
 			break;
 		aux = &w->aux[next - start];
 		if (*aux & AUX_VISITING)
-			return chain_loop(w, id);
+			return chain_loop(w, id, btf_type_by_id(w->btf, id));
 		if (*aux & AUX_DEPTH) {
 			depth = *aux & AUX_DEPTH;
 			break;
 		}
 		if (n == BTF_MAX_CHAIN + 1)
-			return chain_loop(w, id);
+			return chain_loop(w, id, btf_type_by_id(w->btf, id));
 		*aux |= AUX_VISITING;
 		path[n++] = next;
 		t = btf_type_by_id(w->btf, next);
@@ -611,7 +622,7 @@ static int check_chain(struct btf_walk *w, uint32_t id)
 		aux = &w->aux[path[n] - start];
 		*aux &= ~AUX_VISITING;
 		if (++depth > BTF_MAX_CHAIN)
-			return chain_loop(w, id);
+			return chain_loop(w, id, btf_type_by_id(w->btf, id));
 		*aux |= depth;
 	}
 	return 0;
@@ -662,8 +673,7 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 		return nest_loop(w, id);
 	if (*aux & AUX_DEPTH)
 		return *aux & AUX_DEPTH;
-	/* For a struct or union, AUX_DEFER means it has anonymous members. */
-	if (!(*aux & AUX_DEFER)) {
+	if (!(*aux & AUX_ANON)) {
 		*aux |= 1;
 		return 1;
 	}
@@ -695,22 +705,27 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 static int check_deep(struct btf_walk *w)
 {
 	struct btf *btf = w->btf;
-	uint32_t id, i, kind;
+	const struct deferred *d;
+	uint32_t i, kind, start = btf->start_id;
 	int err = 0;
 
-	for (id = w->defer_lo; id <= w->defer_hi && !err; id++) {
-		i = id - btf->start_id;
-		if (!(w->aux[i] & AUX_DEFER))
-			continue;
-		kind = btf->kinds[i];
+	for (i = 0; i < w->nr_deferred && !err; i++) {
+		d = &w->deferred[i];
+		kind = btf->kinds[d->id - start];
 		if (kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION)
-			err = anon_depth(w, id, 0);
+			err = anon_depth(w, d->id, 0);
 		else if (kind == BTF_KIND_FUNC)
-			err = check_func(w, id, btf_type_by_id(btf, id));
+			err = kind_of(btf, d->next) == BTF_KIND_FUNC_PROTO
+				      ? 0
+				      : check_func(w, d->id, btf_type_by_id(btf, d->id));
 		else if (kind == BTF_KIND_DECL_TAG)
-			err = check_decl_tag(w, id, btf_type_by_id(btf, id));
+			err = check_decl_tag(w, d->id, btf_type_by_id(btf, d->id));
+		else if (w->aux[d->id - start] & AUX_DEPTH)
+			err = 0; /* resolved by an earlier chain through it */
+		else if (!is_chain_kind(kind_of(btf, d->next)))
+			w->aux[d->id - start] |= 1; /* a pointer to a later struct: one step */
 		else
-			err = check_chain(w, id);
+			err = check_chain(w, d->id);
 		err = err < 0 ? err : 0;
 	}
 	return err;
@@ -718,7 +733,7 @@ static int check_deep(struct btf_walk *w)
 
 int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag)
 {
-	struct btf_walk w = { .btf = btf, .diag = diag, .defer_lo = UINT32_MAX };
+	struct btf_walk w = { .btf = btf, .diag = diag };
 	struct btf_header hdr;
 	const struct btf *base = btf->base, *b;
 	uint64_t str_total;
@@ -755,5 +770,6 @@ int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_d
 	if (!err)
 		err = check_deep(&w);
 	free(w.aux);
+	free(w.deferred);
 	return err;
 }
