@@ -48,6 +48,13 @@ static int detect_format(const uint8_t *data, size_t size, struct btf_diag *diag
 			    size > 1 ? data[1] : 0);
 }
 
+static const char *order_name(bool swapped)
+{
+	bool host_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+	return host_little != swapped ? "little-endian" : "big-endian";
+}
+
 /*
  * Validate raw BTF at @data into @btf. @writable: @data belongs to @btf and
  * may be swapped in place.
@@ -69,16 +76,13 @@ static int open_raw(struct btf *btf, const uint8_t *data, size_t size, bool swap
 		btf->owned = copy;
 		data = copy;
 	}
+	/* A module's BTF comes from the same build as its vmlinux. */
+	if (btf->base && btf->base->swapped != swapped)
+		return btf_diag_set(diag, BTF_ERR_BASE, "split BTF is %s, its base %s",
+				    order_name(swapped), order_name(btf->base->swapped));
 	if (swapped)
 		btf_swap_blob((uint8_t *)data, size);
 	return btf_validate(btf, data, size, diag);
-}
-
-static const char *order_name(bool swapped)
-{
-	bool host_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-
-	return host_little != swapped ? "little-endian" : "big-endian";
 }
 
 static int elf_fail(struct btf_diag *diag, const char *what)

@@ -1056,6 +1056,33 @@ START_TEST(split_btf_over_base)
 }
 END_TEST
 
+START_TEST(big_endian_split_over_big_endian_base)
+{
+	struct btf_member_info mi;
+	struct bb base_b, split_b;
+	struct btf *base, *split;
+	void *base_blob, *split_blob;
+	size_t base_size, split_size;
+
+	build_split(&base_b, &split_b);
+	base_blob = bb_blob(&base_b, true, &base_size);
+	split_blob = bb_blob(&split_b, true, &split_size);
+	base = open_ok(base_blob, base_size, NULL);
+	split = open_ok(split_blob, split_size, base);
+	ck_assert_int_eq(btf_is_swapped(split), 1);
+	lookup_ok(split, "mod_ctx.owner", &mi);
+	ck_assert_uint_eq(mi.offset, 8);
+	ck_assert_str_eq(mi.type_name, "pid_t");
+	check_sample_lookups(split);
+	btf_free(split);
+	btf_free(base);
+	free(base_blob);
+	free(split_blob);
+	bb_free(&base_b);
+	bb_free(&split_b);
+}
+END_TEST
+
 START_TEST(split_btf_checks_ids_and_names_against_base)
 {
 	struct bb base_b, split_b;
@@ -1078,6 +1105,11 @@ START_TEST(split_btf_checks_ids_and_names_against_base)
 	split_b.types[split_b.last] = split_b.start_str_off + split_b.strs_len; /* past the end */
 	split_blob = bb_blob(&split_b, false, &split_size);
 	expect_open_error(split_blob, split_size, base, BTF_ERR_NAME_OFF);
+	free(split_blob);
+
+	/* Split BTF in the other byte order from its base. */
+	split_blob = bb_blob(&split_b, true, &split_size);
+	expect_open_error_why(split_blob, split_size, base, BTF_ERR_BASE, "big-endian");
 	free(split_blob);
 
 	/* Split BTF without strings of its own is fine. */
@@ -1338,6 +1370,7 @@ static Suite *btf_suite(void)
 
 	tcase_add_test(split, split_btf_over_base);
 	tcase_add_test(split, split_btf_checks_ids_and_names_against_base);
+	tcase_add_test(split, big_endian_split_over_big_endian_base);
 	suite_add_tcase(s, split);
 
 	tcase_add_test(elf, elf_with_btf_section);
