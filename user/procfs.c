@@ -189,6 +189,13 @@ int procfs_ppid(const char *root, uint32_t pid, uint64_t event_boot_ns, uint32_t
 		goto out;
 	}
 	err = procfs_parse_status_ppid(buf, (size_t)len, ppid);
+	/*
+	 * The kernel prints PPid 0 for a task that is no longer alive (it has
+	 * exited and is being reaped) and, among user processes, for init only:
+	 * any other 0 means the process is gone, not that it has no parent.
+	 */
+	if (!err && !*ppid && pid != 1)
+		err = -ESRCH;
 out:
 	close(dirfd);
 	return err;

@@ -48,7 +48,7 @@ int procfs_start_ns(int dirfd, uint64_t *start_ns);
  * The /proc fallback for an exec at @event_boot_ns: PPid of @pid from its
  * status file, provided the process now at @pid started no later than the
  * exec (otherwise the pid was reused: -ESTALE). 0 or -errno (-ENOENT/-ESRCH
- * when the process is gone).
+ * when the process is gone, -ESRCH too while it is dying and shows PPid 0).
  */
 int procfs_ppid(const char *root, uint32_t pid, uint64_t event_boot_ns, uint32_t *ppid);
 

@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <signal.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -147,6 +149,53 @@ START_TEST(live_hostile_comm_and_gone)
 }
 END_TEST
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * A task that has exited and is being reaped still has its /proc files, with
+ * PPid 0 (the kernel's pid_alive() test): gone, not a parent of 0. Only init
+ * really has PPid 0.
+ */
+START_TEST(dying_task_ppid_zero_is_gone)
+{
+	static const char stat[] = "4242 (true) Z 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 0\n";
+	char root[] = "/tmp/es-procfs-XXXXXX", dir[PATH_MAX];
+	uint32_t ppid = 7;
+	uint32_t pids[] = { 4242, 1 };
+	size_t i;
+
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	for (i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s/%u", root, pids[i]);
+		ck_assert_int_eq(mkdir(dir, 0700), 0);
+		write_file(dir, "stat", stat);
+		write_file(dir, "status", "Name:\ttrue\nState:\tZ (zombie)\nPPid:\t0\n");
+	}
+	ck_assert_int_eq(procfs_ppid(root, 4242, es_boottime_ns(), &ppid), -ESRCH);
+	ck_assert_int_eq(procfs_ppid(root, 1, es_boottime_ns(), &ppid), 0);
+	ck_assert_uint_eq(ppid, 0);
+	for (i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s/%u/stat", root, pids[i]);
+		unlink(dir);
+		snprintf(dir, sizeof(dir), "%s/%u/status", root, pids[i]);
+		unlink(dir);
+		snprintf(dir, sizeof(dir), "%s/%u", root, pids[i]);
+		rmdir(dir);
+	}
+	rmdir(root);
+}
+END_TEST
+
 /* Random text, sized exactly (the sanitizer build catches overreads): never a bad value. */
 START_TEST(random_text_never_overreads)
 {
@@ -175,4 +224,5 @@ START_TEST(random_text_never_overreads)
 END_TEST
 
 CHECK_MAIN("procfs", status_plain, status_hostile_name, status_malformed, stat_hostile_name,
-	   stat_malformed, live_self, live_hostile_comm_and_gone, random_text_never_overreads)
+	   stat_malformed, live_self, live_hostile_comm_and_gone, dying_task_ppid_zero_is_gone,
+	   random_text_never_overreads)
