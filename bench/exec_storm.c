@@ -10,7 +10,9 @@
  * so its events can be told apart from the rest of the host's. The log has
  * one line per child, "CHILD_PID PARENT_PID EXIT_STATUS", written after the
  * storm so logging does not slow it. The summary goes to stdout as one line:
- *   children=N failed=F seconds=S rate=R
+ *   children=N failed=F seconds=S rate=R cpu=C
+ * C being the CPU seconds (user + system) of the workers and the children:
+ * the kernel's exec path, BPF programs attached to it included.
  * Exit status: 0 when every child exited 0, 1 when some failed, 2 on a usage
  * or system error.
  */
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +58,11 @@ static double now_seconds(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double timeval_seconds(const struct timeval *tv)
+{
+	return tv->tv_sec + tv->tv_usec / 1e6;
 }
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -249,6 +257,7 @@ int main(int argc, char **argv)
 	struct worker_result total = { 0 };
 	struct storm_opts o;
 	int start[2], result[2];
+	struct rusage ru;
 	double t0, t1;
 	int status, ret = 0;
 
@@ -324,9 +333,12 @@ int main(int argc, char **argv)
 		if (!WIFEXITED(status) || WEXITSTATUS(status))
 			ret = 2;
 	}
-	printf("children=%llu failed=%llu seconds=%.6f rate=%.1f\n",
+	/* The workers waited for every child, so their usage includes the children's. */
+	getrusage(RUSAGE_CHILDREN, &ru);
+	printf("children=%llu failed=%llu seconds=%.6f rate=%.1f cpu=%.6f\n",
 	       (unsigned long long)total.spawned, (unsigned long long)total.failed, t1 - t0,
-	       total.spawned / (t1 - t0));
+	       total.spawned / (t1 - t0),
+	       timeval_seconds(&ru.ru_utime) + timeval_seconds(&ru.ru_stime));
 	if (ret)
 		return ret;
 	return total.failed ? 1 : 0;

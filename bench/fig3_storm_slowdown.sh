@@ -16,24 +16,28 @@ need_built execsensor "$AGENT"
 for p in exec_storm bpf_prog_stats wait_event; do need_built "$p" "$BIN/$p"; done
 need_tracefs
 
-repeats=7 children=20000
+repeats=9 children=10000
 [ "$QUICK" = 1 ] && repeats=2 children=2000
 configs=(none execsensor execsnoop)
 
-# run_config CONFIG ROUND: one storm; appends "CONFIG ROUND SECONDS RATE" to $WORK/times.
+# run_config CONFIG ROUND: one storm; appends
+# "CONFIG ROUND SECONDS RATE STORM_CPU SENSOR_CPU" to $WORK/times.
 run_config()
 {
-	local config=$1 line
+	local config=$1 line cpu0=0 cpu1=0
 	case "$config" in
 	execsensor) start_execsensor "$WORK/execsensor.json" ;;
 	execsnoop) start_execsnoop "$WORK/execsnoop.txt" ;;
 	esac
+	[ "$config" = none ] || cpu0=$(proc_cpu_seconds "$SENSOR_PID")
 	line=$(storm -w 2 -n "$children")
+	[ "$config" = none ] || cpu1=$(proc_cpu_seconds "$SENSOR_PID")
 	case "$config" in
 	execsensor) stop_sensor "$SENSOR_PID" TERM || fail "execsensor exited $? on SIGTERM" ;;
 	execsnoop) stop_sensor "$SENSOR_PID" INT || fail "execsnoop exited $? on SIGINT" ;;
 	esac
-	echo "$config $2 $(field seconds "$line") $(field rate "$line")" >>"$WORK/times"
+	echo "$config $2 $(field seconds "$line") $(field rate "$line") $(field cpu "$line")" \
+		"$(calc "$cpu1 - $cpu0")" >>"$WORK/times"
 }
 
 : >"$WORK/times"
@@ -43,14 +47,19 @@ for rep in $(seq "$repeats"); do
 	for k in 0 1 2; do
 		run_config "${configs[$(((rep - 1 + k) % 3))]}" "$rep"
 	done
-	echo "fig3: round $rep/$repeats: $(awk -v r="$rep" '$2 == r { printf "%s %.3f s  ", $1, $3 }' "$WORK/times")"
+	echo "fig3: round $rep/$repeats: $(awk -v r="$rep" '$2 == r { printf "%s %.3f s (cpu %.2f+%.2f)  ", $1, $3, $5, $6 }' "$WORK/times")"
 done
 
-declare -A secs rate
+declare -A secs rate cpu
 for c in "${configs[@]}"; do
 	secs[$c]=$(awk -v c="$c" '$1 == c { print $3 }' "$WORK/times" | summarize)
 	rate[$c]=$(awk -v c="$c" '$1 == c { print $4 }' "$WORK/times" | summarize)
+	# CPU per exec, in microseconds: the storm's (kernel BPF time included) plus the sensor's.
+	cpu[$c]=$(awk -v c="$c" -v n="$children" '$1 == c { print ($5 + $6) / n * 1e6 }' "$WORK/times" |
+		summarize)
 done
+cpu_ours=$(calc "(${cpu[execsensor]%% *} / ${cpu[none]%% *} - 1) * 100")
+cpu_theirs=$(calc "(${cpu[execsnoop]%% *} / ${cpu[none]%% *} - 1) * 100")
 base=${secs[none]%% *}
 slow_ours=$(calc "(${secs[execsensor]%% *} / $base - 1) * 100")
 slow_theirs=$(calc "(${secs[execsnoop]%% *} / $base - 1) * 100")
@@ -64,19 +73,26 @@ paired()
 emit "$children children (fork + exec /bin/true + wait) from 2 workers, $repeats rounds, the" \
 	"three configurations rotating within each round. Median [min, max] over the rounds."
 emit ""
-emit "| configuration | storm wall time (s) | execs per second | slowdown, medians (%) | slowdown per round (%) |"
-emit "| --- | --- | --- | --- | --- |"
-emit "| no sensor | $(fmt_stat "${secs[none]}" 3) | $(fmt_stat "${rate[none]}" 0) | - | - |"
+emit "| configuration | storm wall time (s) | execs per second | slowdown, medians (%) | slowdown per round (%) | CPU per exec, storm + sensor (us) | CPU overhead (%) |"
+emit "| --- | --- | --- | --- | --- | --- | --- |"
+emit "| no sensor | $(fmt_stat "${secs[none]}" 3) | $(fmt_stat "${rate[none]}" 0) | - | - |" \
+	"$(fmt_stat "${cpu[none]}" 0) | - |"
 emit "| execsensor, JSON to a file | $(fmt_stat "${secs[execsensor]}" 3) |" \
 	"$(fmt_stat "${rate[execsensor]}" 0) | $(printf %+.1f "$slow_ours") |" \
-	"$(fmt_stat "$(paired execsensor)" 1) |"
+	"$(fmt_stat "$(paired execsensor)" 1) | $(fmt_stat "${cpu[execsensor]}" 0) |" \
+	"$(printf %+.1f "$cpu_ours") |"
 emit "| execsnoop, output to a file | $(fmt_stat "${secs[execsnoop]}" 3) |" \
 	"$(fmt_stat "${rate[execsnoop]}" 0) | $(printf %+.1f "$slow_theirs") |" \
-	"$(fmt_stat "$(paired execsnoop)" 1) |"
+	"$(fmt_stat "$(paired execsnoop)" 1) | $(fmt_stat "${cpu[execsnoop]}" 0) |" \
+	"$(printf %+.1f "$cpu_theirs") |"
 emit ""
-emit "Slowdown (medians) = median time with the sensor / median time without - 1; per round" \
+emit "Slowdown (medians) = median wall time with the sensor / median without - 1; per round" \
 	"= each round's time with the sensor / that round's time without - 1. On a 2-core host the" \
-	"sensor's user-space reader competes with the 2 workers for CPU, so this includes it."
+	"sensor's user-space reader competes with the 2 workers for CPU, so this includes it." \
+	"Wall time on a shared host swings with other load; the CPU columns are steadier: CPU" \
+	"seconds of the storm (workers and children, the kernel's exec path and the BPF programs" \
+	"run in it included) plus the sensor process's own, per exec (medians; overhead against no" \
+	"sensor). The target is judged on wall time, as defined."
 emit ""
 
 target "exec-storm slowdown <= 3%" "$(printf %+.1f%% "$slow_ours")" \
@@ -84,4 +100,5 @@ target "exec-storm slowdown <= 3%" "$(printf %+.1f%% "$slow_ours")" \
 target "exec-storm slowdown below execsnoop's" \
 	"$(printf '%+.1f%% vs %+.1f%%' "$slow_ours" "$slow_theirs")" \
 	"$(awk -v a="$slow_ours" -v b="$slow_theirs" 'BEGIN { print (a < b ? "met" : "not met") }')"
-echo "fig3: slowdown execsensor $(printf %+.1f "$slow_ours")%, execsnoop $(printf %+.1f "$slow_theirs")%"
+echo "fig3: slowdown execsensor $(printf %+.1f "$slow_ours")%, execsnoop $(printf %+.1f "$slow_theirs")%;" \
+	"CPU overhead execsensor $(printf %+.1f "$cpu_ours")%, execsnoop $(printf %+.1f "$cpu_theirs")%"

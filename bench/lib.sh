@@ -305,7 +305,14 @@ last_stats_field()
 		sed -n "s/.*\"$2\":\\([0-9]*\\).*/\\1/p"
 }
 
-# Peak and current resident set of a process, in kB.
+# CPU seconds (user + system) a process has used so far.
+proc_cpu_seconds()
+{
+	# Fields after the ")" that ends comm: state is the 1st, utime the 12th, stime the 13th.
+	sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ print ($12 + $13) / hz }'
+}
+
+# Peak resident set of a process, in kB.
 vm_hwm_kb()
 {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
