@@ -60,6 +60,9 @@ for c in "${configs[@]}"; do
 done
 cpu_ours=$(calc "(${cpu[execsensor]%% *} / ${cpu[none]%% *} - 1) * 100")
 cpu_theirs=$(calc "(${cpu[execsnoop]%% *} / ${cpu[none]%% *} - 1) * 100")
+# A verdict needs a baseline steadier than the effect: when the no-sensor runs
+# alone vary by more than the 3% target, the wall-time target cannot be judged.
+noise=$(echo "${secs[none]}" | awk '{ print ($3 / $2 - 1) * 100 }')
 base=${secs[none]%% *}
 slow_ours=$(calc "(${secs[execsensor]%% *} / $base - 1) * 100")
 slow_theirs=$(calc "(${secs[execsnoop]%% *} / $base - 1) * 100")
@@ -92,13 +95,28 @@ emit "Slowdown (medians) = median wall time with the sensor / median without - 1
 	"Wall time on a shared host swings with other load; the CPU columns are steadier: CPU" \
 	"seconds of the storm (workers and children, the kernel's exec path and the BPF programs" \
 	"run in it included) plus the sensor process's own, per exec (medians; overhead against no" \
-	"sensor). The target is judged on wall time, as defined."
+	"sensor). The target is judged on wall time, as defined, and only when the no-sensor runs" \
+	"vary less than the target: here they vary by $(printf %.0f "$noise")% (max / min - 1)."
 emit ""
 
-target "exec-storm slowdown <= 3%" "$(printf %+.1f%% "$slow_ours")" \
-	"$(awk -v v="$slow_ours" 'BEGIN { print (v <= 3 ? "met" : "not met") }')"
+conclusive()
+{
+	awk -v n="$noise" -v d="$1" 'BEGIN { exit !(n <= 3 && (d == "" || d > n || -d > n)) }'
+}
+if conclusive ""; then
+	v1=$(awk -v v="$slow_ours" 'BEGIN { print (v <= 3 ? "met" : "not met") }')
+else
+	v1="inconclusive (no-sensor runs vary by $(printf %.0f "$noise")%)"
+fi
+if conclusive "$(calc "$slow_theirs - $slow_ours")"; then
+	v2=$(awk -v a="$slow_ours" -v b="$slow_theirs" 'BEGIN { print (a < b ? "met" : "not met") }')
+else
+	v2="inconclusive (no-sensor runs vary by $(printf %.0f "$noise")%)"
+fi
+target "exec-storm slowdown <= 3%" \
+	"$(printf '%+.1f%% wall (CPU %+.1f%%)' "$slow_ours" "$cpu_ours")" "$v1"
 target "exec-storm slowdown below execsnoop's" \
-	"$(printf '%+.1f%% vs %+.1f%%' "$slow_ours" "$slow_theirs")" \
-	"$(awk -v a="$slow_ours" -v b="$slow_theirs" 'BEGIN { print (a < b ? "met" : "not met") }')"
+	"$(printf '%+.1f%% vs %+.1f%% wall (CPU %+.1f%% vs %+.1f%%)' "$slow_ours" "$slow_theirs" \
+		"$cpu_ours" "$cpu_theirs")" "$v2"
 echo "fig3: slowdown execsensor $(printf %+.1f "$slow_ours")%, execsnoop $(printf %+.1f "$slow_theirs")%;" \
 	"CPU overhead execsensor $(printf %+.1f "$cpu_ours")%, execsnoop $(printf %+.1f "$cpu_theirs")%"
