@@ -226,9 +226,13 @@ stop_sensor()
 		sleep 0.1
 	done
 	if kill -0 "$pid" 2>/dev/null; then
+		# Say where it is stuck before killing it.
+		local state wchan
+		state=$(awk '/^State:/ { print $2, $3 }' "/proc/$pid/status" 2>/dev/null)
+		wchan=$(cat "/proc/$pid/wchan" 2>/dev/null)
 		kill -KILL "$pid"
 		wait "$pid" 2>/dev/null || true
-		fail "sensor $pid did not stop within 30 s of SIG$sig"
+		fail "sensor $pid did not stop within 30 s of SIG$sig (state $state, wchan ${wchan:-?})"
 	fi
 	wait "$pid" || rc=$?
 	return "$rc"
