@@ -8,7 +8,9 @@
  * Two attach flavours share the same logic: kprobes on the syscall functions
  * (__x64_sys_execve, __arm64_sys_execve, ...; the loader resolves the names)
  * and the syscalls:sys_enter/sys_exit tracepoints. The loader loads only the
- * flavour it attaches.
+ * flavour it attaches. With either, an image record at sched_process_exec
+ * gives the kernel's filename and the new argv of every successful exec
+ * (EXEC_OFFSETS), which the entry's user-memory reads can miss.
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -42,6 +44,13 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } TASK_OFFSETS SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ES_EXEC_OFF__MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} EXEC_OFFSETS SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -95,6 +104,19 @@ struct syscall_exit_record {
 	__s64 ret;
 };
 
+/*
+ * sched:sched_process_exec's record (see its format file): the 8-byte
+ * common header, then filename as a __data_loc (offset from the record's
+ * start in the low 16 bits, length with the NUL in the high 16), pid and
+ * old_pid.
+ */
+struct sched_process_exec_record {
+	__u64 common;
+	__u32 filename_loc;
+	__s32 pid;
+	__s32 old_pid;
+};
+
 static __always_inline void stat_inc(__u32 slot)
 {
 	__u64 *count = bpf_map_lookup_elem(&STATS, &slot);
@@ -107,6 +129,13 @@ static __always_inline void stat_inc(__u32 slot)
 static __always_inline __u32 task_offset(__u32 key)
 {
 	__u32 *off = bpf_map_lookup_elem(&TASK_OFFSETS, &key);
+
+	return off ? *off : 0;
+}
+
+static __always_inline __u32 exec_offset(__u32 key)
+{
+	__u32 *off = bpf_map_lookup_elem(&EXEC_OFFSETS, &key);
 
 	return off ? *off : 0;
 }
@@ -381,4 +410,83 @@ SEC("tracepoint/syscalls/sys_exit_execveat")
 int tp_exit_execveat(struct syscall_exit_record *rec)
 {
 	return submit_result(ES_SYSCALL_EXECVEAT, rec->ret);
+}
+
+/* The kernel's filename, from the tracepoint record itself. */
+static __always_inline void read_image_filename(struct es_exec_image *img,
+						const struct sched_process_exec_record *rec)
+{
+	__u32 loc = rec->filename_loc;
+	long n;
+
+	n = bpf_probe_read_kernel_str(img->filename, sizeof(img->filename),
+				      (const char *)rec + (loc & 0xffff));
+	if (n < 0) {
+		img->filename[0] = '\0';
+		img->flags |= ES_IMAGE_F_FILENAME_FAULT;
+	} else if ((loc >> 16) > sizeof(img->filename)) {
+		img->flags |= ES_IMAGE_F_FILENAME_TRUNCATED;
+	}
+}
+
+/*
+ * The new image's argv: current->mm->arg_start..arg_end, copied in one read.
+ * The kernel wrote those stack pages during this exec, so they are present.
+ */
+static __always_inline void read_image_argv(struct es_exec_image *img)
+{
+	__u32 mm_off = exec_offset(ES_EXEC_OFF_TASK_MM);
+	__u32 start_off = exec_offset(ES_EXEC_OFF_ARG_START);
+	__u32 end_off = exec_offset(ES_EXEC_OFF_ARG_END);
+	unsigned long start = 0, end = 0;
+	void *task, *mm = NULL;
+	__u64 size;
+
+	img->args_size = 0;
+	if (!mm_off || !start_off || !end_off) {
+		img->flags |= ES_IMAGE_F_ARGV_ABSENT;
+		return;
+	}
+	task = (void *)bpf_get_current_task();
+	if (bpf_probe_read_kernel(&mm, sizeof(mm), task + mm_off) || !mm ||
+	    bpf_probe_read_kernel(&start, sizeof(start), mm + start_off) ||
+	    bpf_probe_read_kernel(&end, sizeof(end), mm + end_off) || end < start) {
+		img->flags |= ES_IMAGE_F_ARGV_FAULT;
+		return;
+	}
+	size = end - start;
+	if (size > ES_ARGS_LEN) {
+		size = ES_ARGS_LEN;
+		img->flags |= ES_IMAGE_F_ARGV_TRUNCATED;
+	}
+	if (bpf_probe_read_user(img->args, size, (const void *)start)) {
+		img->flags |= ES_IMAGE_F_ARGV_FAULT;
+		return;
+	}
+	img->args_size = size;
+}
+
+/* Once per successful exec, in the new image: the kernel's filename and the new argv. */
+SEC("tracepoint/sched/sched_process_exec")
+int tp_exec_image(struct sched_process_exec_record *rec)
+{
+	struct es_exec_image *img;
+
+	if (!kernel_parent)
+		return 0; /* lockdown refuses kernel reads; the loader does not load this then */
+	img = bpf_ringbuf_reserve(&EVENTS, sizeof(*img), 0);
+	if (!img) {
+		stat_inc(ES_STAT_RINGBUF_FULL);
+		return 0;
+	}
+	fill_header(&img->hdr, ES_RECORD_EXEC_IMAGE, ES_SYSCALL_UNKNOWN);
+	img->old_pid = rec->old_pid;
+	img->flags = 0;
+	img->pad = 0;
+	read_image_filename(img, rec);
+	read_image_argv(img);
+	bpf_ringbuf_submit(img, submit_flags());
+	stat_inc(ES_STAT_EVENTS);
+	stat_inc(ES_STAT_EXEC_IMAGE);
+	return 0;
 }

@@ -16,6 +16,18 @@ enum es_task_offset {
 	ES_TASK_OFF__MAX,
 };
 
+/*
+ * Keys of the EXEC_OFFSETS array map: byte offsets the exec image record
+ * follows from current to the new image's argv. 0 means absent: the image
+ * record then carries the filename only (ES_IMAGE_F_ARGV_ABSENT).
+ */
+enum es_exec_offset {
+	ES_EXEC_OFF_TASK_MM = 0, /* task_struct.mm (struct mm_struct *) */
+	ES_EXEC_OFF_ARG_START = 1, /* mm_struct.arg_start (unsigned long) */
+	ES_EXEC_OFF_ARG_END = 2, /* mm_struct.arg_end (unsigned long) */
+	ES_EXEC_OFF__MAX,
+};
+
 /* Slots of the per-CPU STATS array map; userspace sums them over CPUs. */
 enum es_stat {
 	ES_STAT_EVENTS = 0, /* records submitted to the ring buffer */
@@ -23,15 +35,18 @@ enum es_stat {
 	ES_STAT_PPID_KERNEL, /* exec records whose ppid was read in the kernel */
 	ES_STAT_OFFSETS_ABSENT, /* exec records without a kernel ppid because an offset was 0 */
 	ES_STAT_KERNEL_READ_FAIL, /* exec records whose bpf_probe_read_kernel() of the parent failed */
+	ES_STAT_EXEC_IMAGE, /* image records submitted (also counted in ES_STAT_EVENTS) */
 	ES_STAT__MAX,
 };
 
 enum es_record_type {
 	ES_RECORD_EXEC = 1, /* struct es_exec_event, from the syscall entry */
 	ES_RECORD_EXEC_RESULT = 2, /* struct es_exec_result, from the syscall exit */
+	ES_RECORD_EXEC_IMAGE = 3, /* struct es_exec_image, from sched:sched_process_exec */
 };
 
 enum es_syscall {
+	ES_SYSCALL_UNKNOWN = 0, /* the image record: sched_process_exec does not say which */
 	ES_SYSCALL_EXECVE = 1,
 	ES_SYSCALL_EXECVEAT = 2,
 };
@@ -42,6 +57,13 @@ enum es_syscall {
 #define ES_EXEC_F_FILENAME_TRUNCATED (1u << 2) /* filename longer than filename[] */
 #define ES_EXEC_F_FILENAME_FAULT     (1u << 3) /* the filename could not be read from user memory */
 #define ES_EXEC_F_ARGV_FAULT	     (1u << 4) /* an argv pointer or string could not be read */
+
+/* es_exec_image.flags */
+#define ES_IMAGE_F_FILENAME_TRUNCATED (1u << 0) /* filename longer than filename[] */
+#define ES_IMAGE_F_FILENAME_FAULT     (1u << 1) /* the filename could not be read: "" */
+#define ES_IMAGE_F_ARGV_TRUNCATED     (1u << 2) /* argv is longer than args[]: its first bytes */
+#define ES_IMAGE_F_ARGV_ABSENT	      (1u << 3) /* not read: EXEC_OFFSETS absent (loader says why) */
+#define ES_IMAGE_F_ARGV_FAULT	      (1u << 4) /* the mm or the argv bytes could not be read */
 
 #define ES_COMM_LEN	16
 #define ES_FILENAME_LEN 512
@@ -85,6 +107,32 @@ struct es_exec_event {
 struct es_exec_result {
 	struct es_record_header hdr;
 	__s64 ret; /* 0 on success, -errno on failure */
+};
+
+/*
+ * Submitted at sched:sched_process_exec, once the new image is in place and
+ * only for an exec that succeeds: what the kernel itself executes. Its
+ * filename is the kernel's copy (bprm->filename: the path as passed,
+ * "/dev/fd/N" for fexecve, "/dev/fd/N/name" for a dirfd-relative execveat)
+ * and its argv is read from the new mm (arg_start..arg_end), pages the
+ * kernel has just written, so neither can miss the way the entry record's
+ * user-memory reads can. It comes between the exec record and the result
+ * record of the same exec; see user/loader.h for how to merge it.
+ */
+struct es_exec_image {
+	struct es_record_header hdr; /* pid == tid: the tgid after exec; syscall 0 */
+	__u32 old_pid; /* tid that called exec: != pid when a non-leader thread exec'd */
+	__u32 flags; /* ES_IMAGE_F_* */
+	__u32 args_size; /* bytes of args[] in use */
+	__u32 pad; /* 0 */
+	char filename[ES_FILENAME_LEN]; /* NUL-terminated unless truncated to the full length */
+	/*
+	 * The argv strings as the new image sees them, each NUL-terminated,
+	 * back to back, exactly as in its memory: the entries are counted by
+	 * their NULs. When ES_IMAGE_F_ARGV_TRUNCATED the last entry may lack
+	 * its NUL.
+	 */
+	char args[ES_ARGS_LEN];
 };
 
 #endif /* EXECSENSOR_H */

@@ -70,20 +70,30 @@ int es_syscall_functions(const char *const *syscalls, char (*funcs)[ES_SYSCALL_F
 	return 0;
 }
 
-/* The record offsets kern/execsensor.bpf.c reads (struct syscall_*_record). */
-static const struct tp_field {
-	const char *event;
+/* A record field kern/execsensor.bpf.c reads, where it reads it. */
+struct tp_field {
+	const char *event; /* subsystem/event */
 	const char *field; /* as in the format file, up to the ';' */
 	int offset;
-} tp_fields[] = {
-	{ "sys_enter_execve", "const char * filename", 16 },
-	{ "sys_enter_execve", "const char *const * argv", 24 },
-	{ "sys_enter_execveat", "int fd", 16 },
-	{ "sys_enter_execveat", "const char * filename", 24 },
-	{ "sys_enter_execveat", "const char *const * argv", 32 },
-	{ "sys_enter_execveat", "int flags", 48 },
-	{ "sys_exit_execve", "long ret", 16 },
-	{ "sys_exit_execveat", "long ret", 16 },
+};
+
+/* struct syscall_enter_record and struct syscall_exit_record. */
+static const struct tp_field syscall_fields[] = {
+	{ "syscalls/sys_enter_execve", "const char * filename", 16 },
+	{ "syscalls/sys_enter_execve", "const char *const * argv", 24 },
+	{ "syscalls/sys_enter_execveat", "int fd", 16 },
+	{ "syscalls/sys_enter_execveat", "const char * filename", 24 },
+	{ "syscalls/sys_enter_execveat", "const char *const * argv", 32 },
+	{ "syscalls/sys_enter_execveat", "int flags", 48 },
+	{ "syscalls/sys_exit_execve", "long ret", 16 },
+	{ "syscalls/sys_exit_execveat", "long ret", 16 },
+};
+
+/* struct sched_process_exec_record. */
+static const struct tp_field exec_image_fields[] = {
+	{ "sched/sched_process_exec", "__data_loc char[] filename", 8 },
+	{ "sched/sched_process_exec", "pid_t pid", 12 },
+	{ "sched/sched_process_exec", "pid_t old_pid", 16 },
 };
 
 /* The offset of @field in @event's format file, or a negative errno. */
@@ -94,7 +104,7 @@ static int format_offset(const char *tracing, const char *event, const char *fie
 	const char *p;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/events/syscalls/%s/format", tracing, event);
+	snprintf(path, sizeof(path), "%s/events/%s/format", tracing, event);
 	snprintf(want, sizeof(want), "field:%s;", field);
 	f = fopen(path, "re");
 	if (!f)
@@ -121,42 +131,75 @@ static const char *tracing_dir(void)
 	return NULL;
 }
 
-int es_tracepoints_ready(bool *mounted, char *why, size_t why_size)
+/* tracefs's directory, mounted at ES_TRACEFS when no copy is (*mounted says so). */
+static int tracing_mount(const char **tracing, bool *mounted, char *why, size_t why_size)
 {
-	const char *tracing = tracing_dir();
+	int err;
+
+	*tracing = tracing_dir();
+	if (*tracing)
+		return 0;
+	if (mount("nodev", ES_TRACEFS, "tracefs", 0, NULL)) {
+		err = -errno;
+		snprintf(why, why_size, "tracefs is not mounted and mounting it at %s failed: %s",
+			 ES_TRACEFS, strerror(-err));
+		return err;
+	}
+	*mounted = true;
+	*tracing = ES_TRACEFS;
+	return 0;
+}
+
+/* Each of @fields where the programs read it, else why not. */
+static int check_fields(const char *tracing, const struct tp_field *fields, size_t cnt,
+			const char *missing_hint, char *why, size_t why_size)
+{
 	size_t i;
 	int off;
 
-	*mounted = false;
-	if (!tracing) {
-		if (mount("nodev", ES_TRACEFS, "tracefs", 0, NULL)) {
-			off = -errno;
-			snprintf(why, why_size,
-				 "tracefs is not mounted and mounting it at %s failed: %s",
-				 ES_TRACEFS, strerror(-off));
-			return off;
-		}
-		*mounted = true;
-		tracing = ES_TRACEFS;
-	}
-	for (i = 0; i < sizeof(tp_fields) / sizeof(tp_fields[0]); i++) {
-		off = format_offset(tracing, tp_fields[i].event, tp_fields[i].field);
-		if (off == tp_fields[i].offset)
+	for (i = 0; i < cnt; i++) {
+		off = format_offset(tracing, fields[i].event, fields[i].field);
+		if (off == fields[i].offset)
 			continue;
 		if (off == -ENOENT && access(tracing, F_OK) == 0)
-			snprintf(why, why_size,
-				 "syscalls:%s has no field '%s' (or no such event: "
-				 "kernel without CONFIG_FTRACE_SYSCALLS?)",
-				 tp_fields[i].event, tp_fields[i].field);
+			snprintf(why, why_size, "%s has no field '%s' (or no such event%s)",
+				 fields[i].event, fields[i].field, missing_hint);
 		else if (off < 0)
-			snprintf(why, why_size, "cannot read %s/events/syscalls/%s/format: %s",
-				 tracing, tp_fields[i].event, strerror(-off));
+			snprintf(why, why_size, "cannot read %s/events/%s/format: %s", tracing,
+				 fields[i].event, strerror(-off));
 		else
 			snprintf(why, why_size,
-				 "syscalls:%s field '%s' at offset %d, the programs "
-				 "read offset %d",
-				 tp_fields[i].event, tp_fields[i].field, off, tp_fields[i].offset);
+				 "%s field '%s' at offset %d, the programs read offset %d",
+				 fields[i].event, fields[i].field, off, fields[i].offset);
 		return off < 0 ? off : -EPROTO;
 	}
 	return 0;
+}
+
+int es_tracepoints_ready(bool *mounted, char *why, size_t why_size)
+{
+	const char *tracing;
+	int err;
+
+	*mounted = false;
+	err = tracing_mount(&tracing, mounted, why, why_size);
+	if (err)
+		return err;
+	return check_fields(tracing, syscall_fields,
+			    sizeof(syscall_fields) / sizeof(syscall_fields[0]),
+			    ": kernel without CONFIG_FTRACE_SYSCALLS?", why, why_size);
+}
+
+int es_exec_image_ready(bool *mounted, char *why, size_t why_size)
+{
+	const char *tracing;
+	int err;
+
+	*mounted = false;
+	err = tracing_mount(&tracing, mounted, why, why_size);
+	if (err)
+		return err;
+	return check_fields(tracing, exec_image_fields,
+			    sizeof(exec_image_fields) / sizeof(exec_image_fields[0]), "", why,
+			    why_size);
 }

@@ -3,7 +3,8 @@
  * What each attach mode needs from the running kernel, checked before any
  * program is loaded so that only the usable mode's programs are: kprobes and
  * the syscall functions' names for kprobe mode, tracefs and the syscall
- * tracepoints' record layout for tracepoint mode. Each check returns 0, or
+ * tracepoints' record layout for tracepoint mode, and sched_process_exec's
+ * for the image record in either mode. Each check returns 0, or
  * a negative errno with @why set to one line naming what is missing.
  */
 #ifndef EXECSENSOR_ATTACH_H
@@ -33,5 +34,12 @@ int es_syscall_functions(const char *const *syscalls, char (*funcs)[ES_SYSCALL_F
  * and their records laid out as the BPF programs read them.
  */
 int es_tracepoints_ready(bool *mounted, char *why, size_t why_size);
+
+/*
+ * tracefs (mounted as above) with the sched:sched_process_exec event laid
+ * out as the image program reads it: filename's __data_loc at 8, pid at 12,
+ * old_pid at 16.
+ */
+int es_exec_image_ready(bool *mounted, char *why, size_t why_size);
 
 #endif /* EXECSENSOR_ATTACH_H */

@@ -23,6 +23,7 @@
 
 #define DEFAULT_BTF	 "/sys/kernel/btf/vmlinux"
 #define TASK_OFFSETS_MAP "TASK_OFFSETS"
+#define EXEC_OFFSETS_MAP "EXEC_OFFSETS"
 
 static const char *const syscall_names[] = { "execve", "execveat" };
 
@@ -140,7 +141,53 @@ static void disable_kernel_ppid(struct es_loader *l, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Each TASK_OFFSETS entry from BTF, or 0 with the reason. */
+static void disable_image_argv(struct es_loader *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void disable_image_argv(struct es_loader *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	l->info.image_argv = false;
+	memset(l->exec_offsets, 0, sizeof(l->exec_offsets));
+	va_start(ap, fmt);
+	vsnprintf(l->info.image_argv_reason, sizeof(l->info.image_argv_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Each EXEC_OFFSETS entry from @btf, or 0 with the reason: all three or none. */
+static void resolve_exec_offsets(struct es_loader *l, const struct btf *btf)
+{
+	struct es_loader_info *info = &l->info;
+	size_t i;
+
+	info->image_argv = true;
+	for (i = 0; i < ES_EXEC_OFF__MAX; i++) {
+		struct es_offset *off = &info->exec_offsets[i];
+
+		if (!off->field) {
+			es_reasonf(off->reason, sizeof(off->reason),
+				   "no offset table field for key %zu", i);
+			info->image_argv = false;
+			continue;
+		}
+		es_offset_resolve(btf, off->field, off);
+		l->exec_offsets[i] = off->resolved ? off->value : 0;
+		if (!off->resolved || !off->value)
+			info->image_argv = false;
+	}
+	if (info->image_argv)
+		return;
+	for (i = 0; i < ES_EXEC_OFF__MAX; i++) {
+		if (!info->exec_offsets[i].resolved)
+			break;
+	}
+	disable_image_argv(l, "%s unresolved: %s",
+			   i < ES_EXEC_OFF__MAX ? info->exec_offsets[i].path : "an offset",
+			   i < ES_EXEC_OFF__MAX ? info->exec_offsets[i].reason : "value 0");
+}
+
+/* Each TASK_OFFSETS and EXEC_OFFSETS entry from BTF, or 0 with the reason. */
 static void resolve_offsets(struct es_loader *l)
 {
 	const char *path = l->opts.btf_path ? l->opts.btf_path : DEFAULT_BTF;
@@ -152,11 +199,16 @@ static void resolve_offsets(struct es_loader *l)
 
 	for (i = 0; i < es_offset_fields_cnt; i++) {
 		const struct es_offset_field *field = &es_offset_fields[i];
+		struct es_offset *off = NULL;
 
-		if (strcmp(field->map, TASK_OFFSETS_MAP) || field->key >= ES_TASK_OFF__MAX)
+		if (!strcmp(field->map, TASK_OFFSETS_MAP) && field->key < ES_TASK_OFF__MAX)
+			off = &info->offsets[field->key];
+		else if (!strcmp(field->map, EXEC_OFFSETS_MAP) && field->key < ES_EXEC_OFF__MAX)
+			off = &info->exec_offsets[field->key];
+		if (!off)
 			continue;
-		info->offsets[field->key].field = field;
-		info->offsets[field->key].path = field->path;
+		off->field = field;
+		off->path = field->path;
 	}
 
 	err = btf_open_file(path, NULL, &btf, &diag);
@@ -169,12 +221,18 @@ static void resolve_offsets(struct es_loader *l)
 		for (i = 0; i < ES_TASK_OFF__MAX; i++)
 			es_reasonf(info->offsets[i].reason, sizeof(info->offsets[i].reason),
 				   "no BTF (%s)", info->btf_error);
+		for (i = 0; i < ES_EXEC_OFF__MAX; i++)
+			es_reasonf(info->exec_offsets[i].reason,
+				   sizeof(info->exec_offsets[i].reason), "no BTF (%s)",
+				   info->btf_error);
 		disable_kernel_ppid(l, "no BTF: %s%s", info->btf_error,
 				    l->opts.btf_path ? ""
 						     : "; pass --btf PATH for an external BTF");
+		disable_image_argv(l, "no BTF: %s", info->btf_error);
 		return;
 	}
 	es_reasonf(info->btf_source, sizeof(info->btf_source), "%s", path);
+	resolve_exec_offsets(l, btf);
 
 	info->kernel_ppid = true;
 	for (i = 0; i < ES_TASK_OFF__MAX; i++) {
@@ -209,6 +267,7 @@ static int choose_mode(struct es_loader *l)
 	struct es_loader_info *info = &l->info;
 	char funcs[2][ES_SYSCALL_FUNC_MAX];
 	char why[ES_REASON_MAX] = "";
+	bool mounted = false;
 	int err;
 
 	if (l->opts.attach != ES_ATTACH_TRACEPOINT) {
@@ -245,12 +304,49 @@ static int choose_mode(struct es_loader *l)
 			   "requested: syscalls tracepoints");
 	}
 	info->attach_mode = ES_ATTACH_TRACEPOINT;
-	err = es_tracepoints_ready(&info->tracefs_mounted, why, sizeof(why));
-	if (info->tracefs_mounted)
+	err = es_tracepoints_ready(&mounted, why, sizeof(why));
+	if (mounted) {
+		info->tracefs_mounted = true;
 		es_loader_log(l, "mounted tracefs at %s (it was not mounted)", ES_TRACEFS);
+	}
 	if (err)
 		return es_loader_fail(l, err, "tracepoint mode: %s", why);
 	return 0;
+}
+
+/* The image program runs in either mode, where the kernel lets it read. */
+static void choose_exec_image(struct es_loader *l)
+{
+	struct es_loader_info *info = &l->info;
+	char why[ES_REASON_MAX] = "";
+	bool mounted = false;
+
+	info->exec_image = false;
+	if (!l->opts.exec_image) {
+		es_reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
+			   "not requested (es_loader_opts.exec_image)");
+		disable_image_argv(l, "no exec image records: %s", info->exec_image_reason);
+		return;
+	}
+	if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
+		es_reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
+			   "kernel lockdown=confidentiality refuses bpf_probe_read_kernel(), "
+			   "which the image record needs");
+	} else if (es_exec_image_ready(&mounted, why, sizeof(why))) {
+		es_reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
+			   "sched:sched_process_exec unusable: %s", why);
+	} else {
+		info->exec_image = true;
+		info->exec_image_reason[0] = '\0';
+	}
+	if (mounted) {
+		info->tracefs_mounted = true;
+		es_loader_log(l, "mounted tracefs at %s (it was not mounted)", ES_TRACEFS);
+	}
+	if (info->exec_image)
+		return;
+	es_loader_log(l, "no exec image records: %s", info->exec_image_reason);
+	disable_image_argv(l, "no exec image records: %s", info->exec_image_reason);
 }
 
 int es_loader_write_offsets(struct es_loader *l, const uint32_t *values)
@@ -268,10 +364,45 @@ int es_loader_write_offsets(struct es_loader *l, const uint32_t *values)
 	return 0;
 }
 
+int es_loader_write_exec_offsets(struct es_loader *l, const uint32_t *values)
+{
+	uint32_t key;
+	int err;
+
+	for (key = 0; key < ES_EXEC_OFF__MAX; key++) {
+		err = bpf_map__update_elem(l->skel->maps.EXEC_OFFSETS, &key, sizeof(key),
+					   &values[key], sizeof(values[key]), BPF_ANY);
+		if (err)
+			return es_loader_fail(l, err, "writing EXEC_OFFSETS[%u]: %s", key,
+					      strerror(-err));
+	}
+	return 0;
+}
+
+/* An image record read with EXEC_OFFSETS the self-test refuted: its argv dropped. */
+static void deliver_scrubbed_image(struct es_loader *l, const struct es_exec_image *img)
+{
+	struct es_exec_image copy = *img; /* the ring buffer is mapped read-only */
+
+	copy.flags &= ~(ES_IMAGE_F_ARGV_TRUNCATED | ES_IMAGE_F_ARGV_FAULT);
+	copy.flags |= ES_IMAGE_F_ARGV_ABSENT;
+	copy.args_size = 0;
+	memset(copy.args, 0, sizeof(copy.args));
+	l->info.image_argv_scrubbed++;
+	l->opts.on_record(l->opts.ctx, &copy, sizeof(copy));
+}
+
 void es_loader_deliver(struct es_loader *l, const void *data, size_t size)
 {
+	const struct es_exec_image *img = data;
 	const struct es_exec_event *e = data;
 	struct es_exec_event copy;
+
+	if (l->scrub_image_argv && size >= sizeof(*img) && img->hdr.type == ES_RECORD_EXEC_IMAGE &&
+	    !(img->flags & ES_IMAGE_F_ARGV_ABSENT)) {
+		deliver_scrubbed_image(l, img);
+		return;
+	}
 
 	if (l->scrub_kernel_ppid && size >= sizeof(*e) && e->hdr.type == ES_RECORD_EXEC &&
 	    (e->flags & ES_EXEC_F_PPID_KERNEL)) {
@@ -326,6 +457,7 @@ static int load_skeleton(struct es_loader *l)
 	bpf_program__set_autoload(skel->progs.tp_exit_execve, !kprobe);
 	bpf_program__set_autoload(skel->progs.tp_enter_execveat, !kprobe);
 	bpf_program__set_autoload(skel->progs.tp_exit_execveat, !kprobe);
+	bpf_program__set_autoload(skel->progs.tp_exec_image, l->info.exec_image);
 
 	err = execsensor_bpf__load(skel);
 	if (err)
@@ -334,6 +466,8 @@ static int load_skeleton(struct es_loader *l)
 				      err == -EPERM ? " (needs CAP_BPF and CAP_PERFMON, or root)"
 						    : "");
 	err = es_loader_write_offsets(l, l->offsets);
+	if (!err)
+		err = es_loader_write_exec_offsets(l, l->exec_offsets);
 	if (err)
 		return err;
 	l->rb = ring_buffer__new(bpf_map__fd(skel->maps.EVENTS), on_sample, l, NULL);
@@ -390,13 +524,40 @@ int es_loader_load(struct es_loader *l)
 		es_reasonf(info->kernel_ppid_reason, sizeof(info->kernel_ppid_reason), "%s",
 			   info->kernel_ppid ? "" : "offsets overridden with 0");
 	}
+	if (l->opts.override_exec_offsets) {
+		memcpy(l->exec_offsets, l->opts.override_exec_offsets, sizeof(l->exec_offsets));
+		info->image_argv = l->exec_offsets[ES_EXEC_OFF_TASK_MM] &&
+				   l->exec_offsets[ES_EXEC_OFF_ARG_START] &&
+				   l->exec_offsets[ES_EXEC_OFF_ARG_END];
+		es_reasonf(info->image_argv_reason, sizeof(info->image_argv_reason), "%s",
+			   info->image_argv ? "" : "exec offsets overridden with 0");
+	}
+	if (!info->image_argv && info->image_argv_reason[0])
+		es_loader_log(l, "exec image records without argv: %s", info->image_argv_reason);
 
+	choose_exec_image(l);
 	err = choose_mode(l);
 	if (!err)
 		err = load_skeleton(l);
 	if (err)
 		unload_skeleton(l);
 	return err;
+}
+
+/* The image program, between entries and exits; a failure costs only its records. */
+static void attach_exec_image(struct es_loader *l)
+{
+	struct es_loader_info *info = &l->info;
+
+	l->links[ES_LINK_EXEC_IMAGE] = bpf_program__attach_tracepoint(
+		l->skel->progs.tp_exec_image, "sched", "sched_process_exec");
+	if (l->links[ES_LINK_EXEC_IMAGE])
+		return;
+	info->exec_image = false;
+	es_reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
+		   "attaching to sched:sched_process_exec failed: %s", strerror(errno));
+	es_loader_log(l, "no exec image records: %s", info->exec_image_reason);
+	disable_image_argv(l, "no exec image records: %s", info->exec_image_reason);
 }
 
 static int attach_links(struct es_loader *l)
@@ -406,31 +567,37 @@ static int attach_links(struct es_loader *l)
 	int i, err;
 
 	/*
-	 * Entries before exits, and es_loader_detach() in reverse: at either
-	 * boundary an exec may lack its result, but no result lacks its exec
-	 * (except for an exec already in flight at attach).
+	 * Entries, the image, exits, and es_loader_detach() in reverse: at
+	 * either boundary an exec may lack its image or result, but no image
+	 * or result lacks its exec (except for an exec already in flight at
+	 * attach).
 	 */
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
-		l->links[0] = bpf_program__attach_kprobe(skel->progs.kprobe_execve, false,
-							 info->kprobe_execve);
-		l->links[1] = bpf_program__attach_kprobe(skel->progs.kprobe_execveat, false,
-							 info->kprobe_execveat);
-		l->links[2] = bpf_program__attach_kprobe(skel->progs.kretprobe_execve, true,
-							 info->kprobe_execve);
-		l->links[3] = bpf_program__attach_kprobe(skel->progs.kretprobe_execveat, true,
-							 info->kprobe_execveat);
+		l->links[ES_LINK_ENTER_EXECVE] = bpf_program__attach_kprobe(
+			skel->progs.kprobe_execve, false, info->kprobe_execve);
+		l->links[ES_LINK_ENTER_EXECVEAT] = bpf_program__attach_kprobe(
+			skel->progs.kprobe_execveat, false, info->kprobe_execveat);
 	} else {
-		l->links[0] = bpf_program__attach_tracepoint(skel->progs.tp_enter_execve,
-							     "syscalls", "sys_enter_execve");
-		l->links[1] = bpf_program__attach_tracepoint(skel->progs.tp_enter_execveat,
-							     "syscalls", "sys_enter_execveat");
-		l->links[2] = bpf_program__attach_tracepoint(skel->progs.tp_exit_execve, "syscalls",
-							     "sys_exit_execve");
-		l->links[3] = bpf_program__attach_tracepoint(skel->progs.tp_exit_execveat,
-							     "syscalls", "sys_exit_execveat");
+		l->links[ES_LINK_ENTER_EXECVE] = bpf_program__attach_tracepoint(
+			skel->progs.tp_enter_execve, "syscalls", "sys_enter_execve");
+		l->links[ES_LINK_ENTER_EXECVEAT] = bpf_program__attach_tracepoint(
+			skel->progs.tp_enter_execveat, "syscalls", "sys_enter_execveat");
+	}
+	if (info->exec_image)
+		attach_exec_image(l);
+	if (info->attach_mode == ES_ATTACH_KPROBE) {
+		l->links[ES_LINK_EXIT_EXECVE] = bpf_program__attach_kprobe(
+			skel->progs.kretprobe_execve, true, info->kprobe_execve);
+		l->links[ES_LINK_EXIT_EXECVEAT] = bpf_program__attach_kprobe(
+			skel->progs.kretprobe_execveat, true, info->kprobe_execveat);
+	} else {
+		l->links[ES_LINK_EXIT_EXECVE] = bpf_program__attach_tracepoint(
+			skel->progs.tp_exit_execve, "syscalls", "sys_exit_execve");
+		l->links[ES_LINK_EXIT_EXECVEAT] = bpf_program__attach_tracepoint(
+			skel->progs.tp_exit_execveat, "syscalls", "sys_exit_execveat");
 	}
 	for (i = 0; i < ES_LINKS_MAX; i++) {
-		if (l->links[i])
+		if (l->links[i] || i == ES_LINK_EXEC_IMAGE)
 			continue;
 		err = -errno;
 		es_loader_detach(l);

@@ -21,22 +21,78 @@
  * kept in es_loader_info().
  *
  * Order of es_loader_load(): lockdown state; BTF (opts.btf_path, else
- * /sys/kernel/btf/vmlinux); each TASK_OFFSETS entry resolved through
- * es_offset_resolve() (or 0 with a reason: no BTF, --no-kernel-ppid,
- * lockdown); attach mode chosen (auto: kprobes if the kernel has them and
- * the syscall functions resolve, else tracepoints, with the reason); only
- * that mode's programs loaded; TASK_OFFSETS written. es_loader_attach()
- * attaches (auto: a kprobe attach failure reloads in tracepoint mode, saying
- * why), then forks a child that execs /bin/true: its record must carry the
- * loader's pid as ppid from the kernel, else the offsets are rewritten as 0
- * (a wrong parent is worse than none) and info->selftest says why; a loader
- * in a nested PID namespace (record pids are the host's) fails with -EXDEV.
+ * /sys/kernel/btf/vmlinux); each TASK_OFFSETS and EXEC_OFFSETS entry
+ * resolved through es_offset_resolve() (or 0 with a reason: no BTF,
+ * --no-kernel-ppid, lockdown); the image program (sched:sched_process_exec,
+ * in either mode) chosen unless lockdown or its record layout forbid it;
+ * attach mode chosen (auto: kprobes if the kernel has them and the syscall
+ * functions resolve, else tracepoints, with the reason); only that mode's
+ * programs and the image program loaded; TASK_OFFSETS and EXEC_OFFSETS
+ * written. es_loader_attach() attaches (auto: a kprobe attach failure
+ * reloads in tracepoint mode, saying why; an image attach failure only
+ * loses image records, saying why), then forks a child that execs
+ * /bin/true: its record must carry the loader's pid as ppid from the
+ * kernel, else the offsets are rewritten as 0 (a wrong parent is worse than
+ * none) and info->selftest says why; its image record must carry its path
+ * and exactly its argv, else EXEC_OFFSETS are rewritten as 0 and
+ * info->image_argv_reason says why; a loader in a nested PID namespace
+ * (record pids are the host's) fails with -EXDEV.
  * Records that arrive during the self-test are kept and handed to the
  * callback by the first es_loader_poll(), none are lost.
  *
  * Record pids, tids and ppids are the initial PID namespace's. A loader is
  * used from one thread; the callback runs inside es_loader_poll() and must
  * copy what it keeps (the record points into the ring buffer).
+ *
+ * Records and how to merge them. One exec gives, in this order in the ring
+ * buffer (a task reserves them one after the other):
+ *   ES_RECORD_EXEC		struct es_exec_event, at syscall entry: who exec's
+ *				what, as read from the caller's memory;
+ *   ES_RECORD_EXEC_IMAGE	struct es_exec_image, only if the exec succeeds and
+ *				info->exec_image (asked for with opts.exec_image):
+ *				what the kernel exec'd;
+ *   ES_RECORD_EXEC_RESULT	struct es_exec_result, at syscall exit.
+ * Join all three by hdr.pid (the tgid: a non-leader thread's exec record has
+ * hdr.pid = its tgid and hdr.tid = the thread; its image record has
+ * old_pid = that thread). When several execs of one process are pending
+ * (threads racing), take the one whose exec record's hdr.tid equals the
+ * image's old_pid.
+ *
+ * The exec record's filename and args can miss what the kernel did read:
+ * BPF cannot fault in user pages, and a child exec'ing string literals at
+ * once after fork has none of its parent's .rodata mapped. Such an exec
+ * record carries ES_EXEC_F_FILENAME_FAULT / ES_EXEC_F_ARGV_FAULT and an
+ * empty string. The image record never misses: its filename is the kernel's
+ * copy (the path as given; "/dev/fd/N" for fexecve, where the exec record
+ * has ""; "/dev/fd/N/path" for a dirfd-relative execveat) and its argv is
+ * read from the new image's memory, written by the kernel during the exec.
+ * A consumer merges:
+ *   - filename: the image's when the exec record has ES_EXEC_F_FILENAME_FAULT
+ *     or an empty filename (fexecve); otherwise the exec record's (they name
+ *     the same file; the image's is then the same string).
+ *     ES_IMAGE_F_FILENAME_TRUNCATED replaces ES_EXEC_F_FILENAME_TRUNCATED
+ *     with it. ES_IMAGE_F_FILENAME_FAULT (never seen in practice): keep the
+ *     exec record's.
+ *   - argv: the image's when the exec record has ES_EXEC_F_ARGV_FAULT or no
+ *     entries, and the image record has argv (none of ES_IMAGE_F_ARGV_ABSENT,
+ *     ES_IMAGE_F_ARGV_FAULT). args[0..args_size) are the strings back to
+ *     back, each with its NUL: count the NULs for argc. With
+ *     ES_IMAGE_F_ARGV_TRUNCATED (argv longer than ES_ARGS_LEN) the last entry
+ *     may lack its NUL: keep it as a cut entry and report the argv truncated.
+ *     The image's argv is what the new program received, so a consumer may
+ *     prefer it for every successful exec; the exec record's holds at most
+ *     ES_ARGV_MAX entries of at most 2047 bytes each.
+ *   - ES_IMAGE_F_ARGV_ABSENT: argv not read because EXEC_OFFSETS are 0;
+ *     info->image_argv_reason says why (no BTF, an unresolved field, a failed
+ *     image self-test, lockdown). Keep the exec record's argv.
+ *   - the fault flags describe the exec record's reads only; once the image
+ *     filled a value, report where it came from rather than a fault.
+ * An exec record without an image record before its result: the exec
+ * failed (ret < 0) or the image program is not attached (info->exec_image
+ * false, info->exec_image_reason says why). An image record without an exec
+ * record: the exec record was lost (ES_STAT_RINGBUF_FULL) or the exec began
+ * before attach; it alone still says what ran. Image records are counted in
+ * ES_STAT_EVENTS and ES_STAT_EXEC_IMAGE.
  */
 #ifndef EXECSENSOR_LOADER_H
 #define EXECSENSOR_LOADER_H
@@ -84,6 +140,13 @@ struct es_loader_opts {
 	enum es_attach_mode attach;
 	const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
 	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
+	/*
+	 * Load and attach the image program (sched:sched_process_exec): one
+	 * more record per successful exec, which the caller must merge (see
+	 * "Records and how to merge them" above). Off, the ring buffer carries
+	 * exec and result records only, as before image records existed.
+	 */
+	bool exec_image;
 	uint32_t
 		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
 	/*
@@ -98,6 +161,8 @@ struct es_loader_opts {
 	const char *lockdown_path;
 	/* Tests only: write these TASK_OFFSETS values instead of the resolved ones. */
 	const uint32_t *override_offsets; /* ES_TASK_OFF__MAX entries */
+	/* Tests only: write these EXEC_OFFSETS values instead of the resolved ones. */
+	const uint32_t *override_exec_offsets; /* ES_EXEC_OFF__MAX entries */
 };
 
 /* Everything the startup record reports. Filled in by es_loader_load() and _attach(). */
@@ -129,6 +194,23 @@ struct es_loader_info {
 	char selftest_detail
 		[ES_REASON_MAX]; /* "child 1234: ppid 1200 from kernel, expected 1200" */
 	uint32_t ringbuf_size;
+
+	/* The image record (sched:sched_process_exec), in either attach mode. */
+	bool exec_image; /* its program is attached: every successful exec has one */
+	char exec_image_reason[ES_REASON_MAX]; /* why not; "" when exec_image */
+	/* Per EXEC_OFFSETS key: the table field, value written and reason if 0. */
+	struct es_offset exec_offsets[ES_EXEC_OFF__MAX];
+	bool image_argv; /* image records carry argv (non-zero EXEC_OFFSETS) */
+	/* Why not: image records are flagged ES_IMAGE_F_ARGV_ABSENT. "" when image_argv. */
+	char image_argv_reason[ES_REASON_MAX];
+	/* The self-test child's image record: "child 1234: filename and argv as exec'd". */
+	char image_selftest_detail[ES_REASON_MAX];
+	/*
+	 * After a failed image self-test: image records made with the wrong
+	 * EXEC_OFFSETS whose argv the loader dropped (args_size 0,
+	 * ES_IMAGE_F_ARGV_ABSENT) before handing them over.
+	 */
+	uint64_t image_argv_scrubbed;
 };
 
 struct es_loader;

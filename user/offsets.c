@@ -3,7 +3,8 @@
  * The offset table and its type checks. The BPF side follows these offsets
  * with bpf_probe_read_kernel() and no other safety net, so a field is only
  * resolved when the kernel's BTF says it is exactly what the handler reads:
- * real_parent a pointer to struct task_struct, tgid a 4-byte integer.
+ * real_parent a pointer to struct task_struct, tgid a 4-byte integer, mm a
+ * pointer to struct mm_struct, arg_start and arg_end 8-byte integers.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,12 +29,34 @@ const struct es_offset_field es_offset_fields[] = {
 		.expect = ES_EXPECT_INT,
 		.expect_size = 4,
 	},
+	{
+		.path = "task_struct.mm",
+		.map = "EXEC_OFFSETS",
+		.key = ES_EXEC_OFF_TASK_MM,
+		.expect = ES_EXPECT_PTR_TO_STRUCT,
+		.expect_name = "mm_struct",
+	},
+	{
+		.path = "mm_struct.arg_start",
+		.map = "EXEC_OFFSETS",
+		.key = ES_EXEC_OFF_ARG_START,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 8,
+	},
+	{
+		.path = "mm_struct.arg_end",
+		.map = "EXEC_OFFSETS",
+		.key = ES_EXEC_OFF_ARG_END,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 8,
+	},
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);
 
-_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) == ES_TASK_OFF__MAX,
-	       "every TASK_OFFSETS key has exactly one table field");
+_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) ==
+		       ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX,
+	       "every TASK_OFFSETS and EXEC_OFFSETS key has exactly one table field");
 
 const struct es_offset_field *es_offset_field_find(const char *path)
 {

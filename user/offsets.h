@@ -21,8 +21,8 @@ enum es_offset_expect {
 
 struct es_offset_field {
 	const char *path; /* dotted path: "task_struct.real_parent" */
-	const char *map;  /* BPF map the offset is written to: "TASK_OFFSETS" */
-	uint32_t key;     /* key in that map (enum es_task_offset) */
+	const char *map;  /* BPF map the offset is written to: "TASK_OFFSETS", "EXEC_OFFSETS" */
+	uint32_t key;     /* key in that map (enum es_task_offset, enum es_exec_offset) */
 	enum es_offset_expect expect;
 	const char *expect_name; /* ES_EXPECT_PTR_TO_STRUCT: the pointee struct's name */
 	uint32_t expect_size;    /* ES_EXPECT_INT: size in bytes */

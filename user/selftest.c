@@ -6,6 +6,10 @@
  * proves the kernel reads land where BTF said; on a mismatch the offsets are
  * rewritten as 0, since a wrong parent is worse than none.
  *
+ * The same child's image record must name its path and carry exactly its
+ * argv: that proves EXEC_OFFSETS the same way, and a mismatch rewrites them
+ * as 0 (image records then carry the filename only).
+ *
  * While it runs, every record from the ring buffer is queued (the caller's
  * callback is not ready for them yet) and handed over by es_loader_poll().
  */
@@ -42,6 +46,30 @@ static bool is_selftest_child(const struct es_loader *l, const struct es_exec_ev
 	       !strncmp(e->args + arg0_len + 1, l->selftest_marker, e->args_size - arg0_len - 1);
 }
 
+/* The child's argv as the image record must carry it: path, marker, each with its NUL. */
+static bool is_selftest_argv(const struct es_loader *l, const struct es_exec_image *img)
+{
+	size_t path_len = strlen(l->selftest_path) + 1;
+	size_t marker_len = strlen(l->selftest_marker) + 1;
+
+	return img->args_size == path_len + marker_len &&
+	       !memcmp(img->args, l->selftest_path, path_len) &&
+	       !memcmp(img->args + path_len, l->selftest_marker, marker_len);
+}
+
+static void note_image(struct es_loader *l, const struct es_exec_image *img)
+{
+	bool argv_ok = img->args_size <= sizeof(img->args) && is_selftest_argv(l, img);
+
+	if (img->hdr.pid != (uint32_t)l->selftest_pid && !argv_ok)
+		return;
+	l->selftest_image_seen = true;
+	l->selftest_image_flags = img->flags;
+	l->selftest_image_argv_ok = argv_ok;
+	l->selftest_image_filename_ok =
+		!strncmp(img->filename, l->selftest_path, sizeof(img->filename));
+}
+
 void es_selftest_record(struct es_loader *l, const void *data, size_t size)
 {
 	const struct es_exec_event *e = data;
@@ -52,6 +80,8 @@ void es_selftest_record(struct es_loader *l, const void *data, size_t size)
 		l->selftest_kernel_pid = e->hdr.pid;
 		l->selftest_ppid = e->ppid;
 		l->selftest_flags = e->flags;
+	} else if (size >= sizeof(struct es_exec_image) && e->hdr.type == ES_RECORD_EXEC_IMAGE) {
+		note_image(l, data);
 	}
 	rec = malloc(sizeof(*rec) + size);
 	if (!rec) {
@@ -85,7 +115,13 @@ static const char *selftest_program(void)
 	return NULL;
 }
 
-/* Fork a child that execs @prog; wait for its exec record. */
+/* The records the self-test waits for: the exec record, and the image record if attached. */
+static bool selftest_complete(const struct es_loader *l)
+{
+	return l->selftest_seen && (l->selftest_image_seen || !l->info.exec_image);
+}
+
+/* Fork a child that execs @prog; wait for its exec (and image) record. */
 static int run_child(struct es_loader *l, const char *prog)
 {
 	long long deadline = now_ms() + SELFTEST_TIMEOUT_MS;
@@ -93,14 +129,16 @@ static int run_child(struct es_loader *l, const char *prog)
 	pid_t pid;
 
 	/* Copies on this stack, present in the child: .rodata may not be (BPF cannot fault). */
-	char path[64], marker[sizeof(l->selftest_marker)];
+	char path[sizeof(l->selftest_path)], marker[sizeof(l->selftest_marker)];
 	char *argv[] = { path, marker, NULL };
 
 	snprintf(l->selftest_marker, sizeof(l->selftest_marker), "execsensor-selftest-%d-%lld",
 		 (int)getpid(), now_ms());
 	snprintf(marker, sizeof(marker), "%s", l->selftest_marker);
+	snprintf(l->selftest_path, sizeof(l->selftest_path), "%s", prog);
 	snprintf(path, sizeof(path), "%s", prog);
 	l->selftest_seen = false;
+	l->selftest_image_seen = false;
 	l->selftest_running = true;
 	pid = fork();
 	if (pid < 0) {
@@ -113,7 +151,7 @@ static int run_child(struct es_loader *l, const char *prog)
 		_exit(127);
 	}
 	l->selftest_pid = pid;
-	while (!l->selftest_seen && now_ms() < deadline) {
+	while (!selftest_complete(l) && now_ms() < deadline) {
 		err = ring_buffer__poll(l->rb, 50);
 		if (err < 0 && err != -EINTR)
 			break;
@@ -129,6 +167,69 @@ static int run_child(struct es_loader *l, const char *prog)
 	if (err)
 		return es_loader_fail(l, err, "self-test: reading the ring buffer: %s",
 				      strerror(-err));
+	return 0;
+}
+
+/*
+ * The child's image record: present, with its path as filename and, when
+ * EXEC_OFFSETS are in use, exactly its argv; else they are rewritten as 0.
+ */
+static int image_selftest(struct es_loader *l)
+{
+	static const uint32_t zero_offsets[ES_EXEC_OFF__MAX];
+	struct es_loader_info *info = &l->info;
+	int err;
+
+	if (!info->exec_image)
+		return 0;
+	if (!l->selftest_image_seen) {
+		uint64_t stats[ES_STAT__MAX] = { 0 };
+
+		err = es_loader_read_stats(l, stats);
+		if (err || !stats[ES_STAT_RINGBUF_FULL])
+			return es_loader_fail(l, -ETIMEDOUT,
+					      "self-test: no image record from child %d within "
+					      "%d ms: sched:sched_process_exec is attached but no "
+					      "records arrive",
+					      (int)l->selftest_pid, SELFTEST_TIMEOUT_MS);
+		/* Lost, and counted: the offsets stay as BTF and its type checks gave them. */
+		es_reasonf(info->image_selftest_detail, sizeof(info->image_selftest_detail),
+			   "child %d: image record lost to a full ring buffer: not verified",
+			   (int)l->selftest_pid);
+		es_loader_log(l, "self-test: %s", info->image_selftest_detail);
+		return 0;
+	}
+	if (!l->selftest_image_filename_ok)
+		return es_loader_fail(
+			l, -EPROTO,
+			"self-test: child %d's image record does not name %s (flags "
+			"%#x): sched_process_exec's record is not what the program reads",
+			(int)l->selftest_pid, l->selftest_path, l->selftest_image_flags);
+	if (!info->image_argv) {
+		es_reasonf(info->image_selftest_detail, sizeof(info->image_selftest_detail),
+			   "child %d: filename %s, no argv (%s)", (int)l->selftest_pid,
+			   l->selftest_path, info->image_argv_reason);
+		return 0;
+	}
+	if (l->selftest_image_argv_ok) {
+		es_reasonf(info->image_selftest_detail, sizeof(info->image_selftest_detail),
+			   "child %d: filename and argv as exec'd", (int)l->selftest_pid);
+		return 0;
+	}
+	es_reasonf(info->image_selftest_detail, sizeof(info->image_selftest_detail),
+		   "child %d: image argv is not the argv it exec'd (flags %#x)",
+		   (int)l->selftest_pid, l->selftest_image_flags);
+	err = es_loader_write_exec_offsets(l, zero_offsets);
+	if (err)
+		return err;
+	/* Records made before the rewrite carry wrong argv: drop them from here on. */
+	l->scrub_image_argv = true;
+	memset(l->exec_offsets, 0, sizeof(l->exec_offsets));
+	info->image_argv = false;
+	es_reasonf(info->image_argv_reason, sizeof(info->image_argv_reason),
+		   "self-test failed (%s): EXEC_OFFSETS rewritten as 0",
+		   info->image_selftest_detail);
+	es_loader_log(l, "%s", info->image_argv_reason);
 	return 0;
 }
 
@@ -167,6 +268,9 @@ int es_selftest_run(struct es_loader *l)
 			"runs in a nested PID namespace, but record pids are the "
 			"host's; run it in the host PID namespace (hostPID)",
 			(int)l->selftest_pid, l->selftest_kernel_pid);
+	err = image_selftest(l);
+	if (err)
+		return err;
 	if (!info->kernel_ppid) {
 		info->selftest = ES_SELFTEST_NO_KERNEL_PPID;
 		es_reasonf(info->selftest_detail, sizeof(info->selftest_detail),

@@ -41,9 +41,10 @@
 /* What the test saw for one pid. */
 struct child {
 	pid_t pid;
-	int execs, results;
+	int execs, results, images;
 	struct es_exec_event exec;
 	struct es_exec_result result;
+	struct es_exec_image image;
 };
 
 /*
@@ -56,7 +57,7 @@ struct collector {
 	size_t seen_cnt, seen_cap;
 	struct child *children;
 	int cnt;
-	uint64_t records, exec_records, exec_kernel_ppid, exec_ppid_zero;
+	uint64_t records, exec_records, exec_kernel_ppid, exec_ppid_zero, image_records;
 	uint64_t bad_size;
 };
 
@@ -120,6 +121,14 @@ static void on_record(void *ctx, const void *data, size_t size)
 		}
 		child->results++;
 		memcpy(&child->result, data, sizeof(child->result));
+	} else if (hdr->type == ES_RECORD_EXEC_IMAGE) {
+		if (size < sizeof(struct es_exec_image)) {
+			c->bad_size++;
+			return;
+		}
+		c->image_records++;
+		child->images++;
+		memcpy(&child->image, data, sizeof(child->image));
 	} else {
 		c->bad_size++;
 	}
@@ -165,6 +174,7 @@ static struct es_loader *start(struct collector *c, struct es_loader_opts *opts)
 	opts->on_record = on_record;
 	opts->ctx = c;
 	opts->log = quiet_log;
+	opts->exec_image = true;
 	l = es_loader_new(opts);
 	ck_assert_ptr_nonnull(l);
 	err = es_loader_load(l);
@@ -182,9 +192,22 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* Poll until every tracked child has an exec and a result record, or time out. */
+/* A child's records are all in: exec and result, and the image of a successful exec. */
+static bool child_complete(const struct child *ch, bool exec_image)
+{
+	if (!ch->execs || !ch->results)
+		return false;
+	return !exec_image || ch->result.ret != 0 || ch->images;
+}
+
+/*
+ * Poll until every tracked child has its exec, image (when the image
+ * program is attached and the exec succeeded) and result records, or time
+ * out.
+ */
 static void wait_all(struct es_loader *l, struct collector *c, int from)
 {
+	bool exec_image = es_loader_info(l)->exec_image;
 	long long deadline = now_ms() + WAIT_MS;
 	int i, missing;
 
@@ -193,13 +216,13 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 		sync_children(c);
 		missing = 0;
 		for (i = from; i < c->cnt; i++)
-			missing += !c->children[i].execs || !c->children[i].results;
+			missing += !child_complete(&c->children[i], exec_image);
 	} while (missing && now_ms() < deadline);
 	if (missing) {
 		uint64_t stats[ES_STAT__MAX] = { 0 };
 
 		es_loader_read_stats(l, stats);
-		ck_abort_msg("%d of %d children without exec or result record "
+		ck_abort_msg("%d of %d children without exec, image or result record "
 			     "(ring buffer full %llu times)",
 			     missing, c->cnt - from,
 			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL]);
@@ -253,6 +276,33 @@ static void spawn_true(struct collector *c, int n, struct es_loader *poll_l)
 	}
 }
 
+/*
+ * The child's one image record: its pid, from its own main thread, between
+ * its exec and result records; the kernel's filename and the new argv
+ * (@arg1 NULL: one argument).
+ */
+static void assert_image(const struct child *ch, const char *filename, const char *arg0,
+			 const char *arg1)
+{
+	const struct es_exec_image *img = &ch->image;
+	size_t size = strlen(arg0) + 1 + (arg1 ? strlen(arg1) + 1 : 0);
+
+	ck_assert_msg(ch->images == 1, "child %d: %d image records", ch->pid, ch->images);
+	ck_assert_uint_eq(img->hdr.type, ES_RECORD_EXEC_IMAGE);
+	ck_assert_uint_eq(img->hdr.pid, (uint32_t)ch->pid);
+	ck_assert_uint_eq(img->hdr.tid, (uint32_t)ch->pid);
+	ck_assert_uint_eq(img->old_pid, (uint32_t)ch->pid);
+	ck_assert_uint_eq(img->hdr.syscall, ES_SYSCALL_UNKNOWN);
+	ck_assert_uint_ge(img->hdr.time_ns, ch->exec.hdr.time_ns);
+	ck_assert_uint_le(img->hdr.time_ns, ch->result.hdr.time_ns);
+	ck_assert_msg(img->flags == 0, "child %d: image flags %#x", ch->pid, img->flags);
+	ck_assert_str_eq(img->filename, filename);
+	ck_assert_uint_eq(img->args_size, size);
+	ck_assert_str_eq(img->args, arg0);
+	if (arg1)
+		ck_assert_str_eq(img->args + strlen(arg0) + 1, arg1);
+}
+
 /* Every spawned child's exec record names the expected parent and its exec. */
 static void assert_children(struct collector *c, int from, uint32_t ppid, bool kernel_ppid)
 {
@@ -283,7 +333,16 @@ static void assert_children(struct collector *c, int from, uint32_t ppid, bool k
 		ck_assert_uint_eq(e->flags & ~ES_EXEC_F_PPID_KERNEL, 0);
 		ck_assert_int_eq(ch->result.ret, 0);
 		ck_assert_uint_eq(ch->result.hdr.syscall, ES_SYSCALL_EXECVE);
+		assert_image(ch, "/bin/true", "true", arg1);
 	}
+}
+
+static void assert_children_ppid(const struct collector *c, uint32_t ppid)
+{
+	int i;
+
+	for (i = 0; i < c->cnt; i++)
+		ck_assert_uint_eq(c->children[i].exec.ppid, ppid);
 }
 
 static bool kernel_has_kprobes(void)
@@ -358,14 +417,19 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	wait_all(l, &c, 0);
 	assert_children(&c, 0, (uint32_t)getpid(), true);
 	finish(l, &c, stats);
-	/* Every exec on the host in the meantime was counted, none lost or failed. */
+	/*
+	 * Every one of our children's records arrived (wait_all). The host's
+	 * other execs meanwhile were counted: delivered or, under another
+	 * process's exec storm, lost to a full ring buffer, never failed.
+	 */
 	ck_assert_uint_eq(c.bad_size, 0);
-	ck_assert_uint_eq(stats[ES_STAT_RINGBUF_FULL], 0);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
 	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], c.exec_records);
 	ck_assert_uint_eq(c.exec_kernel_ppid, c.exec_records);
+	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
+	ck_assert_uint_ge(c.image_records, CHILDREN);
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -415,6 +479,76 @@ START_TEST(test_children_of_a_thread_have_the_process_as_parent)
 }
 END_TEST
 
+/* In a child process: a second thread tells its tid through @arg (a pipe) and execs. */
+static void *exec_from_thread(void *arg)
+{
+	char path[] = "/bin/true", arg0[] = "true", arg1[] = "es-thread-exec";
+	char *argv[] = { arg0, arg1, NULL }, *envp[] = { NULL };
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	if (write(*(int *)arg, &tid, sizeof(tid)) != sizeof(tid))
+		_exit(126);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+/*
+ * An exec from a non-leader thread: the exec record is the thread's, the
+ * image record the process's (de_thread made the thread the leader) with
+ * the thread as old_pid, the result the process's.
+ */
+START_TEST(test_exec_from_a_thread_has_old_pid_in_image)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	const struct es_exec_image *img;
+	const struct es_exec_event *e;
+	struct collector c;
+	struct es_loader *l;
+	int fds[2], status;
+	pid_t pid, tid = 0;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		pthread_t thread;
+
+		if (pthread_create(&thread, NULL, exec_from_thread, &fds[1]))
+			_exit(125);
+		pthread_join(thread, NULL); /* the exec ends this thread too */
+		_exit(124);
+	}
+	c.children[c.cnt++].pid = pid;
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &tid, sizeof(tid)), sizeof(tid));
+	close(fds[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_ne(tid, pid);
+	wait_all(l, &c, 0);
+
+	e = &c.children[0].exec;
+	ck_assert_int_eq(c.children[0].execs, 1);
+	ck_assert_uint_eq(e->hdr.pid, (uint32_t)pid);
+	ck_assert_uint_eq(e->hdr.tid, (uint32_t)tid);
+	img = &c.children[0].image;
+	ck_assert_int_eq(c.children[0].images, 1);
+	ck_assert_uint_eq(img->hdr.pid, (uint32_t)pid);
+	ck_assert_uint_eq(img->hdr.tid, (uint32_t)pid);
+	ck_assert_uint_eq(img->old_pid, (uint32_t)tid);
+	ck_assert_uint_eq(img->flags, 0);
+	ck_assert_str_eq(img->filename, "/bin/true");
+	ck_assert_uint_eq(img->args_size, sizeof("true") + sizeof("es-thread-exec"));
+	ck_assert_str_eq(img->args + sizeof("true"), "es-thread-exec");
+	ck_assert_uint_eq(c.children[0].result.hdr.pid, (uint32_t)pid);
+	ck_assert_int_eq(c.children[0].result.ret, 0);
+	es_loader_destroy(l);
+	collector_free(&c);
+}
+END_TEST
+
 /* A copy of /bin/true in a memfd, for fexecve. */
 static int memfd_true(void)
 {
@@ -433,10 +567,55 @@ static int memfd_true(void)
 	return fd;
 }
 
+/*
+ * The kernel's own report of sched_process_exec, as an oracle: a private
+ * ftrace instance with the event enabled, whose text says
+ * "filename=... pid=N old_pid=M" for every exec.
+ */
+#define TRACE_INSTANCE "/sys/kernel/tracing/instances/es-live-image"
+
+static void trace_instance_start(void)
+{
+	int fd;
+
+	rmdir(TRACE_INSTANCE);
+	ck_assert_msg(!mkdir(TRACE_INSTANCE, 0700), "mkdir %s: %s", TRACE_INSTANCE,
+		      strerror(errno));
+	fd = open(TRACE_INSTANCE "/events/sched/sched_process_exec/enable", O_WRONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "1", 1), 1);
+	close(fd);
+}
+
+/* The filename ftrace reported for @pid's exec, into @out. */
+static void trace_instance_filename(pid_t pid, char *out, size_t size)
+{
+	char line[1024], want[32];
+	const char *name, *end;
+	bool found = false;
+	FILE *f;
+
+	snprintf(want, sizeof(want), " pid=%d old_pid=", (int)pid);
+	f = fopen(TRACE_INSTANCE "/trace", "r");
+	ck_assert_ptr_nonnull(f);
+	while (!found && fgets(line, sizeof(line), f)) {
+		name = strstr(line, "filename=");
+		end = strstr(line, want);
+		if (!name || !end || end < name)
+			continue;
+		name += strlen("filename=");
+		snprintf(out, size, "%.*s", (int)(end - name), name);
+		found = true;
+	}
+	fclose(f);
+	ck_assert_int_eq(rmdir(TRACE_INSTANCE), 0);
+	ck_assert_msg(found, "ftrace reported no sched_process_exec of %d", (int)pid);
+}
+
 START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
-	char empty[] = "", arg0[] = "es-memfd";
+	char empty[] = "", arg0[] = "es-memfd", traced[ES_FILENAME_LEN], dev_fd[32];
 	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
 	const struct es_exec_event *e;
 	struct collector c;
@@ -447,6 +626,7 @@ START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 	collector_init(&c);
 	fd = memfd_true();
 	l = start(&c, &opts);
+	trace_instance_start();
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -467,6 +647,11 @@ START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 	ck_assert_uint_eq(e->ppid, (uint32_t)getpid());
 	/* No result syscall check: 6.18 reports a successful execveat at sys_exit_execve. */
 	ck_assert_int_eq(c.children[0].result.ret, 0);
+	/* The image record has the name the kernel gave the exec: ftrace's, /dev/fd/N. */
+	trace_instance_filename(pid, traced, sizeof(traced));
+	snprintf(dev_fd, sizeof(dev_fd), "/dev/fd/%d", fd);
+	ck_assert_str_eq(traced, dev_fd);
+	assert_image(&c.children[0], traced, "es-memfd", NULL);
 	es_loader_destroy(l);
 	close(fd);
 	collector_free(&c);
@@ -498,6 +683,77 @@ START_TEST(test_failed_exec_reports_its_error)
 	ck_assert_str_eq(c.children[0].exec.filename, missing);
 	ck_assert_uint_eq(c.children[0].exec.ppid, (uint32_t)getpid());
 	ck_assert_int_eq(c.children[0].result.ret, -ENOENT);
+	/* The exec failed: no new image, no image record (the result came after it would have). */
+	ck_assert_int_eq(c.children[0].images, 0);
+	es_loader_destroy(l);
+	collector_free(&c);
+}
+END_TEST
+
+#define LITERAL_CHILDREN 20
+#define FAULT_AROUND_MAX (64 * 1024) /* the kernel maps up to this around a page fault */
+
+/*
+ * Constant strings in .rodata, as a program's literals are: file-backed
+ * pages that fork() does not map in the child (no page table entries are
+ * copied for a private file mapping never written). In a real program the
+ * literal is usually on a page the child never touches before execve, so
+ * the kernel has not faulted it in when the syscall starts, and BPF cannot
+ * fault it in. Here the padding keeps the strings a fault-around window
+ * away from any other constant the child might read (glibc's fork path,
+ * this file's own literals), so they are never mapped by accident.
+ */
+static const struct {
+	char pad_before[2 * FAULT_AROUND_MAX];
+	char path[16];
+	char pad_between[2 * FAULT_AROUND_MAX];
+	char arg0[8];
+	char pad_between2[2 * FAULT_AROUND_MAX];
+	char arg1[24];
+	char pad_after[2 * FAULT_AROUND_MAX];
+} cold_literals = {
+	.path = "/bin/true",
+	.arg0 = "true",
+	.arg1 = "es-literal-arg",
+};
+
+/*
+ * Children that exec constant strings at once after fork, as most programs
+ * do (execl("/bin/true", "true", NULL)). The entry record may miss them
+ * (ES_EXEC_F_*_FAULT: here argv, and on kernels whose syscall tracepoints
+ * do not fault the filename in, or in kprobe mode, the filename too); the
+ * image record never does.
+ */
+START_TEST(test_literal_strings_after_fork_are_seen)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	struct collector c;
+	struct es_loader *l;
+	int i, status;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	ck_assert(es_loader_info(l)->exec_image);
+	ck_assert(es_loader_info(l)->image_argv);
+	for (i = 0; i < LITERAL_CHILDREN; i++) {
+		pid_t pid = fork();
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			execl(cold_literals.path, cold_literals.arg0, cold_literals.arg1,
+			      (char *)NULL);
+			_exit(127);
+		}
+		c.children[c.cnt++].pid = pid;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	wait_all(l, &c, 0);
+	for (i = 0; i < c.cnt; i++) {
+		ck_assert_int_eq(c.children[i].execs, 1);
+		ck_assert_int_eq(c.children[i].result.ret, 0);
+		assert_image(&c.children[i], "/bin/true", "true", "es-literal-arg");
+	}
 	es_loader_destroy(l);
 	collector_free(&c);
 }
@@ -600,6 +856,86 @@ END_TEST
 
 /* ---- case fallback: no kernel parent, and why ------------------------ */
 
+/* Every spawned child's image record: the filename, no argv, and the flag saying so. */
+static void assert_images_without_argv(const struct collector *c)
+{
+	int i;
+
+	for (i = 0; i < c->cnt; i++) {
+		const struct es_exec_image *img = &c->children[i].image;
+
+		ck_assert_int_eq(c->children[i].images, 1);
+		ck_assert_uint_eq(img->hdr.pid, (uint32_t)c->children[i].pid);
+		ck_assert_str_eq(img->filename, "/bin/true");
+		ck_assert_uint_eq(img->flags, ES_IMAGE_F_ARGV_ABSENT);
+		ck_assert_uint_eq(img->args_size, 0);
+	}
+}
+
+START_TEST(test_exec_offsets_absent_give_filename_without_argv)
+{
+	static const uint32_t zero[ES_EXEC_OFF__MAX];
+	struct es_loader_opts opts = { .override_exec_offsets = zero };
+	const struct es_loader_info *info;
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert(info->exec_image);
+	ck_assert(!info->image_argv);
+	ck_assert_ptr_nonnull(strstr(info->image_argv_reason, "overridden"));
+	ck_assert_ptr_nonnull(strstr(info->image_selftest_detail, "no argv"));
+	/* The offsets were resolved and are reported; only the map holds 0. */
+	ck_assert(info->exec_offsets[ES_EXEC_OFF_ARG_START].resolved);
+	ck_assert(info->kernel_ppid); /* the parent does not depend on them */
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	assert_images_without_argv(&c);
+	assert_children_ppid(&c, (uint32_t)getpid());
+	finish(l, &c, stats);
+	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
+	ck_assert_uint_eq(info->image_argv_scrubbed, 0);
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
+START_TEST(test_image_selftest_mismatch_disables_image_argv)
+{
+	uint32_t wrong[ES_EXEC_OFF__MAX];
+	struct es_loader_opts opts = { .override_exec_offsets = wrong };
+	const struct es_loader_info *info;
+	struct collector c;
+	struct es_loader *l;
+
+	/* arg_start read where arg_end is: an empty argv, never the child's. */
+	wrong[ES_EXEC_OFF_TASK_MM] = libbpf_task_offset("mm");
+	wrong[ES_EXEC_OFF_ARG_START] = 8;
+	wrong[ES_EXEC_OFF_ARG_END] = 8;
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert(info->exec_image);
+	ck_assert(!info->image_argv);
+	ck_assert_msg(strstr(info->image_argv_reason, "self-test failed") != NULL, "reason: %s",
+		      info->image_argv_reason);
+	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED); /* the parent is not affected */
+	/* The self-test child's own image record, read with the wrong offsets, was scrubbed. */
+	ck_assert_int_ge(es_loader_poll(l, 0), 0);
+	ck_assert_uint_ge(info->image_argv_scrubbed, 1);
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	assert_images_without_argv(&c);
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
 /* Spawn 100 children and assert none has a kernel parent; the stats agree. */
 static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 				  uint64_t stats[ES_STAT__MAX])
@@ -664,7 +1000,11 @@ START_TEST(test_missing_btf_runs_without_kernel_ppid)
 	ck_assert_ptr_nonnull(strstr(info->btf_error, "/nonexistent-es-live/vmlinux"));
 	ck_assert(!info->offsets[ES_TASK_OFF_REAL_PARENT].resolved);
 	ck_assert_ptr_nonnull(strstr(info->offsets[ES_TASK_OFF_TGID].reason, "no BTF"));
+	ck_assert(info->exec_image && !info->image_argv);
+	ck_assert_ptr_nonnull(strstr(info->image_argv_reason, "no BTF"));
+	ck_assert_ptr_nonnull(strstr(info->exec_offsets[ES_EXEC_OFF_TASK_MM].reason, "no BTF"));
 	assert_no_kernel_ppid(l, &c, stats);
+	assert_images_without_argv(&c);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
 	collector_free(&c);
@@ -720,7 +1060,12 @@ START_TEST(test_lockdown_confidentiality_degrades)
 	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "lockdown=confidentiality"));
 	/* kprobes need kernel reads: even auto must use tracepoints. */
 	ck_assert_int_eq(info->attach_mode, ES_ATTACH_TRACEPOINT);
+	/* So does the image record: not loaded, and said why. */
+	ck_assert(!info->exec_image && !info->image_argv);
+	ck_assert_ptr_nonnull(strstr(info->exec_image_reason, "lockdown=confidentiality"));
 	assert_no_kernel_ppid(l, &c, stats);
+	ck_assert_uint_eq(c.image_records, 0);
+	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], 0);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
 	unlink(path);
@@ -731,7 +1076,11 @@ END_TEST
 /* In a mount namespace without tracefs: 0 when the loader mounts it and events flow. */
 static int loader_without_tracefs(void)
 {
-	struct es_loader_opts opts = { .on_record = on_record, .attach = ES_ATTACH_TRACEPOINT };
+	struct es_loader_opts opts = {
+		.on_record = on_record,
+		.attach = ES_ATTACH_TRACEPOINT,
+		.exec_image = true,
+	};
 	struct collector c = { 0 };
 	struct es_loader *l;
 	int err, ok;
@@ -778,7 +1127,7 @@ END_TEST
 /* In a new PID namespace: 0 when the loader refuses to start, naming the reason. */
 static int nested_pidns_loader(void)
 {
-	struct es_loader_opts opts = { .on_record = on_record };
+	struct es_loader_opts opts = { .on_record = on_record, .exec_image = true };
 	struct collector c = { 0 };
 	struct es_loader *l;
 	int err, refused;
@@ -839,13 +1188,44 @@ START_TEST(test_full_ring_buffer_loss_is_counted)
 	reap(&c);
 	finish(l, &c, stats);
 	for (i = 0; i < c.cnt; i++)
-		ours += c.children[i].execs + c.children[i].results;
-	/* Every record was delivered or counted lost; the children made 100. */
+		ours += c.children[i].execs + c.children[i].images + c.children[i].results;
+	/* Every record was delivered or counted lost; the children made 150. */
 	ck_assert_uint_gt(stats[ES_STAT_RINGBUF_FULL], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
-	ck_assert_uint_ge(ours + stats[ES_STAT_RINGBUF_FULL], 100);
-	ck_assert_uint_lt(ours, 100);
+	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
+	ck_assert_uint_ge(ours + stats[ES_STAT_RINGBUF_FULL], 150);
+	ck_assert_uint_lt(ours, 150);
 	es_loader_destroy(l);
+	collector_free(&c);
+}
+END_TEST
+
+/* Without es_loader_opts.exec_image the ring buffer carries what it did before image records. */
+START_TEST(test_exec_image_is_opt_in)
+{
+	struct es_loader_opts opts = { .on_record = on_record, .log = quiet_log };
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+	int i;
+
+	collector_init(&c);
+	opts.ctx = &c;
+	l = es_loader_new(&opts);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(es_loader_load(l), 0);
+	ck_assert_int_eq(es_loader_attach(l), 0);
+	ck_assert(!es_loader_info(l)->exec_image);
+	ck_assert_ptr_nonnull(strstr(es_loader_info(l)->exec_image_reason, "not requested"));
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	for (i = 0; i < c.cnt; i++)
+		ck_assert_int_eq(c.children[i].images, 0);
+	finish(l, &c, stats);
+	ck_assert_uint_eq(c.image_records, 0);
+	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], 0);
+	es_loader_destroy(l);
+	reap(&c);
 	collector_free(&c);
 }
 END_TEST
@@ -864,7 +1244,11 @@ END_TEST
 
 START_TEST(test_kprobe_mode_attaches_or_says_why)
 {
-	struct es_loader_opts opts = { .on_record = on_record, .attach = ES_ATTACH_KPROBE };
+	struct es_loader_opts opts = {
+		.on_record = on_record,
+		.attach = ES_ATTACH_KPROBE,
+		.exec_image = true,
+	};
 	struct collector c;
 	struct es_loader *l;
 	int err;
@@ -938,8 +1322,8 @@ static bool our_prog_name(const char *name)
 
 static bool our_map_name(const char *name)
 {
-	return !strcmp(name, "TASK_OFFSETS") || !strcmp(name, "EVENTS") || !strcmp(name, "STATS") ||
-	       strstr(name, ".rodata") != NULL;
+	return !strcmp(name, "TASK_OFFSETS") || !strcmp(name, "EXEC_OFFSETS") ||
+	       !strcmp(name, "EVENTS") || !strcmp(name, "STATS") || strstr(name, ".rodata") != NULL;
 }
 
 /* The ids that appeared between @before and now with execsensor's names. */
@@ -1010,10 +1394,13 @@ START_TEST(test_destroy_leaves_no_program_link_or_map)
 	wait_all(l, &c, 0);
 	for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
 		ours_since(kind, &before[kind], &loaded[kind]);
-	/* Tracepoint or kprobe mode: 4 programs, 4 links, 4 maps (with .rodata). */
-	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 4);
-	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 4);
-	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 4);
+	/*
+	 * Tracepoint or kprobe mode: 4 programs and the image's, 5 links, 5
+	 * maps (with .rodata).
+	 */
+	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 5);
+	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 5);
+	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 5);
 
 	es_loader_destroy(l);
 	/* Maps and programs are freed from a workqueue: allow a moment. */
@@ -1090,12 +1477,13 @@ START_TEST(test_verify_accepts_the_built_object)
 		programs++;
 	}
 	bpf_object__close(obj);
-	ck_assert_int_eq(programs, 8);
+	ck_assert_int_eq(programs, 9);
 	ck_assert_ptr_null(strstr(out, "\"rejected\""));
+	ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"tp_exec_image\",\"type\":\"tracepoint\""));
 
 	/* The object file itself, in text form. */
 	ck_assert_int_eq(run_verify("--object " BPF_OBJECT, out, sizeof(out)), 0);
-	ck_assert_ptr_nonnull(strstr(out, "8 programs: 8 accepted, 0 not"));
+	ck_assert_ptr_nonnull(strstr(out, "9 programs: 9 accepted, 0 not"));
 }
 END_TEST
 
@@ -1178,11 +1566,16 @@ int main(void)
 	tcase_add_test(parent, test_children_of_a_thread_have_the_process_as_parent);
 	tcase_add_test(parent, test_execveat_memfd_is_seen_with_its_flags);
 	tcase_add_test(parent, test_failed_exec_reports_its_error);
+	tcase_add_test(parent, test_literal_strings_after_fork_are_seen);
+	tcase_add_test(parent, test_exec_from_a_thread_has_old_pid_in_image);
 	tcase_add_test(parent, test_long_argv_and_filename_are_cut_and_flagged);
 	tcase_add_test(fallback, test_no_kernel_ppid_counts_offsets_absent);
+	tcase_add_test(fallback, test_exec_offsets_absent_give_filename_without_argv);
+	tcase_add_test(fallback, test_image_selftest_mismatch_disables_image_argv);
 	tcase_add_test(fallback, test_missing_btf_runs_without_kernel_ppid);
 	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
 	tcase_add_test(fallback, test_lockdown_confidentiality_degrades);
+	tcase_add_test(fallback, test_exec_image_is_opt_in);
 	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
 	tcase_add_test(fallback, test_full_ring_buffer_loss_is_counted);
 	tcase_add_test(fallback, test_nested_pid_namespace_is_refused);

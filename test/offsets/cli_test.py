@@ -146,6 +146,9 @@ def synthetic(args):
                 "FIELD                    OFFSET  SIZE  TYPE                  MAP[KEY]\n"
                 "task_struct.real_parent    1280     8  struct task_struct *  TASK_OFFSETS[0]\n"
                 "task_struct.tgid           1268     4  pid_t                 TASK_OFFSETS[1]\n"
+                "task_struct.mm             1136     8  struct mm_struct *    EXEC_OFFSETS[0]\n"
+                "mm_struct.arg_start         480     8  long unsigned int     EXEC_OFFSETS[1]\n"
+                "mm_struct.arg_end           488     8  long unsigned int     EXEC_OFFSETS[2]\n"
                 % good).encode()
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
@@ -184,13 +187,22 @@ def synthetic(args):
                                                       "struct task_struct *", "TASK_OFFSETS", 0),
             "task_struct.tgid": resolved_field("task_struct.tgid", 1268, 10144, 4, "pid_t",
                                                "TASK_OFFSETS", 1),
+            "task_struct.mm": resolved_field("task_struct.mm", 1136, 9088, 8,
+                                             "struct mm_struct *", "EXEC_OFFSETS", 0),
+            "mm_struct.arg_start": resolved_field("mm_struct.arg_start", 480, 3840, 8,
+                                                  "long unsigned int", "EXEC_OFFSETS", 1),
+            "mm_struct.arg_end": resolved_field("mm_struct.arg_end", 488, 3904, 8,
+                                                "long unsigned int", "EXEC_OFFSETS", 2),
         }, f"good --json: fields {fields}")
 
-        # Wrong types: exit 1, both rows printed with their reasons.
+        # Wrong types: exit 1, every row printed with its reason (no mm, no mm_struct).
         rc, out, err = run(exe, "--btf", bad)
         check(rc == 1 and err == b"", f"bad-types: exit {rc} {err!r}")
         lines = out.decode().splitlines()
-        check(len(lines) == 4 and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
+        check(any(l.startswith("mm_struct.arg_end        absent") and
+                  l.endswith("no struct or union 'mm_struct'") for l in lines),
+              f"bad-types: arg_end row\n{out.decode()}")
+        check(len(lines) == 7 and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
                                                          "MAP[KEY]", "REASON"],
               f"bad-types: text\n{out.decode()}")
         check(any(l.startswith("task_struct.real_parent  absent") and l.endswith(
@@ -353,6 +365,12 @@ class Oracle:
                     m["type_id"])].get("type_id", 0)))}
 
 
+# The sensor's table, (map, key) -> field, as the docs list it.
+TABLE = {("TASK_OFFSETS", 0): "task_struct.real_parent", ("TASK_OFFSETS", 1): "task_struct.tgid",
+         ("EXEC_OFFSETS", 0): "task_struct.mm", ("EXEC_OFFSETS", 1): "mm_struct.arg_start",
+         ("EXEC_OFFSETS", 2): "mm_struct.arg_end"}
+
+
 def kernel(args):
     exe = args.exe
     if not os.path.exists(VMLINUX):
@@ -365,10 +383,10 @@ def kernel(args):
     check(rc == 0 and err == b"", f"kernel: exit {rc} {err!r}")
     lines = out.decode().splitlines()
     check(lines[0] == "BTF " + VMLINUX, f"kernel: header {lines[0]!r}")
-    for key, path in ((0, "task_struct.real_parent"), (1, "task_struct.tgid")):
+    for map_key, path in TABLE.items():
         o = oracle.lookup(path)
         want = [path, str(o["offset"]), str(o["size"])] + o["type"].split() + [
-            f"TASK_OFFSETS[{key}]"]
+            f"{map_key[0]}[{map_key[1]}]"]
         check(any(l.split() == want for l in lines), f"kernel text: want {want} in\n{out.decode()}")
     rp = oracle.lookup("task_struct.real_parent")
     tg = oracle.lookup("task_struct.tgid")
@@ -376,20 +394,27 @@ def kernel(args):
           f"bpftool: real_parent is not a pointer to struct task_struct: {rp}")
     check(tg["kind"] == "INT" and tg["size"] == 4 and tg["bit_size"] == 0,
           f"bpftool: tgid is not a 4-byte integer: {tg}")
+    mm = oracle.lookup("task_struct.mm")
+    check(mm["kind"] == "PTR" and mm["pointee"] == "struct mm_struct" and mm["bit_size"] == 0,
+          f"bpftool: mm is not a pointer to struct mm_struct: {mm}")
+    for path in ("mm_struct.arg_start", "mm_struct.arg_end"):
+        o = oracle.lookup(path)
+        check(o["kind"] == "INT" and o["size"] == 8 and o["bit_size"] == 0,
+              f"bpftool: {path} is not an 8-byte integer: {o}")
 
     # JSON, field by field against bpftool, for the table and ad-hoc paths (a bitfield, a
     # member inside an anonymous struct on current kernels, a nested path).
-    paths = ["task_struct.real_parent", "task_struct.tgid", "task_struct.pid",
-             "task_struct.in_execve", "mm_struct.exe_file", "dentry.d_name.name"]
+    paths = list(TABLE.values()) + ["task_struct.pid", "task_struct.in_execve",
+                                    "mm_struct.exe_file", "dentry.d_name.name"]
     rc, out, err = run(exe, "--json", *paths)
     check(rc == 0 and err == b"", f"kernel --json: exit {rc} {err!r}")
     fields = json_fields("kernel --json", parse_json("kernel --json", out), VMLINUX)
     for path in paths:
         o, f = oracle.lookup(path), fields.get(path, {})
-        table = {"task_struct.real_parent": 0, "task_struct.tgid": 1}.get(path)
+        table = {p: k for k, p in TABLE.items()}.get(path, (None, None))
         want = {"field": path, "offset": o["offset"], "bit_offset": o["bit_offset"],
                 "bit_size": o["bit_size"], "size": o["size"], "type": o["type"],
-                "map": "TASK_OFFSETS" if table is not None else None, "key": table,
+                "map": table[0], "key": table[1],
                 "resolved": True, "reason": None}
         check(f == want, f"kernel --json {path}:\n  ours    {f}\n  bpftool {want}")
     print("kernel: real_parent at %d (bpftool bits_offset=%d), tgid at %d (bits_offset=%d)"

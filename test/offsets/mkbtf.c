@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Writes the synthetic BTF files the execsensor-offsets CLI test reads:
- *   good.btf          task_struct with both table fields well-formed, and a bitfield
+ *   good.btf          task_struct and mm_struct with every table field well-formed
+ *                     (mm_struct's in an anonymous struct, as in the kernel), and a bitfield
  *   good-swapped.btf  good.btf in the other byte order
  *   bad-types.btf     real_parent an int, tgid a 3-bit bitfield
  *   base.btf          a vmlinux-like base: good.btf's types
@@ -40,7 +41,7 @@ static int write_file(const char *dir, const char *name, const struct btf_builde
 }
 
 struct ids {
-	uint32_t int_id, uint_id, pid_t_id, ptr_task;
+	uint32_t int_id, uint_id, ulong_id, pid_t_id, ptr_task;
 };
 
 /* The types every file starts with; the task_struct pointer refers to the struct added next. */
@@ -48,19 +49,33 @@ static void add_common(struct btf_builder *b, struct ids *ids)
 {
 	ids->int_id = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
 	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
+	ids->ulong_id = bb_int(b, "long unsigned int", 8, 0, 64);
 	ids->pid_t_id = bb_typedef(b, "pid_t", ids->int_id);
 	ids->ptr_task = bb_ptr(b, bb_type_cnt(b) + 1);
 }
 
-/* task_struct as on this host's 6.18 kernel: tgid at 1268, real_parent at 1280. */
+/*
+ * task_struct and mm_struct as on this host's 6.18 kernel: mm at 1136, tgid
+ * at 1268, real_parent at 1280; arg_start at 480 and arg_end at 488 of
+ * mm_struct, inside its anonymous struct.
+ */
 static void add_good_task(struct btf_builder *b, const struct ids *ids)
 {
+	uint32_t task = bb_type_cnt(b), ptr_mm = task + 1, mm = task + 2, mm_anon = task + 3;
+
 	bb_struct(b, "task_struct", 3264);
 	bb_member(b, "thread_flags", ids->uint_id, 0, 0);
+	bb_member(b, "mm", ptr_mm, 1136 * 8, 0);
 	bb_member(b, "in_execve", ids->uint_id, 1188 * 8 + 3, 1);
 	bb_member(b, "pid", ids->pid_t_id, 1264 * 8, 0);
 	bb_member(b, "tgid", ids->pid_t_id, 1268 * 8, 0);
 	bb_member(b, "real_parent", ids->ptr_task, 1280 * 8, 0);
+	bb_ptr(b, mm);
+	bb_struct(b, "mm_struct", 1344);
+	bb_member(b, NULL, mm_anon, 0, 0);
+	bb_struct(b, NULL, 1344);
+	bb_member(b, "arg_start", ids->ulong_id, 480 * 8, 0);
+	bb_member(b, "arg_end", ids->ulong_id, 488 * 8, 0);
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
  * refused (missing, bitfield, wrong type, offset 0) gives value 0 and its own
  * reason, and well-formed layouts (also nested anonymously, also through
  * typedefs and modifiers, also in split BTF) resolve to the exact offsets.
+ * The layouts carry every table field, TASK_OFFSETS' and EXEC_OFFSETS'.
  */
 #include <check.h>
 #include <stddef.h>
@@ -20,9 +21,15 @@
 #define TGID_OFF	1268
 #define REAL_PARENT_OFF 1280
 #define TASK_SIZE	3264
+#define TASK_MM_OFF	1136
+#define MM_ANON_OFF	64 /* mm_struct's fields sit in an anonymous struct, as in the kernel */
+#define ARG_START_OFF	480
+#define ARG_END_OFF	488
+#define MM_SIZE		1024
 
 struct common_ids {
-	uint32_t int_id, uint_id, long_id, u16_id, pid_t_id, mm_id, ptr_mm, ptr_void, enum_id;
+	uint32_t int_id, uint_id, long_id, ulong_id, u16_id, pid_t_id, mm_id, ptr_mm, ptr_void;
+	uint32_t enum_id;
 };
 
 static void add_common(struct btf_builder *b, struct common_ids *ids)
@@ -30,13 +37,18 @@ static void add_common(struct btf_builder *b, struct common_ids *ids)
 	ids->int_id = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
 	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
 	ids->long_id = bb_int(b, "long", 8, BTF_INT_SIGNED, 64);
+	ids->ulong_id = bb_int(b, "long unsigned int", 8, 0, 64);
 	ids->u16_id = bb_int(b, "unsigned short", 2, 0, 16);
 	ids->pid_t_id = bb_typedef(b, "pid_t", ids->int_id);
 	ids->enum_id = bb_enum(b, "pid_type", 4);
 	ids->ptr_void = bb_ptr(b, 0);
 	ids->ptr_mm = bb_ptr(b, b->next_id + 1);
-	ids->mm_id = bb_struct(b, "mm_struct", 8);
+	ids->mm_id = bb_struct(b, "mm_struct", MM_SIZE);
 	bb_member(b, "owner", ids->int_id, 0, 0);
+	bb_member(b, NULL, ids->mm_id + 1, MM_ANON_OFF * 8, 0);
+	bb_struct(b, NULL, MM_SIZE - MM_ANON_OFF);
+	bb_member(b, "arg_start", ids->ulong_id, (ARG_START_OFF - MM_ANON_OFF) * 8, 0);
+	bb_member(b, "arg_end", ids->ulong_id, (ARG_END_OFF - MM_ANON_OFF) * 8, 0);
 }
 
 /* Holds the blob while the btf handle uses it. */
@@ -67,14 +79,17 @@ static void teardown(void)
 }
 
 /*
- * task_struct with the two table fields: tgid declared as @tgid_type
- * (@tgid_bits > 0: a kflag bitfield), real_parent as @rp_type at @rp_off.
+ * task_struct with the table's task fields: tgid declared as @tgid_type
+ * (@tgid_bits > 0: a kflag bitfield), real_parent as @rp_type at @rp_off,
+ * and mm, a well-formed pointer to add_common()'s mm_struct.
  */
-static struct btf *task_layout(struct btf_builder *b, uint32_t tgid_type, uint32_t tgid_bits,
-			       uint32_t rp_type, uint32_t rp_off)
+static struct btf *task_layout(struct btf_builder *b, const struct common_ids *c,
+			       uint32_t tgid_type, uint32_t tgid_bits, uint32_t rp_type,
+			       uint32_t rp_off)
 {
 	bb_struct(b, "task_struct", TASK_SIZE);
 	bb_member(b, "thread_flags", 1, 0, 0);
+	bb_member(b, "mm", c->ptr_mm, TASK_MM_OFF * 8, 0);
 	bb_member(b, "tgid", tgid_type, TGID_OFF * 8, tgid_bits);
 	bb_member(b, "real_parent", rp_type, rp_off * 8, 0);
 	return open_built(b);
@@ -94,29 +109,54 @@ static void assert_refused(const struct es_offset *o, int ret, int code, const c
 	ck_assert_str_eq(o->reason, reason);
 }
 
-static const struct es_offset_field *table(enum es_task_offset key)
+static const struct es_offset_field *map_field(const char *map, uint32_t key)
 {
 	size_t i;
 
 	for (i = 0; i < es_offset_fields_cnt; i++) {
-		if (es_offset_fields[i].key == (uint32_t)key)
+		if (!strcmp(es_offset_fields[i].map, map) && es_offset_fields[i].key == key)
 			return &es_offset_fields[i];
 	}
-	ck_abort_msg("no table field for key %d", key);
+	ck_abort_msg("no table field for %s[%u]", map, key);
 	return NULL;
 }
 
-START_TEST(table_holds_one_field_per_task_offsets_key)
+static const struct es_offset_field *table(enum es_task_offset key)
+{
+	return map_field("TASK_OFFSETS", key);
+}
+
+static const struct es_offset_field *exec_table(enum es_exec_offset key)
+{
+	return map_field("EXEC_OFFSETS", key);
+}
+
+/* Where es_offsets_resolve_table() puts @field's result. */
+static const struct es_offset *table_out(const struct es_offset *out,
+					 const struct es_offset_field *field)
+{
+	ck_assert_ptr_eq(out[field - es_offset_fields].field, field);
+	return &out[field - es_offset_fields];
+}
+
+START_TEST(table_holds_one_field_per_map_key)
 {
 	char want[64];
 	size_t i, j;
 
-	ck_assert_uint_eq(es_offset_fields_cnt, ES_TASK_OFF__MAX);
+	ck_assert_uint_eq(es_offset_fields_cnt, ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX);
 	for (i = 0; i < es_offset_fields_cnt; i++) {
-		ck_assert_str_eq(es_offset_fields[i].map, "TASK_OFFSETS");
-		ck_assert_uint_lt(es_offset_fields[i].key, ES_TASK_OFF__MAX);
+		const struct es_offset_field *f = &es_offset_fields[i];
+
+		if (!strcmp(f->map, "TASK_OFFSETS"))
+			ck_assert_uint_lt(f->key, ES_TASK_OFF__MAX);
+		else if (!strcmp(f->map, "EXEC_OFFSETS"))
+			ck_assert_uint_lt(f->key, ES_EXEC_OFF__MAX);
+		else
+			ck_abort_msg("%s: unknown map %s", f->path, f->map);
 		for (j = i + 1; j < es_offset_fields_cnt; j++)
-			ck_assert_uint_ne(es_offset_fields[i].key, es_offset_fields[j].key);
+			ck_assert(strcmp(f->map, es_offset_fields[j].map) ||
+				  f->key != es_offset_fields[j].key);
 	}
 	ck_assert_str_eq(table(ES_TASK_OFF_REAL_PARENT)->path, "task_struct.real_parent");
 	es_offset_expect_describe(table(ES_TASK_OFF_REAL_PARENT), want, sizeof(want));
@@ -124,6 +164,15 @@ START_TEST(table_holds_one_field_per_task_offsets_key)
 	ck_assert_str_eq(table(ES_TASK_OFF_TGID)->path, "task_struct.tgid");
 	es_offset_expect_describe(table(ES_TASK_OFF_TGID), want, sizeof(want));
 	ck_assert_str_eq(want, "a 4-byte integer");
+	ck_assert_str_eq(exec_table(ES_EXEC_OFF_TASK_MM)->path, "task_struct.mm");
+	es_offset_expect_describe(exec_table(ES_EXEC_OFF_TASK_MM), want, sizeof(want));
+	ck_assert_str_eq(want, "a pointer to struct mm_struct");
+	ck_assert_str_eq(exec_table(ES_EXEC_OFF_ARG_START)->path, "mm_struct.arg_start");
+	es_offset_expect_describe(exec_table(ES_EXEC_OFF_ARG_START), want, sizeof(want));
+	ck_assert_str_eq(want, "an 8-byte integer");
+	ck_assert_str_eq(exec_table(ES_EXEC_OFF_ARG_END)->path, "mm_struct.arg_end");
+	es_offset_expect_describe(exec_table(ES_EXEC_OFF_ARG_END), want, sizeof(want));
+	ck_assert_str_eq(want, "an 8-byte integer");
 
 	ck_assert_ptr_eq(es_offset_field_find("task_struct.tgid"), table(ES_TASK_OFF_TGID));
 	ck_assert_ptr_null(es_offset_field_find("task_struct.pid"));
@@ -134,7 +183,7 @@ END_TEST
 
 START_TEST(well_formed_layout_resolves_exact_offsets)
 {
-	struct es_offset out[ES_TASK_OFF__MAX];
+	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
 	struct btf_builder b;
 	struct common_ids c;
 	uint32_t ptr_task;
@@ -142,7 +191,7 @@ START_TEST(well_formed_layout_resolves_exact_offsets)
 	bb_init(&b);
 	add_common(&b, &c);
 	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
 
 	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 0);
 	ck_assert_int_eq(out[ES_TASK_OFF_REAL_PARENT].resolved, 1);
@@ -157,6 +206,14 @@ START_TEST(well_formed_layout_resolves_exact_offsets)
 	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].info.size, 4);
 	ck_assert_str_eq(out[ES_TASK_OFF_TGID].info.type_name, "pid_t");
 	ck_assert_str_eq(out[ES_TASK_OFF_TGID].reason, "");
+	ck_assert_uint_eq(table_out(out, exec_table(ES_EXEC_OFF_TASK_MM))->value, TASK_MM_OFF);
+	ck_assert_str_eq(table_out(out, exec_table(ES_EXEC_OFF_TASK_MM))->info.type_name,
+			 "struct mm_struct *");
+	/* Through mm_struct's anonymous struct, as on every current kernel. */
+	ck_assert_uint_eq(table_out(out, exec_table(ES_EXEC_OFF_ARG_START))->value, ARG_START_OFF);
+	ck_assert_uint_eq(table_out(out, exec_table(ES_EXEC_OFF_ARG_END))->value, ARG_END_OFF);
+	ck_assert_str_eq(table_out(out, exec_table(ES_EXEC_OFF_ARG_END))->info.type_name,
+			 "long unsigned int");
 }
 END_TEST
 
@@ -172,7 +229,7 @@ START_TEST(real_parent_through_const_and_typedef_resolves)
 	ptr_task = bb_ptr(&b, next_id(&b) + 3);
 	cptr = bb_const(&b, ptr_task);
 	td = bb_typedef(&b, "task_ptr_t", cptr);
-	task_layout(&b, c.uint_id, 0, td, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.uint_id, 0, td, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o), 0);
 	ck_assert_uint_eq(o.value, REAL_PARENT_OFF);
@@ -190,7 +247,7 @@ START_TEST(real_parent_int_is_refused)
 
 	bb_init(&b);
 	add_common(&b, &c);
-	task_layout(&b, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -210,7 +267,7 @@ START_TEST(real_parent_pointer_to_other_struct_is_refused)
 
 	bb_init(&b);
 	add_common(&b, &c);
-	task_layout(&b, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -228,7 +285,7 @@ START_TEST(real_parent_void_pointer_is_refused)
 
 	bb_init(&b);
 	add_common(&b, &c);
-	task_layout(&b, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -249,7 +306,7 @@ START_TEST(real_parent_pointer_to_pointer_is_refused)
 	/* pp -> ptr -> task_struct */
 	pp = bb_ptr(&b, next_id(&b) + 1);
 	bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, c.pid_t_id, 0, pp, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, pp, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
 			 -ES_OFFSET_ERR_TYPE);
@@ -270,7 +327,7 @@ START_TEST(real_parent_pointer_to_forward_declaration_is_refused)
 	add_common(&b, &c);
 	fwd = bb_fwd(&b, "task_struct");
 	ptr_fwd = bb_ptr(&b, fwd);
-	task_layout(&b, c.pid_t_id, 0, ptr_fwd, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, ptr_fwd, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
 			 -ES_OFFSET_ERR_TYPE);
@@ -290,7 +347,7 @@ START_TEST(tgid_bitfield_is_refused)
 	bb_init(&b);
 	add_common(&b, &c);
 	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, c.int_id, 3, ptr_task, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.int_id, 3, ptr_task, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
@@ -313,7 +370,7 @@ START_TEST(tgid_bitfield_without_kflag_is_refused)
 	add_common(&b, &c);
 	int3 = bb_int(&b, "int", 4, BTF_INT_SIGNED, 3);
 	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, int3, 0, ptr_task, REAL_PARENT_OFF);
+	task_layout(&b, &c, int3, 0, ptr_task, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
@@ -377,12 +434,49 @@ START_TEST(tgid_wrong_width_or_kind_is_refused)
 		add_common(&b, &c);
 		memcpy(&tgid_type, (const char *)&c + cases[i].id, sizeof(tgid_type));
 		ptr_task = bb_ptr(&b, next_id(&b) + 1);
-		task_layout(&b, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
+		task_layout(&b, &c, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
 		ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 		ck_assert_msg(strcmp(o.info.type_name, cases[i].type_name) == 0, "case %zu: '%s'",
 			      i, o.info.type_name);
 		assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE, cases[i].reason);
 	}
+}
+END_TEST
+
+/* The image record reads 8 bytes of each address and follows mm to a struct mm_struct. */
+START_TEST(exec_fields_of_the_wrong_type_are_refused)
+{
+	struct btf_builder b;
+	struct common_ids c;
+	struct es_offset o;
+	uint32_t ptr_task, int_id;
+	int ret;
+
+	bb_init(&b);
+	add_common(&b, &c);
+	ptr_task = bb_ptr(&b, next_id(&b) + 1);
+	bb_struct(&b, "task_struct", TASK_SIZE);
+	bb_member(&b, "mm", ptr_task, TASK_MM_OFF * 8, 0);
+	open_built(&b);
+	ret = es_offset_resolve(btf, exec_table(ES_EXEC_OFF_TASK_MM), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
+		       "task_struct.mm is 'struct task_struct *' (a pointer to struct "
+		       "task_struct), expected a pointer to struct mm_struct");
+
+	teardown();
+	bb_init(&b);
+	int_id = bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
+	bb_struct(&b, "mm_struct", 64);
+	bb_member(&b, "arg_start", int_id, 8 * 8, 0);
+	bb_member(&b, "arg_end", int_id, 16 * 8, 4);
+	open_built(&b);
+	ret = es_offset_resolve(btf, exec_table(ES_EXEC_OFF_ARG_START), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
+		       "mm_struct.arg_start is 'int' (a 4-byte integer), expected an 8-byte "
+		       "integer");
+	ret = es_offset_resolve(btf, exec_table(ES_EXEC_OFF_ARG_END), &o);
+	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD,
+		       "mm_struct.arg_end is a bitfield (4 bits)");
 }
 END_TEST
 
@@ -396,7 +490,7 @@ START_TEST(tgid_unsigned_int_resolves)
 	bb_init(&b);
 	add_common(&b, &c);
 	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, c.uint_id, 0, ptr_task, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.uint_id, 0, ptr_task, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o), 0);
 	ck_assert_uint_eq(o.value, TGID_OFF);
@@ -405,7 +499,7 @@ END_TEST
 
 START_TEST(missing_member_or_struct_is_unresolved)
 {
-	struct es_offset out[ES_TASK_OFF__MAX];
+	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
 	struct btf_builder b;
 	struct common_ids c;
 	int ret;
@@ -416,7 +510,8 @@ START_TEST(missing_member_or_struct_is_unresolved)
 	bb_member(&b, "pid", c.pid_t_id, TGID_OFF * 8, 0);
 	open_built(&b);
 
-	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 2);
+	/* Every task_struct field is missing; mm_struct's two resolve. */
+	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), es_offset_fields_cnt - 2);
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &out[0]);
 	ck_assert_int_eq(ret, -BTF_ERR_NO_MEMBER);
 	ck_assert_int_eq(out[0].resolved, 0);
@@ -466,7 +561,7 @@ END_TEST
 /* Randstruct kernels wrap task_struct's fields in an anonymous struct. */
 START_TEST(fields_in_anonymous_struct_resolve)
 {
-	struct es_offset out[ES_TASK_OFF__MAX];
+	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
 	struct btf_builder b;
 	struct common_ids c;
 	uint32_t ptr_task, anon;
@@ -479,6 +574,7 @@ START_TEST(fields_in_anonymous_struct_resolve)
 	bb_member(&b, "real_parent", ptr_task, (REAL_PARENT_OFF - 1200) * 8, 0);
 	bb_struct(&b, "task_struct", TASK_SIZE);
 	bb_member(&b, "usage", c.int_id, 0, 0);
+	bb_member(&b, "mm", c.ptr_mm, TASK_MM_OFF * 8, 0);
 	bb_member(&b, NULL, anon, 1200 * 8, 0);
 	open_built(&b);
 
@@ -549,7 +645,7 @@ END_TEST
 /* A module's BTF over its vmlinux: the table resolves through the base's task_struct. */
 START_TEST(split_btf_resolves_through_base)
 {
-	struct es_offset out[ES_TASK_OFF__MAX], o;
+	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX], o;
 	struct btf_builder b, s;
 	struct btf_diag diag = {};
 	struct common_ids c;
@@ -561,7 +657,7 @@ START_TEST(split_btf_resolves_through_base)
 	add_common(&b, &c);
 	ptr_task = bb_ptr(&b, next_id(&b) + 1);
 	task = next_id(&b);
-	task_layout(&b, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+	task_layout(&b, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
 
 	bb_init_split(&s, bb_type_cnt(&b), bb_str_len(&b));
 	mod = bb_struct(&s, "es_test_module_state", 16);
@@ -590,7 +686,7 @@ static Suite *offsets_suite(void)
 	TCase *tc = tcase_create("table");
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
-	tcase_add_test(tc, table_holds_one_field_per_task_offsets_key);
+	tcase_add_test(tc, table_holds_one_field_per_map_key);
 	tcase_add_test(tc, well_formed_layout_resolves_exact_offsets);
 	tcase_add_test(tc, real_parent_through_const_and_typedef_resolves);
 	tcase_add_test(tc, real_parent_int_is_refused);
@@ -603,6 +699,7 @@ static Suite *offsets_suite(void)
 	tcase_add_test(tc, tgid_not_on_a_byte_is_refused);
 	tcase_add_test(tc, tgid_wrong_width_or_kind_is_refused);
 	tcase_add_test(tc, tgid_unsigned_int_resolves);
+	tcase_add_test(tc, exec_fields_of_the_wrong_type_are_refused);
 	tcase_add_test(tc, missing_member_or_struct_is_unresolved);
 	tcase_add_test(tc, table_field_at_offset_zero_is_unresolved);
 	tcase_add_test(tc, fields_in_anonymous_struct_resolve);
