@@ -66,7 +66,8 @@
  * copy (the path as given; "/dev/fd/N" for fexecve, where the exec record
  * has ""; "/dev/fd/N/path" for a dirfd-relative execveat) and its argv is
  * read from the new image's memory, written by the kernel during the exec.
- * A consumer merges:
+ * A consumer merges (es_exec_image_matches() and es_exec_image_merge() in
+ * exec_image.h implement this):
  *   - filename: the image's when the exec record has ES_EXEC_F_FILENAME_FAULT
  *     or an empty filename (fexecve); otherwise the exec record's (they name
  *     the same file; the image's is then the same string).
