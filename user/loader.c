@@ -343,8 +343,12 @@ static void choose_exec_image(struct es_loader *l)
 		info->tracefs_mounted = true;
 		es_loader_log(l, "mounted tracefs at %s (it was not mounted)", ES_TRACEFS);
 	}
-	if (info->exec_image)
+	if (info->exec_image) {
+		if (!info->image_argv)
+			es_loader_log(l, "exec image records without argv: %s",
+				      info->image_argv_reason);
 		return;
+	}
 	es_loader_log(l, "no exec image records: %s", info->exec_image_reason);
 	disable_image_argv(l, "no exec image records: %s", info->exec_image_reason);
 }
@@ -532,9 +536,6 @@ int es_loader_load(struct es_loader *l)
 		es_reasonf(info->image_argv_reason, sizeof(info->image_argv_reason), "%s",
 			   info->image_argv ? "" : "exec offsets overridden with 0");
 	}
-	if (!info->image_argv && info->image_argv_reason[0])
-		es_loader_log(l, "exec image records without argv: %s", info->image_argv_reason);
-
 	choose_exec_image(l);
 	err = choose_mode(l);
 	if (!err)
