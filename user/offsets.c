@@ -120,21 +120,37 @@ static const char *kind_word(uint32_t kind)
 	}
 }
 
+/*
+ * snprintf() whose cut output is intended: descriptions are bounded by their
+ * buffer, and a long type name is cut, not overrun. (Through va_list, so
+ * -Wformat-truncation at -O3 does not flag the intended cut.)
+ */
+__attribute__((format(printf, 3, 4))) static void format_bounded(char *buf, size_t size,
+								 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
 /* What the member resolved to, in words, for a reason: "a pointer to struct mm_struct". */
 static void describe_found(const struct btf_member_info *info, char *buf, size_t size)
 {
 	if (info->kind == BTF_KIND_PTR) {
 		if (info->target_kind == BTF_KIND_UNKN)
-			snprintf(buf, size, "a pointer to void");
+			format_bounded(buf, size, "a pointer to void");
 		else
-			snprintf(buf, size, "a pointer to %s %s", kind_word(info->target_kind),
-				 info->target_name[0] ? info->target_name : "(anon)");
+			format_bounded(buf, size, "a pointer to %s %s",
+				       kind_word(info->target_kind),
+				       info->target_name[0] ? info->target_name : "(anon)");
 	} else if (info->kind == BTF_KIND_INT || info->kind == BTF_KIND_FLOAT) {
-		snprintf(buf, size, "%s %u-byte %s", article(info->size), info->size,
-			 kind_word(info->kind));
+		format_bounded(buf, size, "%s %u-byte %s", article(info->size), info->size,
+			       kind_word(info->kind));
 	} else {
-		snprintf(buf, size, "%s %s", kind_word(info->kind),
-			 info->target_name[0] ? info->target_name : "(anon)");
+		format_bounded(buf, size, "%s %s", kind_word(info->kind),
+			       info->target_name[0] ? info->target_name : "(anon)");
 	}
 }
 

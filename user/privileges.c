@@ -36,7 +36,7 @@ static int has(uint64_t caps, int cap)
 
 int privileges_check(char *missing, size_t size)
 {
-	uint64_t caps;
+	uint64_t caps = 0;
 	int err;
 
 	missing[0] = '\0';
@@ -53,7 +53,7 @@ int privileges_check(char *missing, size_t size)
 
 int privileges_can_read_all_exe(void)
 {
-	uint64_t caps;
+	uint64_t caps = 0;
 
 	return !effective_caps(&caps) && has(caps, CAP_SYS_PTRACE);
 }
