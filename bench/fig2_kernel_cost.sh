@@ -77,8 +77,8 @@ theirs=${per_exec[execsnoop]%% *}
 
 emit "The storm runs ${seconds} s on 2 workers under each sensor, $repeats round(s), the" \
 	"sensors alternating. Per program: kernel time per run (delta run_time_ns / delta" \
-	"run_cnt), median [min, max] over the rounds; runs counted while the sensor was attached" \
-	"(all the host's execs, the storm's included)."
+	"run_cnt), median [min, max] over the rounds that ran it; runs counted while the sensor" \
+	"was attached (all the host's execs, the storm's included)."
 emit ""
 emit "| sensor | program (attach point) | runs per round | ns per run |"
 emit "| --- | --- | --- | --- |"
@@ -88,7 +88,7 @@ for sensor in execsensor execsnoop; do
 		per_run=$(awk -v s="$sensor" -v n="$name" '$1 == s && $3 == n && $4 > 0 { print $5 / $4 }' \
 			"$WORK/progs" | summarize)
 		if [ "${per_run##* }" = 0 ]; then per_run_txt="not run"; else per_run_txt=$(fmt_stat "$per_run" 0); fi
-		emit "| $sensor | $name | ${runs%% *} | $per_run_txt |"
+		emit "| $sensor | $name | $(fmt_stat "$runs" 0) | $per_run_txt |"
 	done
 done
 emit ""
