@@ -26,7 +26,8 @@ struct btf {
 	uint32_t nr_types; /* own types (without void) */
 	uint32_t *type_offs; /* offset in types of id start_id + i ... */
 	uint8_t *kinds; /* ... and its kind: the whole index */
-	uint32_t *composites; /* ids of own structs and unions, for lookups by name */
+	uint32_t *composites; /* ids of own structs and unions, for lookups by name, */
+	uint32_t *composite_names; /* and their name offsets: a scan reads no records */
 	uint32_t nr_composites;
 	uint32_t ptr_size; /* from the 'long' INT; host pointer size when absent */
 	bool swapped;

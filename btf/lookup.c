@@ -269,8 +269,7 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 	struct btf_diag first_diag, cand_diag;
 	char first_desc[BTF_TYPE_NAME_MAX + 32], cand_desc[BTF_TYPE_NAME_MAX + 32];
 	const struct btf *chain[BTF_MAX_CHAIN], *b;
-	uint32_t id, idx, first_id = 0;
-	const struct btf_type *t;
+	uint32_t id, idx, off, first_id = 0;
 	int i, nr_chain = 0, err, first_err = 0;
 
 	if (diag) {
@@ -288,10 +287,13 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 	for (i = nr_chain; i-- > 0;) {
 		b = chain[i];
 		for (idx = 0; idx < b->nr_composites; idx++) {
-			id = b->composites[idx];
-			t = btf_type_by_id(b, id);
-			if (!name_is(btf_name(btf, t->name_off), &lk.comp[0]))
+			off = b->composite_names[idx] - b->start_str_off;
+			/* Most names are in @b's own strings: no call for those. */
+			if (!name_is(off < b->strs_len ? b->strs + off
+						       : btf_name(btf, b->composite_names[idx]),
+				     &lk.comp[0]))
 				continue;
+			id = b->composites[idx];
 			memset(&cand, 0, sizeof(cand));
 			err = resolve(&lk, id, &cand, first_id ? &cand_diag : &first_diag);
 			if (!first_id) {

@@ -337,6 +337,7 @@ void btf_free(struct btf *btf)
 	free(btf->type_offs);
 	free(btf->kinds);
 	free(btf->composites);
+	free(btf->composite_names);
 	free(btf);
 }
 

@@ -409,6 +409,7 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 		return 0;
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
+		w->btf->composite_names[w->btf->nr_composites] = t->name_off;
 		w->btf->composites[w->btf->nr_composites++] = id;
 		return check_members(w, id, t);
 	case BTF_KIND_ENUM:
@@ -545,9 +546,11 @@ static int walk_types(struct btf_walk *w)
 	offs = btf->type_offs = malloc(max_types * sizeof(*btf->type_offs));
 	kinds = btf->kinds = malloc(max_types);
 	btf->composites = malloc(max_types * sizeof(*btf->composites));
+	btf->composite_names = malloc(max_types * sizeof(*btf->composite_names));
 	w->aux = calloc(max_types, 1);
 	w->deferred = malloc(max_types * sizeof(*w->deferred));
-	if (!btf->type_offs || !btf->kinds || !btf->composites || !w->aux || !w->deferred)
+	if (!btf->type_offs || !btf->kinds || !btf->composites || !btf->composite_names ||
+	    !w->aux || !w->deferred)
 		return btf_diag_set(w->diag, BTF_ERR_NOMEM, "no memory for the type index");
 
 	/* Locals, not btf->...: the byte stores to kinds[] could alias them and force reloads. */
