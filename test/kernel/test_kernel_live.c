@@ -220,12 +220,17 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 	} while (missing && now_ms() < deadline);
 	if (missing) {
 		uint64_t stats[ES_STAT__MAX] = { 0 };
+		const struct child *ch = c->children + from;
 
+		while (child_complete(ch, exec_image))
+			ch++;
 		es_loader_read_stats(l, stats);
 		ck_abort_msg("%d of %d children without exec, image or result record "
-			     "(ring buffer full %llu times)",
+			     "(ring buffer full %llu times); the first, %d: %d exec, %d image, "
+			     "%d result (ret %lld)",
 			     missing, c->cnt - from,
-			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL]);
+			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL], ch->pid, ch->execs,
+			     ch->images, ch->results, (long long)ch->result.ret);
 	}
 }
 
