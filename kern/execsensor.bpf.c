@@ -466,14 +466,16 @@ static __always_inline void read_image_argv(struct es_exec_image *img)
 	img->args_size = size;
 }
 
-/* Once per successful exec, in the new image: the kernel's filename and the new argv. */
+/*
+ * Once per successful exec, in the new image: the kernel's filename and the
+ * new argv. Every read here is a kernel read, which lockdown=confidentiality
+ * refuses: the loader does not load this program then.
+ */
 SEC("tracepoint/sched/sched_process_exec")
 int tp_exec_image(struct sched_process_exec_record *rec)
 {
 	struct es_exec_image *img;
 
-	if (!kernel_parent)
-		return 0; /* lockdown refuses kernel reads; the loader does not load this then */
 	img = bpf_ringbuf_reserve(&EVENTS, sizeof(*img), 0);
 	if (!img) {
 		stat_inc(ES_STAT_RINGBUF_FULL);
