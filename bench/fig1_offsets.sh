@@ -20,8 +20,13 @@ command -v python3 >/dev/null || skip "python3 is not installed (run: scripts/se
 repeats=200
 [ "$QUICK" = 1 ] && repeats=15
 
+# All three do the same work: the same BTF, the same two fields (the sensor's
+# table has grown beyond the two that the libbpf resolver looks up).
+fields=(task_struct.real_parent task_struct.tgid)
+
 # The three must agree before their speed means anything.
-"$OFFSETS" --json >"$WORK/offsets.json" || fail "execsensor-offsets --json exited $?"
+"$OFFSETS" --btf "$BTF_PATH" --json "${fields[@]}" >"$WORK/offsets.json" ||
+	fail "execsensor-offsets --json exited $?"
 python3 -c '
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -42,7 +47,7 @@ fi
 [ "$(wc -l <"$WORK/ours")" -eq 2 ] || fail "execsensor-offsets did not resolve both fields"
 
 echo "fig1: $repeats interleaved runs of each"
-"$BIN/run_repeat" -n "$repeats" -W 3 -- "$OFFSETS" \
+"$BIN/run_repeat" -n "$repeats" -W 3 -- "$OFFSETS" --btf "$BTF_PATH" "${fields[@]}" \
 	::: "$BIN/btf_resolve_libbpf" "$BTF_PATH" \
 	::: "$PAHOLE" -C task_struct \
 	::: /bin/true >"$WORK/runs" || fail "a measured command failed (run_repeat exited $?)"
