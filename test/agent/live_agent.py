@@ -570,7 +570,13 @@ class LiveAgent(unittest.TestCase):
                                 stderr=subprocess.PIPE)
         proc.stdout.readline()
         proc.stdout.close()
-        self.assertEqual(proc.wait(timeout=60), 1)
+        # The agent learns of the closed pipe at its next write: give it exec
+        # events to write (a quiet host may have none for a whole stats interval).
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            spawn_children(1, f"es-pipe-{os.getpid()}")
+            time.sleep(0.2)
+        self.assertEqual(proc.wait(timeout=5), 1)
         err = proc.stderr.read()
         proc.stderr.close()
         self.assertIn(b"writing the output failed", err)
