@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "event_join.h"
+#include "exec_image.h"
 
 void event_join_init(struct event_join *j, size_t max_pending, uint64_t timeout_ns)
 {
@@ -59,6 +60,18 @@ struct es_exec_report *event_join_result(struct event_join *j, const struct es_e
 	r->ret_known = 1;
 	r->ret = res->ret;
 	return r;
+}
+
+struct es_exec_report *event_join_image(struct event_join *j, const struct es_exec_image *img)
+{
+	size_t i;
+
+	/* Newest first: a thread's later exec supersedes one whose result was lost. */
+	for (i = j->cnt; i-- > 0;) {
+		if (es_exec_image_matches(&j->pending[i]->ev, img))
+			return j->pending[i];
+	}
+	return NULL;
 }
 
 struct es_exec_report *event_join_expire(struct event_join *j, uint64_t now_boot_ns)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "exec_report.h"
+#include "execsensor.h"
 
 #define EVENT_JOIN_MAX_PENDING 1024
 #define EVENT_JOIN_TIMEOUT_NS  (5ULL * 1000000000ULL)
@@ -39,6 +40,13 @@ int event_join_add(struct event_join *j, struct es_exec_report *r, struct es_exe
 
 /* The pending exec @res completes (caller owns it, ret set), or NULL when there is none. */
 struct es_exec_report *event_join_result(struct event_join *j, const struct es_exec_result *res);
+
+/*
+ * The pending exec that image record @img belongs to (es_exec_image_matches),
+ * left pending for its result; NULL when there is none (its exec record was
+ * lost, or the exec began before the agent attached).
+ */
+struct es_exec_report *event_join_image(struct event_join *j, const struct es_exec_image *img);
 
 /*
  * One pending exec older than @now_boot_ns - timeout (any with UINT64_MAX,

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "event_join.h"
+#include "exec_image.h"
 #include "exec_report.h"
 #include "fileless.h"
 #include "loader.h"
@@ -369,6 +370,28 @@ static void on_result(struct agent *a, const struct es_exec_result *res)
 	emit(a, r);
 }
 
+/*
+ * The image record fills what the exec record's reads of user memory missed
+ * (see loader.h, "Records and how to merge them"): its exec stays pending
+ * for the result that follows.
+ */
+static void on_image(struct agent *a, const struct es_exec_image *img)
+{
+	struct es_exec_report *r = event_join_image(&a->join, img);
+	unsigned int merged;
+
+	a->stats.images_received++;
+	if (!r) {
+		a->stats.images_unmatched++;
+		return;
+	}
+	merged = es_exec_image_merge(&r->ev, img);
+	if (merged & ES_IMAGE_MERGED_FILENAME)
+		a->stats.images_filename_filled++;
+	if (merged & ES_IMAGE_MERGED_ARGV)
+		a->stats.images_argv_filled++;
+}
+
 static void on_record(void *ctx, const void *data, size_t size)
 {
 	const struct es_record_header *hdr = data;
@@ -379,6 +402,8 @@ static void on_record(void *ctx, const void *data, size_t size)
 		on_exec(a, data);
 	else if (size >= sizeof(struct es_exec_result) && hdr->type == ES_RECORD_EXEC_RESULT)
 		on_result(a, data);
+	else if (size >= sizeof(struct es_exec_image) && hdr->type == ES_RECORD_EXEC_IMAGE)
+		on_image(a, data);
 	else
 		a->stats.records_dropped++;
 }
@@ -412,9 +437,17 @@ static void write_stats(struct agent *a, struct es_loader *l, bool final)
 	flush_output(a);
 }
 
+static void startup_offset(struct es_startup_offset *out, const struct es_offset *off)
+{
+	out->path = off->path ? off->path : "?";
+	out->resolved = off->resolved;
+	out->value = off->value;
+	out->reason = off->reason[0] ? off->reason : NULL;
+}
+
 static void write_startup(struct agent *a, const struct es_loader_info *info)
 {
-	struct es_startup_offset offsets[ES_TASK_OFF__MAX];
+	struct es_startup_offset offsets[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
 	struct utsname uts;
 	struct es_startup s = {
 		.version = EXECSENSOR_VERSION,
@@ -422,7 +455,7 @@ static void write_startup(struct agent *a, const struct es_loader_info *info)
 		.btf_source = info->btf_source[0] ? info->btf_source : NULL,
 		.btf_error = info->btf_error[0] ? info->btf_error : NULL,
 		.offsets = offsets,
-		.offsets_cnt = ES_TASK_OFF__MAX,
+		.offsets_cnt = ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX,
 		.kernel_ppid = info->kernel_ppid,
 		.kernel_ppid_reason = info->kernel_ppid ? NULL : info->kernel_ppid_reason,
 		.attach_mode = es_attach_mode_name(info->attach_mode),
@@ -431,15 +464,17 @@ static void write_startup(struct agent *a, const struct es_loader_info *info)
 		.selftest = es_selftest_name(info->selftest),
 		.selftest_detail = info->selftest_detail[0] ? info->selftest_detail : NULL,
 		.ringbuf_size = info->ringbuf_size,
+		.exec_image = info->exec_image,
+		.exec_image_reason = info->exec_image ? NULL : info->exec_image_reason,
+		.image_argv = info->image_argv,
+		.image_argv_reason = info->image_argv ? NULL : info->image_argv_reason,
 	};
 	size_t i;
 
-	for (i = 0; i < ES_TASK_OFF__MAX; i++) {
-		offsets[i].path = info->offsets[i].path ? info->offsets[i].path : "?";
-		offsets[i].resolved = info->offsets[i].resolved;
-		offsets[i].value = info->offsets[i].value;
-		offsets[i].reason = info->offsets[i].reason[0] ? info->offsets[i].reason : NULL;
-	}
+	for (i = 0; i < ES_TASK_OFF__MAX; i++)
+		startup_offset(&offsets[i], &info->offsets[i]);
+	for (i = 0; i < ES_EXEC_OFF__MAX; i++)
+		startup_offset(&offsets[ES_TASK_OFF__MAX + i], &info->exec_offsets[i]);
 	output_startup(&a->out, &s, es_clock_to_wall_ns(&a->clock, es_boottime_ns()));
 	flush_output(a);
 }
@@ -581,6 +616,7 @@ int main(int argc, char **argv)
 	lopts.attach = opts.attach;
 	lopts.btf_path = opts.btf;
 	lopts.no_kernel_ppid = opts.no_kernel_ppid;
+	lopts.exec_image = true;
 	lopts.ringbuf_size = opts.ringbuf_size;
 	l = es_loader_new(&lopts);
 	if (!l) {

@@ -250,7 +250,11 @@ static void startup_json(FILE *f, const struct es_startup *s, int64_t wall_ns)
 	json_key_str(f, "detail", s->selftest_detail);
 	fputc('}', f);
 	json_key_u64(f, "ringbuf_size", s->ringbuf_size);
-	fputs("}\n", f);
+	fprintf(f, ",\"exec_image\":{\"attached\":%s", s->exec_image ? "true" : "false");
+	json_key_str(f, "reason", s->exec_image_reason);
+	fprintf(f, ",\"argv\":%s", s->image_argv ? "true" : "false");
+	json_key_str(f, "argv_reason", s->image_argv_reason);
+	fputs("}}\n", f);
 }
 
 static void text_line_str(FILE *f, const char *key, const char *s)
@@ -295,6 +299,8 @@ static void startup_text(FILE *f, const struct es_startup *s, int64_t wall_ns)
 		fputc(')', f);
 	}
 	fputc('\n', f);
+	text_line_str(f, "exec image", s->exec_image ? "yes" : s->exec_image_reason);
+	text_line_str(f, "image argv", s->image_argv ? "yes" : s->image_argv_reason);
 }
 
 void output_startup(struct es_output *o, const struct es_startup *s, int64_t wall_ns)
@@ -335,6 +341,11 @@ static void stats_json(FILE *f, const struct es_agent_stats *s, int final, int64
 	json_key_u64(f, "records_received", s->records_received);
 	json_key_u64(f, "kernel_records", k[ES_STAT_EVENTS]);
 	json_key_u64(f, "kernel_ppid_reads", k[ES_STAT_PPID_KERNEL]);
+	fprintf(f,
+		",\"images\":{\"received\":%" PRIu64 ",\"unmatched\":%" PRIu64
+		",\"filename_filled\":%" PRIu64 ",\"argv_filled\":%" PRIu64 "}",
+		s->images_received, s->images_unmatched, s->images_filename_filled,
+		s->images_argv_filled);
 	fputs("}\n", f);
 }
 

@@ -50,6 +50,10 @@ struct es_startup {
 	const char *selftest; /* "pass", "fail", "skipped" */
 	const char *selftest_detail;
 	uint32_t ringbuf_size;
+	int exec_image; /* image records (sched_process_exec) are attached */
+	const char *exec_image_reason; /* why not; NULL when they are */
+	int image_argv; /* image records carry the new image's argv */
+	const char *image_argv_reason; /* why not; NULL when they do */
 };
 
 /* @path NULL: stdout. A file is opened for appending (created 0640). 0 or -errno. */

@@ -26,6 +26,10 @@ struct es_agent_stats {
 	uint64_t results_orphaned; /* exit records whose exec record never arrived */
 	uint64_t records_dropped; /* records unused: too short, unknown type, or out of memory */
 	uint64_t records_received; /* every record the ring buffer handed over */
+	uint64_t images_received; /* image records (sched_process_exec) handed over */
+	uint64_t images_unmatched; /* image records whose exec record never arrived */
+	uint64_t images_filename_filled; /* exec events whose filename came from the image */
+	uint64_t images_argv_filled; /* exec events whose argv came from the image */
 };
 
 #endif /* EXECSENSOR_STATS_H */

@@ -6,6 +6,9 @@
  *   exec_helper exec COMM PATH ARG...       child: execv(PATH, [ARG...])
  *   exec_helper fexecve COMM PROGRAM ARG... child: copies PROGRAM into a memfd
  *                                            and fexecve()s it with [ARG...]
+ *   exec_helper literal COMM PATH ARG...    child: execl("/bin/true", "true",
+ *                                            "execsensor-literal") from string
+ *                                            literals (PATH, ARG unused)
  *
  * It prints the child's pid, then stays alive until its stdin reaches EOF,
  * so that a test can hold the parent until the agent has reported the
@@ -14,6 +17,10 @@
  * COMM may hold any bytes but NUL (the kernel keeps 15). Run from a copy at
  * a temporary path, this process is the "fake systemd" parent of the gate
  * tests: the child's comm is "systemd" and its exec is fileless.
+ *
+ * The literal mode is the exec the kernel's entry handlers cannot read: a
+ * child that never touched its parent's .rodata has none of it mapped after
+ * fork, and BPF cannot fault it in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,14 +59,16 @@ static int memfd_copy(const char *path)
 
 int main(int argc, char **argv)
 {
-	int fileless, status, fd;
+	int fileless, literal, status, fd;
 	pid_t child;
 
-	if (argc < 5 || (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve"))) {
-		fprintf(stderr, "usage: exec_helper exec|fexecve COMM PATH ARG...\n");
+	if (argc < 5 ||
+	    (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve") && strcmp(argv[1], "literal"))) {
+		fprintf(stderr, "usage: exec_helper exec|fexecve|literal COMM PATH ARG...\n");
 		return 2;
 	}
 	fileless = !strcmp(argv[1], "fexecve");
+	literal = !strcmp(argv[1], "literal");
 	child = fork();
 	if (child < 0) {
 		perror("fork");
@@ -68,7 +77,9 @@ int main(int argc, char **argv)
 	if (child == 0) {
 		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0))
 			_exit(120);
-		if (fileless) {
+		if (literal) {
+			execl("/bin/true", "true", "execsensor-literal", (char *)NULL);
+		} else if (fileless) {
 			fd = memfd_copy(argv[3]);
 			if (fd < 0)
 				_exit(121);

@@ -121,6 +121,8 @@ static const char records_check[] =
 	"assert s[\"attach\"] == {\"mode\": \"tracepoint\", \"reason\": \"no kprobes\"}\n"
 	"assert s[\"selftest\"] == {\"result\": \"passed\", \"detail\": \"ok\"}\n"
 	"assert s[\"kernel_ppid\"] is True and s[\"lockdown\"] == \"none\"\n"
+	"assert s[\"exec_image\"] == {\"attached\": True, \"reason\": None, \"argv\": False,\n"
+	"                             \"argv_reason\": \"task_struct.mm: no member\"}\n"
 	"e = lines[1]\n"
 	"assert e[\"ret\"] is None and e[\"parent_exe\"] == \"/usr/bin/bash\"\n"
 	"assert e[\"fileless\"] is None and e[\"ppid_source\"] == \"kernel\"\n"
@@ -132,6 +134,8 @@ static const char records_check[] =
 	"assert t[\"fallback_misses\"] == 1\n"
 	"assert t[\"fileless\"] == {\"alerts\": 2, \"suppressed\": 1}\n"
 	"assert t[\"filename_faults\"] == 8 and t[\"argv_faults\"] == 9\n"
+	"assert t[\"images\"] == {\"received\": 10, \"unmatched\": 11,\n"
+	"                          \"filename_filled\": 12, \"argv_filled\": 13}\n"
 	"print(\"ok\")\n";
 
 START_TEST(startup_exec_stats)
@@ -153,6 +157,9 @@ START_TEST(startup_exec_stats)
 		.selftest = "passed",
 		.selftest_detail = "ok",
 		.ringbuf_size = 4096,
+		.exec_image = 1,
+		.image_argv = 0,
+		.image_argv_reason = "task_struct.mm: no member",
 	};
 	struct es_agent_stats st = { .kernel_read_ok = 1, .events = 7 };
 	struct es_exec_report r;
@@ -180,6 +187,10 @@ START_TEST(startup_exec_stats)
 	r.ev.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_FAULT;
 	st.filename_faults = 8;
 	st.argv_faults = 9;
+	st.images_received = 10;
+	st.images_unmatched = 11;
+	st.images_filename_filled = 12;
+	st.images_argv_filled = 13;
 	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
 	output_startup(&o, &s, 0);
 	output_exec(&o, &r, 0);
