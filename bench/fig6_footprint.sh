@@ -30,8 +30,9 @@ for rep in $(seq "$repeats"); do
 	ready_ms=$READY_MS
 	storm -w 2 -d "$seconds" >/dev/null
 	hwm=$(vm_hwm_kb "$SENSOR_PID")
+	ring=$(bpf_map_rss_kb "$SENSOR_PID")
 	stop_sensor "$SENSOR_PID" TERM || fail "execsensor exited $? on SIGTERM"
-	echo "execsensor $rep $ready_ms $STARTUP_MS $hwm" >>"$WORK/rounds"
+	echo "execsensor $rep $ready_ms $STARTUP_MS $hwm $ring" >>"$WORK/rounds"
 	if [ "$have_execsnoop" = 1 ]; then
 		start_execsnoop "$WORK/execsnoop.txt"
 		storm -w 2 -d "$seconds" >/dev/null
@@ -46,6 +47,7 @@ stat() { awk -v s="$1" -v c="$2" '$1 == s && $c != "nan" { print $c }' "$WORK/ro
 ready=$(stat execsensor 3)
 startup=$(stat execsensor 4)
 hwm_mb=$(awk '$1 == "execsensor" { print $5 / 1024 }' "$WORK/rounds" | summarize)
+ring_mb=$(awk '$1 == "execsensor" { print $6 / 1024 }' "$WORK/rounds" | summarize)
 
 emit "$repeats round(s). Start to first event: from the agent's exec until an exec event of a" \
 	"probe child (exec'd every millisecond) is in its output file; start to startup record:" \
@@ -60,6 +62,11 @@ if [ "$have_execsnoop" = 1 ]; then
 	emit "| execsnoop | $(fmt_stat "$(stat execsnoop 3)" 1) (to programs attached; its" \
 		"output is buffered, so delivery is not observable) | - | $(fmt_stat "$snoop_mb" 2) |"
 fi
+emit ""
+emit "Of execsensor's peak RSS, $(fmt_stat "$ring_mb" 2) MiB is its ring buffer's mapping: the" \
+	"BPF map's pages, which the kernel allocates whether or not they are mapped, mapped twice" \
+	"(data area and its wrap-around alias) at the default 8 MiB size (\`--ringbuf-size\` sets" \
+	"it). The target counts it; the rest is the agent's own memory."
 emit ""
 
 ready_med=${ready%% *}

@@ -321,3 +321,12 @@ vm_hwm_kb()
 {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"
 }
+
+# Resident kB of a process's BPF map mappings (the ring buffer: the kernel's
+# pages, mapped twice so that records can wrap), a part of its RSS.
+bpf_map_rss_kb()
+{
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { bpf = ($6 == "anon_inode:bpf-map") }
+	     bpf && /^Rss:/ { kb += $2 }
+	     END { print kb + 0 }' "/proc/$1/smaps"
+}
