@@ -32,36 +32,40 @@ struct common_ids {
 	uint32_t enum_id;
 };
 
-static void add_common(struct btf_builder *b, struct common_ids *ids)
+/* The test's base and split builders; teardown() frees them, and the blobs. */
+static struct bb builder, split_builder;
+
+static void add_common(struct bb *b, struct common_ids *ids)
 {
 	ids->int_id = bb_int(b, "int", 4, BTF_INT_SIGNED, 32);
 	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
 	ids->long_id = bb_int(b, "long", 8, BTF_INT_SIGNED, 64);
 	ids->ulong_id = bb_int(b, "long unsigned int", 8, 0, 64);
 	ids->u16_id = bb_int(b, "unsigned short", 2, 0, 16);
-	ids->pid_t_id = bb_typedef(b, "pid_t", ids->int_id);
+	ids->pid_t_id = bb_ref(b, BTF_KIND_TYPEDEF, "pid_t", ids->int_id);
 	ids->enum_id = bb_enum(b, "pid_type", 4);
-	ids->ptr_void = bb_ptr(b, 0);
-	ids->ptr_mm = bb_ptr(b, b->next_id + 1);
-	ids->mm_id = bb_struct(b, "mm_struct", MM_SIZE);
+	bb_enum_val(b, "ES_TEST_ENUM_VALUE", 0);
+	ids->ptr_void = bb_ref(b, BTF_KIND_PTR, NULL, 0);
+	ids->ptr_mm = bb_ref(b, BTF_KIND_PTR, NULL, bb_next_id(b) + 1);
+	ids->mm_id = bb_struct(b, "mm_struct", MM_SIZE, false);
 	bb_member(b, "owner", ids->int_id, 0, 0);
 	bb_member(b, NULL, ids->mm_id + 1, MM_ANON_OFF * 8, 0);
-	bb_struct(b, NULL, MM_SIZE - MM_ANON_OFF);
+	bb_struct(b, NULL, MM_SIZE - MM_ANON_OFF, false);
 	bb_member(b, "arg_start", ids->ulong_id, (ARG_START_OFF - MM_ANON_OFF) * 8, 0);
 	bb_member(b, "arg_end", ids->ulong_id, (ARG_END_OFF - MM_ANON_OFF) * 8, 0);
 }
 
-/* Holds the blob while the btf handle uses it. */
-static unsigned char blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
-static unsigned char split_blob[BB_TYPES_MAX + BB_STRS_MAX + 64];
+/* The blobs stay allocated while the btf handles use them. */
+static void *blob, *split_blob;
 static struct btf *btf, *split;
 
-static struct btf *open_built(struct btf_builder *b)
+static struct btf *open_built(struct bb *b)
 {
 	struct btf_diag diag = {};
-	size_t size = bb_finish(b, blob, sizeof(blob));
+	size_t size;
 	int err;
 
+	blob = bb_blob(b, false, &size);
 	ck_assert_uint_gt(size, 0);
 	err = btf_open_mem(blob, size, NULL, &btf, &diag);
 	ck_assert_msg(err == 0, "btf_open_mem: %d %s", err, diag.msg);
@@ -76,6 +80,12 @@ static void teardown(void)
 		btf_free(btf);
 	split = NULL;
 	btf = NULL;
+	free(split_blob);
+	free(blob);
+	split_blob = NULL;
+	blob = NULL;
+	bb_free(&split_builder);
+	bb_free(&builder);
 }
 
 /*
@@ -83,22 +93,15 @@ static void teardown(void)
  * (@tgid_bits > 0: a kflag bitfield), real_parent as @rp_type at @rp_off,
  * and mm, a well-formed pointer to add_common()'s mm_struct.
  */
-static struct btf *task_layout(struct btf_builder *b, const struct common_ids *c,
-			       uint32_t tgid_type, uint32_t tgid_bits, uint32_t rp_type,
-			       uint32_t rp_off)
+static struct btf *task_layout(struct bb *b, const struct common_ids *c, uint32_t tgid_type,
+			       uint32_t tgid_bits, uint32_t rp_type, uint32_t rp_off)
 {
-	bb_struct(b, "task_struct", TASK_SIZE);
+	bb_struct(b, "task_struct", TASK_SIZE, tgid_bits > 0);
 	bb_member(b, "thread_flags", 1, 0, 0);
 	bb_member(b, "mm", c->ptr_mm, TASK_MM_OFF * 8, 0);
 	bb_member(b, "tgid", tgid_type, TGID_OFF * 8, tgid_bits);
 	bb_member(b, "real_parent", rp_type, rp_off * 8, 0);
 	return open_built(b);
-}
-
-/* The id the next type will get: lets a pointer refer to the struct added after it. */
-static uint32_t next_id(const struct btf_builder *b)
-{
-	return bb_type_cnt(b);
 }
 
 static void assert_refused(const struct es_offset *o, int ret, int code, const char *reason)
@@ -184,14 +187,13 @@ END_TEST
 START_TEST(well_formed_layout_resolves_exact_offsets)
 {
 	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
-	struct btf_builder b;
 	struct common_ids c;
 	uint32_t ptr_task;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task_layout(&builder, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
 
 	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 0);
 	ck_assert_int_eq(out[ES_TASK_OFF_REAL_PARENT].resolved, 1);
@@ -219,17 +221,16 @@ END_TEST
 
 START_TEST(real_parent_through_const_and_typedef_resolves)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task, cptr, td;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 3);
-	cptr = bb_const(&b, ptr_task);
-	td = bb_typedef(&b, "task_ptr_t", cptr);
-	task_layout(&b, &c, c.uint_id, 0, td, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 3);
+	cptr = bb_ref(&builder, BTF_KIND_CONST, NULL, ptr_task);
+	td = bb_ref(&builder, BTF_KIND_TYPEDEF, "task_ptr_t", cptr);
+	task_layout(&builder, &c, c.uint_id, 0, td, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o), 0);
 	ck_assert_uint_eq(o.value, REAL_PARENT_OFF);
@@ -240,14 +241,13 @@ END_TEST
 
 START_TEST(real_parent_int_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	task_layout(&b, &c, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	task_layout(&builder, &c, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -260,14 +260,13 @@ END_TEST
 
 START_TEST(real_parent_pointer_to_other_struct_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	task_layout(&b, &c, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	task_layout(&builder, &c, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -278,14 +277,13 @@ END_TEST
 
 START_TEST(real_parent_void_pointer_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	task_layout(&b, &c, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	task_layout(&builder, &c, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
@@ -296,17 +294,16 @@ END_TEST
 
 START_TEST(real_parent_pointer_to_pointer_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t pp;
 
-	bb_init(&b);
-	add_common(&b, &c);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
 	/* pp -> ptr -> task_struct */
-	pp = bb_ptr(&b, next_id(&b) + 1);
-	bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, &c, c.pid_t_id, 0, pp, REAL_PARENT_OFF);
+	pp = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task_layout(&builder, &c, c.pid_t_id, 0, pp, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
 			 -ES_OFFSET_ERR_TYPE);
@@ -318,16 +315,15 @@ END_TEST
 /* A declaration-only pointee could be a union as well: not what the BPF side follows. */
 START_TEST(real_parent_pointer_to_forward_declaration_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t fwd, ptr_fwd;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	fwd = bb_fwd(&b, "task_struct");
-	ptr_fwd = bb_ptr(&b, fwd);
-	task_layout(&b, &c, c.pid_t_id, 0, ptr_fwd, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	fwd = bb_ref(&builder, BTF_KIND_FWD, "task_struct", 0);
+	ptr_fwd = bb_ref(&builder, BTF_KIND_PTR, NULL, fwd);
+	task_layout(&builder, &c, c.pid_t_id, 0, ptr_fwd, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o),
 			 -ES_OFFSET_ERR_TYPE);
@@ -338,16 +334,15 @@ END_TEST
 
 START_TEST(tgid_bitfield_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, &c, c.int_id, 3, ptr_task, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task_layout(&builder, &c, c.int_id, 3, ptr_task, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
@@ -360,17 +355,16 @@ END_TEST
 /* A bitfield as older BTF writes it: no kflag, the INT's own bit count narrower than its size. */
 START_TEST(tgid_bitfield_without_kflag_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t int3, ptr_task;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	int3 = bb_int(&b, "int", 4, BTF_INT_SIGNED, 3);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, &c, int3, 0, ptr_task, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	int3 = bb_int(&builder, "int", 4, BTF_INT_SIGNED, 3);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task_layout(&builder, &c, int3, 0, ptr_task, REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_BITFIELD, "task_struct.tgid is a bitfield (3 bits)");
@@ -380,20 +374,19 @@ END_TEST
 /* With kflag a plain member may sit at any bit; the handler reads whole bytes. */
 START_TEST(tgid_not_on_a_byte_is_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "flags", c.uint_id, 0, 1); /* a bitfield: kflag set for the struct */
-	bb_member(&b, "tgid", c.pid_t_id, TGID_OFF * 8 + 1, 0);
-	bb_member(&b, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	bb_struct(&builder, "task_struct", TASK_SIZE, true);
+	bb_member(&builder, "flags", c.uint_id, 0, 1); /* a bitfield: the struct has kflag */
+	bb_member(&builder, "tgid", c.pid_t_id, TGID_OFF * 8 + 1, 0);
+	bb_member(&builder, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
+	open_built(&builder);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_UNALIGNED,
@@ -419,7 +412,6 @@ START_TEST(tgid_wrong_width_or_kind_is_refused)
 		  "task_struct.tgid is 'struct mm_struct *' (a pointer to struct mm_struct), "
 		  "expected a 4-byte integer" },
 	};
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	size_t i;
@@ -430,11 +422,11 @@ START_TEST(tgid_wrong_width_or_kind_is_refused)
 		uint32_t ptr_task, tgid_type;
 
 		teardown();
-		bb_init(&b);
-		add_common(&b, &c);
+		bb_init(&builder, NULL);
+		add_common(&builder, &c);
 		memcpy(&tgid_type, (const char *)&c + cases[i].id, sizeof(tgid_type));
-		ptr_task = bb_ptr(&b, next_id(&b) + 1);
-		task_layout(&b, &c, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
+		ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+		task_layout(&builder, &c, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
 		ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 		ck_assert_msg(strcmp(o.info.type_name, cases[i].type_name) == 0, "case %zu: '%s'",
 			      i, o.info.type_name);
@@ -446,30 +438,29 @@ END_TEST
 /* The image record reads 8 bytes of each address and follows mm to a struct mm_struct. */
 START_TEST(exec_fields_of_the_wrong_type_are_refused)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task, int_id;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "mm", ptr_task, TASK_MM_OFF * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	bb_struct(&builder, "task_struct", TASK_SIZE, false);
+	bb_member(&builder, "mm", ptr_task, TASK_MM_OFF * 8, 0);
+	open_built(&builder);
 	ret = es_offset_resolve(btf, exec_table(ES_EXEC_OFF_TASK_MM), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
 		       "task_struct.mm is 'struct task_struct *' (a pointer to struct "
 		       "task_struct), expected a pointer to struct mm_struct");
 
 	teardown();
-	bb_init(&b);
-	int_id = bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	bb_struct(&b, "mm_struct", 64);
-	bb_member(&b, "arg_start", int_id, 8 * 8, 0);
-	bb_member(&b, "arg_end", int_id, 16 * 8, 4);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	int_id = bb_int(&builder, "int", 4, BTF_INT_SIGNED, 32);
+	bb_struct(&builder, "mm_struct", 64, true);
+	bb_member(&builder, "arg_start", int_id, 8 * 8, 0);
+	bb_member(&builder, "arg_end", int_id, 16 * 8, 4);
+	open_built(&builder);
 	ret = es_offset_resolve(btf, exec_table(ES_EXEC_OFF_ARG_START), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
 		       "mm_struct.arg_start is 'int' (a 4-byte integer), expected an 8-byte "
@@ -482,15 +473,14 @@ END_TEST
 
 START_TEST(tgid_unsigned_int_resolves)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task_layout(&b, &c, c.uint_id, 0, ptr_task, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task_layout(&builder, &c, c.uint_id, 0, ptr_task, REAL_PARENT_OFF);
 
 	ck_assert_int_eq(es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o), 0);
 	ck_assert_uint_eq(o.value, TGID_OFF);
@@ -500,15 +490,14 @@ END_TEST
 START_TEST(missing_member_or_struct_is_unresolved)
 {
 	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
-	struct btf_builder b;
 	struct common_ids c;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "pid", c.pid_t_id, TGID_OFF * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	bb_struct(&builder, "task_struct", TASK_SIZE, false);
+	bb_member(&builder, "pid", c.pid_t_id, TGID_OFF * 8, 0);
+	open_built(&builder);
 
 	/* Every task_struct field is missing; mm_struct's two resolve. */
 	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), es_offset_fields_cnt - 2);
@@ -520,9 +509,9 @@ START_TEST(missing_member_or_struct_is_unresolved)
 	ck_assert_ptr_nonnull(strstr(out[0].reason, "tgid"));
 
 	teardown();
-	bb_init(&b);
-	add_common(&b, &c);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	open_built(&builder);
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &out[0]);
 	ck_assert_int_eq(ret, -BTF_ERR_NO_STRUCT);
 	ck_assert_uint_eq(out[0].value, 0);
@@ -532,19 +521,18 @@ END_TEST
 
 START_TEST(table_field_at_offset_zero_is_unresolved)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "real_parent", ptr_task, 0, 0);
-	bb_member(&b, "tgid", c.pid_t_id, TGID_OFF * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	bb_struct(&builder, "task_struct", TASK_SIZE, false);
+	bb_member(&builder, "real_parent", ptr_task, 0, 0);
+	bb_member(&builder, "tgid", c.pid_t_id, TGID_OFF * 8, 0);
+	open_built(&builder);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
 	assert_refused(&o, ret, -ES_OFFSET_ERR_ZERO,
@@ -562,21 +550,20 @@ END_TEST
 START_TEST(fields_in_anonymous_struct_resolve)
 {
 	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX];
-	struct btf_builder b;
 	struct common_ids c;
 	uint32_t ptr_task, anon;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 2);
-	anon = bb_struct(&b, NULL, 128);
-	bb_member(&b, "tgid", c.pid_t_id, (TGID_OFF - 1200) * 8, 0);
-	bb_member(&b, "real_parent", ptr_task, (REAL_PARENT_OFF - 1200) * 8, 0);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "usage", c.int_id, 0, 0);
-	bb_member(&b, "mm", c.ptr_mm, TASK_MM_OFF * 8, 0);
-	bb_member(&b, NULL, anon, 1200 * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 2);
+	anon = bb_struct(&builder, NULL, 128, false);
+	bb_member(&builder, "tgid", c.pid_t_id, (TGID_OFF - 1200) * 8, 0);
+	bb_member(&builder, "real_parent", ptr_task, (REAL_PARENT_OFF - 1200) * 8, 0);
+	bb_struct(&builder, "task_struct", TASK_SIZE, false);
+	bb_member(&builder, "usage", c.int_id, 0, 0);
+	bb_member(&builder, "mm", c.ptr_mm, TASK_MM_OFF * 8, 0);
+	bb_member(&builder, NULL, anon, 1200 * 8, 0);
+	open_built(&builder);
 
 	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), 0);
 	ck_assert_uint_eq(out[ES_TASK_OFF_TGID].value, TGID_OFF);
@@ -590,19 +577,18 @@ END_TEST
  */
 START_TEST(offset_beyond_32_bits_is_unresolved)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t anon;
 	int ret;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	anon = bb_struct(&b, NULL, 0x100);
-	bb_member(&b, "tgid", c.pid_t_id, 0x7e0, 0);
-	bb_struct(&b, "task_struct", 0xffffffff);
-	bb_member(&b, NULL, anon, 0xffffff00, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	anon = bb_struct(&builder, NULL, 0x100, false);
+	bb_member(&builder, "tgid", c.pid_t_id, 0x7e0, 0);
+	bb_struct(&builder, "task_struct", 0xffffffff, false);
+	bb_member(&builder, NULL, anon, 0xffffff00, 0);
+	open_built(&builder);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
 	ck_assert_int_eq(ret, -BTF_ERR_MEMBER_OFFSET);
@@ -614,18 +600,17 @@ END_TEST
 
 START_TEST(ad_hoc_path_has_no_type_expectation)
 {
-	struct btf_builder b;
 	struct common_ids c;
 	struct es_offset o;
 	uint32_t ptr_task;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	bb_struct(&b, "task_struct", TASK_SIZE);
-	bb_member(&b, "in_execve", c.uint_id, 1188 * 8 + 3, 1);
-	bb_member(&b, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
-	open_built(&b);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	bb_struct(&builder, "task_struct", TASK_SIZE, true);
+	bb_member(&builder, "in_execve", c.uint_id, 1188 * 8 + 3, 1);
+	bb_member(&builder, "real_parent", ptr_task, REAL_PARENT_OFF * 8, 0);
+	open_built(&builder);
 
 	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.in_execve", &o), 0);
 	ck_assert_int_eq(o.resolved, 1);
@@ -646,25 +631,24 @@ END_TEST
 START_TEST(split_btf_resolves_through_base)
 {
 	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX], o;
-	struct btf_builder b, s;
 	struct btf_diag diag = {};
 	struct common_ids c;
 	uint32_t ptr_task, task, mod;
 	size_t size;
 	int err;
 
-	bb_init(&b);
-	add_common(&b, &c);
-	ptr_task = bb_ptr(&b, next_id(&b) + 1);
-	task = next_id(&b);
-	task_layout(&b, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
+	bb_init(&builder, NULL);
+	add_common(&builder, &c);
+	ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
+	task = bb_next_id(&builder);
+	task_layout(&builder, &c, c.pid_t_id, 0, ptr_task, REAL_PARENT_OFF);
 
-	bb_init_split(&s, bb_type_cnt(&b), bb_str_len(&b));
-	mod = bb_struct(&s, "es_test_module_state", 16);
-	bb_member(&s, "owner", ptr_task, 0, 0);
-	bb_member(&s, "owner_tgid", c.pid_t_id, 64, 0);
+	bb_init(&split_builder, &builder);
+	mod = bb_struct(&split_builder, "es_test_module_state", 16, false);
+	bb_member(&split_builder, "owner", ptr_task, 0, 0);
+	bb_member(&split_builder, "owner_tgid", c.pid_t_id, 64, 0);
 	ck_assert_uint_gt(mod, task);
-	size = bb_finish(&s, split_blob, sizeof(split_blob));
+	split_blob = bb_blob(&split_builder, false, &size);
 	ck_assert_uint_gt(size, 0);
 	err = btf_open_mem(split_blob, size, btf, &split, &diag);
 	ck_assert_msg(err == 0, "split open: %d %s", err, diag.msg);
