@@ -55,6 +55,15 @@ static void add_common(struct bb *b, struct common_ids *ids)
 	bb_member(b, "arg_end", ids->ulong_id, (ARG_END_OFF - MM_ANON_OFF) * 8, 0);
 }
 
+/* The id add_common() stored at @id, an offsetof in struct common_ids: lets tables name types. */
+static uint32_t common_id(const struct common_ids *c, size_t id)
+{
+	uint32_t type;
+
+	memcpy(&type, (const char *)c + id, sizeof(type));
+	return type;
+}
+
 /* The blobs stay allocated while the btf handles use them. */
 static void *blob, *split_blob;
 static struct btf *btf, *split;
@@ -239,7 +248,11 @@ START_TEST(real_parent_through_const_and_typedef_resolves)
 }
 END_TEST
 
-START_TEST(real_parent_int_is_refused)
+/*
+ * A task_struct whose real_parent is add_common()'s type at @id (an offsetof
+ * in struct common_ids): the table refuses it as the wrong type with @reason.
+ */
+static struct es_offset real_parent_refused(size_t id, const char *reason)
 {
 	struct common_ids c;
 	struct es_offset o;
@@ -247,12 +260,20 @@ START_TEST(real_parent_int_is_refused)
 
 	bb_init(&builder, NULL);
 	add_common(&builder, &c);
-	task_layout(&builder, &c, c.pid_t_id, 0, c.int_id, REAL_PARENT_OFF);
+	task_layout(&builder, &c, c.pid_t_id, 0, common_id(&c, id), REAL_PARENT_OFF);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
-	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
-		       "task_struct.real_parent is 'int' (a 4-byte integer), expected a pointer "
-		       "to struct task_struct");
+	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE, reason);
+	return o;
+}
+
+START_TEST(real_parent_int_is_refused)
+{
+	struct es_offset o;
+
+	o = real_parent_refused(offsetof(struct common_ids, int_id),
+				"task_struct.real_parent is 'int' (a 4-byte integer), expected a "
+				"pointer to struct task_struct");
 	ck_assert_int_eq(o.found, 1);
 	ck_assert_uint_eq(o.info.bit_offset, REAL_PARENT_OFF * 8);
 }
@@ -260,35 +281,17 @@ END_TEST
 
 START_TEST(real_parent_pointer_to_other_struct_is_refused)
 {
-	struct common_ids c;
-	struct es_offset o;
-	int ret;
-
-	bb_init(&builder, NULL);
-	add_common(&builder, &c);
-	task_layout(&builder, &c, c.pid_t_id, 0, c.ptr_mm, REAL_PARENT_OFF);
-
-	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
-	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
-		       "task_struct.real_parent is 'struct mm_struct *' (a pointer to struct "
-		       "mm_struct), expected a pointer to struct task_struct");
+	real_parent_refused(offsetof(struct common_ids, ptr_mm),
+			    "task_struct.real_parent is 'struct mm_struct *' (a pointer to struct "
+			    "mm_struct), expected a pointer to struct task_struct");
 }
 END_TEST
 
 START_TEST(real_parent_void_pointer_is_refused)
 {
-	struct common_ids c;
-	struct es_offset o;
-	int ret;
-
-	bb_init(&builder, NULL);
-	add_common(&builder, &c);
-	task_layout(&builder, &c, c.pid_t_id, 0, c.ptr_void, REAL_PARENT_OFF);
-
-	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &o);
-	assert_refused(&o, ret, -ES_OFFSET_ERR_TYPE,
-		       "task_struct.real_parent is 'void *' (a pointer to void), expected a "
-		       "pointer to struct task_struct");
+	real_parent_refused(offsetof(struct common_ids, ptr_void),
+			    "task_struct.real_parent is 'void *' (a pointer to void), expected a "
+			    "pointer to struct task_struct");
 }
 END_TEST
 
@@ -424,7 +427,7 @@ START_TEST(tgid_wrong_width_or_kind_is_refused)
 		teardown();
 		bb_init(&builder, NULL);
 		add_common(&builder, &c);
-		memcpy(&tgid_type, (const char *)&c + cases[i].id, sizeof(tgid_type));
+		tgid_type = common_id(&c, cases[i].id);
 		ptr_task = bb_ref(&builder, BTF_KIND_PTR, NULL, bb_next_id(&builder) + 1);
 		task_layout(&builder, &c, tgid_type, 0, ptr_task, REAL_PARENT_OFF);
 		ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
