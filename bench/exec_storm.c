@@ -36,7 +36,12 @@ struct storm_opts {
 	const char *log_path;
 	const char *marker;
 	const char *program;
+	long worker_quota; /* -W: this process is a worker (exec'd by the coordinator); -1 if not */
 };
+
+/* A worker's pipes, at fixed descriptors across the coordinator's exec of it. */
+#define WORKER_START_FD	 3
+#define WORKER_RESULT_FD 4
 
 /* What one worker reports to the coordinator through its pipe. */
 struct worker_result {
@@ -199,6 +204,64 @@ static int worker_main(const struct storm_opts *o, unsigned long quota, int star
 	return err ? 2 : 0;
 }
 
+#define WORKER_ARGV_MAX 64
+
+static int readlink_self(char *buf, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/*
+ * The worker's command line, built before fork: this program again with
+ * "-W QUOTA" ahead of the coordinator's own options. A worker is a process
+ * of its own image: it mallocs and logs, which a forked child may not do.
+ */
+static void worker_argv(int argc, char **argv, char *self, unsigned long quota, char *quota_arg,
+			size_t quota_size, char **out)
+{
+	int i, n = 0;
+
+	snprintf(quota_arg, quota_size, "%lu", quota);
+	out[n++] = self;
+	out[n++] = (char *)"-W";
+	out[n++] = quota_arg;
+	for (i = 1; i < argc; i++)
+		out[n++] = argv[i];
+	out[n] = NULL;
+}
+
+/*
+ * A close-on-exec pipe whose ends are above the workers' fixed descriptors,
+ * so that moving one end there never overwrites the other pipe's.
+ */
+static int storm_pipe(int fds[2])
+{
+	int raw[2], i;
+
+	if (pipe2(raw, O_CLOEXEC))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		fds[i] = fcntl(raw[i], F_DUPFD_CLOEXEC, WORKER_RESULT_FD + 1);
+		close(raw[i]);
+		if (fds[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* In the forked child: @fd at @target, kept open across exec. */
+static int worker_fd(int fd, int target)
+{
+	if (fd == target)
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, target) < 0 ? -1 : 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] "
@@ -210,8 +273,10 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 	char *end;
 	int c;
 
-	*o = (struct storm_opts){ .workers = 2, .marker = "exec-storm", .program = "/bin/true" };
-	while ((c = getopt(argc, argv, "w:n:d:l:m:p:h")) != -1) {
+	*o = (struct storm_opts){
+		.workers = 2, .marker = "exec-storm", .program = "/bin/true", .worker_quota = -1
+	};
+	while ((c = getopt(argc, argv, "w:n:d:l:m:p:W:h")) != -1) {
 		errno = 0;
 		switch (c) {
 		case 'w':
@@ -238,6 +303,11 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 		case 'p':
 			o->program = optarg;
 			break;
+		case 'W':
+			o->worker_quota = strtol(optarg, &end, 10);
+			if (errno || *end || o->worker_quota < 0)
+				return -EINVAL;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -255,16 +325,18 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 int main(int argc, char **argv)
 {
 	struct worker_result total = { 0 };
+	char self[4096], quota_arg[32], *wargv[WORKER_ARGV_MAX];
 	struct storm_opts o;
 	int start[2], result[2];
 	struct rusage ru;
 	double t0, t1;
 	int status, ret = 0;
 
-	if (parse_opts(argc, argv, &o)) {
+	if (parse_opts(argc, argv, &o) || argc + 3 > WORKER_ARGV_MAX) {
 		usage(stderr);
 		return 2;
 	}
+
 	if (access(o.program, X_OK)) {
 		fprintf(stderr, "exec_storm: %s: %s\n", o.program, strerror(errno));
 		return 2;
@@ -282,6 +354,9 @@ int main(int argc, char **argv)
 		perror("exec_storm");
 		return 2;
 	}
+	if (o.worker_quota >= 0)
+		return worker_main(&o, (unsigned long)o.worker_quota, WORKER_START_FD,
+				   WORKER_RESULT_FD);
 	if (o.log_path) {
 		int fd = open(o.log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
@@ -291,8 +366,12 @@ int main(int argc, char **argv)
 		}
 		close(fd);
 	}
-	if (pipe2(start, O_CLOEXEC) || pipe2(result, O_CLOEXEC)) {
+	if (storm_pipe(start) || storm_pipe(result)) {
 		perror("exec_storm: pipe");
+		return 2;
+	}
+	if (readlink_self(self, sizeof(self))) {
+		perror("exec_storm: /proc/self/exe");
 		return 2;
 	}
 	for (unsigned int i = 0; i < o.workers; i++) {
@@ -301,15 +380,19 @@ int main(int argc, char **argv)
 
 		if (o.children)
 			quota = o.children / o.workers + (i < o.children % o.workers);
+		worker_argv(argc, argv, self, quota, quota_arg, sizeof(quota_arg), wargv);
 		pid = fork();
+		if (pid == 0) {
+			/* Only async-signal-safe calls until the worker's own exec. */
+			if (worker_fd(start[0], WORKER_START_FD) ||
+			    worker_fd(result[1], WORKER_RESULT_FD))
+				_exit(2);
+			execv(self, wargv);
+			_exit(2);
+		}
 		if (pid < 0) {
 			perror("exec_storm: fork");
 			return 2;
-		}
-		if (pid == 0) {
-			close(start[1]);
-			close(result[0]);
-			_exit(worker_main(&o, quota, start[0], result[1]));
 		}
 	}
 	close(start[0]);

@@ -31,8 +31,35 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Run argv once; fill wall time, peak RSS and exit status. */
-static int run_once(char **argv, long long *wall_ns, long *maxrss_kb, int *exit_status)
+/*
+ * @name as execvp() would find it, into @path: execvp() is not
+ * async-signal-safe, so the search is done here, before any fork.
+ */
+static int resolve_command(const char *name, char *path, size_t size)
+{
+	const char *dirs = getenv("PATH"), *end;
+	size_t len;
+
+	if (strchr(name, '/')) {
+		snprintf(path, size, "%s", name);
+		return access(path, X_OK) ? -errno : 0;
+	}
+	for (dirs = dirs ? dirs : "/usr/local/bin:/usr/bin:/bin"; *dirs; dirs = end + !!*end) {
+		end = strchrnul(dirs, ':');
+		len = (size_t)(end - dirs);
+		snprintf(path, size, "%.*s/%s", (int)(len ? len : 1), len ? dirs : ".", name);
+		if (!access(path, X_OK))
+			return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Run @argv (its program at @path) once; fill wall time, peak RSS and exit
+ * status. The child only dup2()s and execs (async-signal-safe calls).
+ */
+static int run_once(const char *path, char **argv, int devnull, long long *wall_ns, long *maxrss_kb,
+		    int *exit_status)
 {
 	struct rusage ru;
 	long long t0;
@@ -44,11 +71,9 @@ static int run_once(char **argv, long long *wall_ns, long *maxrss_kb, int *exit_
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		if (devnull < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		if (dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
 			_exit(126);
-		execvp(argv[0], argv);
+		execv(path, argv);
 		_exit(127);
 	}
 	while (wait4(pid, &status, 0, &ru) < 0) {
@@ -63,8 +88,9 @@ static int run_once(char **argv, long long *wall_ns, long *maxrss_kb, int *exit_
 
 int main(int argc, char **argv)
 {
+	static char paths[MAX_CMDS][4096];
 	char **cmds[MAX_CMDS];
-	int ncmds = 0, repeats = 10, warmup = 1, failed = 0, c;
+	int ncmds = 0, repeats = 10, warmup = 1, failed = 0, devnull, c;
 	char *end;
 
 	while ((c = getopt(argc, argv, "+n:W:")) != -1) {
@@ -96,8 +122,20 @@ int main(int argc, char **argv)
 		cmds[ncmds++] = &argv[i + 1];
 	}
 	for (int i = 0; i < ncmds; i++) {
+		int err;
+
 		if (!cmds[i][0])
 			goto usage;
+		err = resolve_command(cmds[i][0], paths[i], sizeof(paths[i]));
+		if (err) {
+			fprintf(stderr, "run_repeat: %s: %s\n", cmds[i][0], strerror(-err));
+			return 2;
+		}
+	}
+	devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (devnull < 0) {
+		perror("run_repeat: /dev/null");
+		return 2;
 	}
 
 	for (int r = -warmup; r < repeats; r++) {
@@ -106,7 +144,7 @@ int main(int argc, char **argv)
 			long rss = 0;
 			int st = 0, err;
 
-			err = run_once(cmds[i], &wall, &rss, &st);
+			err = run_once(paths[i], cmds[i], devnull, &wall, &rss, &st);
 			if (err) {
 				fprintf(stderr, "run_repeat: %s: %s\n", cmds[i][0], strerror(-err));
 				return 2;

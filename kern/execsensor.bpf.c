@@ -126,6 +126,13 @@ static __always_inline void stat_inc(__u32 slot)
 		__sync_fetch_and_add(count, 1);
 }
 
+/* A failed reservation: counted in total and by the record type it was for. */
+static __always_inline void ringbuf_full(__u32 lost_slot)
+{
+	stat_inc(ES_STAT_RINGBUF_FULL);
+	stat_inc(lost_slot);
+}
+
 static __always_inline __u32 task_offset(__u32 key)
 {
 	__u32 *off = bpf_map_lookup_elem(&TASK_OFFSETS, &key);
@@ -299,7 +306,7 @@ static __always_inline int submit_exec(__u32 syscall, const char *filename, cons
 
 	e = bpf_ringbuf_reserve(&EVENTS, sizeof(*e), 0);
 	if (!e) {
-		stat_inc(ES_STAT_RINGBUF_FULL);
+		ringbuf_full(ES_STAT_LOST_EXEC);
 		return 0;
 	}
 	fill_header(&e->hdr, ES_RECORD_EXEC, syscall);
@@ -324,7 +331,7 @@ static __always_inline int submit_result(__u32 syscall, __s64 ret)
 
 	r = bpf_ringbuf_reserve(&EVENTS, sizeof(*r), 0);
 	if (!r) {
-		stat_inc(ES_STAT_RINGBUF_FULL);
+		ringbuf_full(ES_STAT_LOST_RESULT);
 		return 0;
 	}
 	fill_header(&r->hdr, ES_RECORD_EXEC_RESULT, syscall);
@@ -352,7 +359,7 @@ int kprobe_execve(struct pt_regs *ctx)
 	es_user_regs regs;
 
 	if (syscall_regs(ctx, &regs)) {
-		stat_inc(ES_STAT_KERNEL_READ_FAIL);
+		stat_inc(ES_STAT_LOST_EXEC_REGS);
 		return 0;
 	}
 	return submit_exec(ES_SYSCALL_EXECVE, (const char *)ES_SYSCALL_ARG0(&regs),
@@ -371,7 +378,7 @@ int kprobe_execveat(struct pt_regs *ctx)
 	es_user_regs regs;
 
 	if (syscall_regs(ctx, &regs)) {
-		stat_inc(ES_STAT_KERNEL_READ_FAIL);
+		stat_inc(ES_STAT_LOST_EXEC_REGS);
 		return 0;
 	}
 	return submit_exec(ES_SYSCALL_EXECVEAT, (const char *)ES_SYSCALL_ARG1(&regs),
@@ -478,7 +485,7 @@ int tp_exec_image(struct sched_process_exec_record *rec)
 
 	img = bpf_ringbuf_reserve(&EVENTS, sizeof(*img), 0);
 	if (!img) {
-		stat_inc(ES_STAT_RINGBUF_FULL);
+		ringbuf_full(ES_STAT_LOST_IMAGE);
 		return 0;
 	}
 	fill_header(&img->hdr, ES_RECORD_EXEC_IMAGE, ES_SYSCALL_UNKNOWN);

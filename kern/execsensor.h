@@ -36,6 +36,16 @@ enum es_stat {
 	ES_STAT_OFFSETS_ABSENT, /* exec records without a kernel ppid because an offset was 0 */
 	ES_STAT_KERNEL_READ_FAIL, /* exec records whose bpf_probe_read_kernel() of the parent failed */
 	ES_STAT_EXEC_IMAGE, /* image records submitted (also counted in ES_STAT_EVENTS) */
+	/* ES_STAT_RINGBUF_FULL by record type: which record each failed reservation was. */
+	ES_STAT_LOST_EXEC, /* exec records: that exec is not reported at all */
+	ES_STAT_LOST_IMAGE, /* image records: the exec keeps what the entry read */
+	ES_STAT_LOST_RESULT, /* result records: the exec is reported with ret null */
+	/*
+	 * kprobe mode: the syscall's registers could not be read, so no exec
+	 * record was made (not in ES_STAT_RINGBUF_FULL): that exec is not
+	 * reported.
+	 */
+	ES_STAT_LOST_EXEC_REGS,
 	ES_STAT__MAX,
 };
 

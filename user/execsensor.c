@@ -332,6 +332,7 @@ static void on_exec(struct agent *a, const struct es_exec_event *ev)
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		a->stats.records_dropped++;
+		a->stats.dropped_no_memory++;
 		return;
 	}
 	r->ev = *ev;
@@ -398,14 +399,20 @@ static void on_record(void *ctx, const void *data, size_t size)
 	struct agent *a = ctx;
 
 	a->stats.records_received++;
-	if (size >= sizeof(struct es_exec_event) && hdr->type == ES_RECORD_EXEC)
+	if (size >= sizeof(struct es_exec_event) && hdr->type == ES_RECORD_EXEC) {
 		on_exec(a, data);
-	else if (size >= sizeof(struct es_exec_result) && hdr->type == ES_RECORD_EXEC_RESULT)
+	} else if (size >= sizeof(struct es_exec_result) && hdr->type == ES_RECORD_EXEC_RESULT) {
 		on_result(a, data);
-	else if (size >= sizeof(struct es_exec_image) && hdr->type == ES_RECORD_EXEC_IMAGE)
+	} else if (size >= sizeof(struct es_exec_image) && hdr->type == ES_RECORD_EXEC_IMAGE) {
 		on_image(a, data);
-	else
+	} else {
 		a->stats.records_dropped++;
+		if (hdr->type == ES_RECORD_EXEC || hdr->type == ES_RECORD_EXEC_RESULT ||
+		    hdr->type == ES_RECORD_EXEC_IMAGE)
+			a->stats.dropped_short++;
+		else
+			a->stats.dropped_unknown_type++;
+	}
 }
 
 static void on_log(void *ctx, const char *line)
@@ -433,6 +440,8 @@ static void flush_output(struct agent *a)
 static void write_stats(struct agent *a, struct es_loader *l, bool final)
 {
 	a->stats.kernel_read_ok = !es_loader_read_stats(l, a->stats.kernel);
+	a->stats.progs_cnt = es_loader_prog_stats(l, a->stats.progs, ES_PROGS_MAX);
+	a->stats.bpf_stats = es_bpf_stats_enabled();
 	output_stats(&a->out, &a->stats, final, es_clock_to_wall_ns(&a->clock, es_boottime_ns()));
 	flush_output(a);
 }

@@ -703,6 +703,68 @@ int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]
 	return err;
 }
 
+/* The programs whose skipped run is an exec never reported: the entry handlers. */
+static bool prog_loses_execs(const struct es_loader *l, const struct bpf_program *prog)
+{
+	const struct execsensor_bpf *skel = l->skel;
+
+	return prog == skel->progs.kprobe_execve || prog == skel->progs.kprobe_execveat ||
+	       prog == skel->progs.tp_enter_execve || prog == skel->progs.tp_enter_execveat;
+}
+
+int es_prog_stats_read(int prog_fd, const char *name, struct es_prog_stats *out)
+{
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(prog_fd, &info, &len);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", name);
+	out->id = info.id;
+	out->run_cnt = info.run_cnt;
+	out->run_time_ns = info.run_time_ns;
+	out->recursion_misses = info.recursion_misses;
+	return 0;
+}
+
+int es_loader_prog_stats(const struct es_loader *l, struct es_prog_stats *out, size_t max)
+{
+	struct bpf_program *prog;
+	size_t n = 0;
+	int err;
+
+	if (!l->skel)
+		return -EINVAL;
+	bpf_object__for_each_program(prog, l->skel->obj)
+	{
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0)
+			continue; /* not loaded: the other attach mode's */
+		if (n == max)
+			return -ENOSPC;
+		err = es_prog_stats_read(fd, bpf_program__name(prog), &out[n]);
+		if (err)
+			return err;
+		out[n].loses_execs = prog_loses_execs(l, prog);
+		n++;
+	}
+	return (int)n;
+}
+
+bool es_bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
+	int c = f ? fgetc(f) : EOF;
+
+	if (f)
+		fclose(f);
+	return c == '1';
+}
+
 const struct es_loader_info *es_loader_info(const struct es_loader *l)
 {
 	return &l->info;

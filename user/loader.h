@@ -214,6 +214,24 @@ struct es_loader_info {
 	uint64_t image_argv_scrubbed;
 };
 
+/* One loaded program's counters, from the kernel (bpf_prog_info). */
+struct es_prog_stats {
+	char name[64]; /* the program's name in the object (the kernel keeps 15 bytes) */
+	uint32_t id; /* the kernel's program id (bpftool prog show id N) */
+	/* A skipped run of this program is an exec the sensor never reports. */
+	bool loses_execs;
+	/* Runs and their total time: counted only while kernel.bpf_stats_enabled=1. */
+	uint64_t run_cnt;
+	uint64_t run_time_ns;
+	/*
+	 * Runs the kernel skipped because a BPF program was already running on
+	 * that CPU (Linux 5.12+; 0 where the kernel does not count them).
+	 */
+	uint64_t recursion_misses;
+};
+
+#define ES_PROGS_MAX 16
+
 struct es_loader;
 
 /* Copies @opts (not the strings: they must outlive the loader). */
@@ -236,6 +254,19 @@ int es_loader_poll(struct es_loader *l, int timeout_ms);
 int es_loader_epoll_fd(const struct es_loader *l);
 /* Sum of the per-CPU STATS over CPUs, ES_STAT__MAX entries. */
 int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]);
+/*
+ * Every loaded program's counters, in the skeleton's order, into out[0..max);
+ * returns how many, or -errno. Programs stay loaded after es_loader_detach(),
+ * so the final counters can be read then.
+ */
+int es_loader_prog_stats(const struct es_loader *l, struct es_prog_stats *out, size_t max);
+/*
+ * One program's counters by its fd (any BPF program: the tests read
+ * programs of their own with it); out->name is @name. 0 or -errno.
+ */
+int es_prog_stats_read(int prog_fd, const char *name, struct es_prog_stats *out);
+/* Whether kernel.bpf_stats_enabled is on: es_prog_stats.run_cnt and run_time_ns count. */
+bool es_bpf_stats_enabled(void);
 const struct es_loader_info *es_loader_info(const struct es_loader *l);
 /* The last failure, one line; "" if none. */
 const char *es_loader_error(const struct es_loader *l);

@@ -311,6 +311,58 @@ void output_startup(struct es_output *o, const struct es_startup *s, int64_t wal
 		startup_text(o->f, s, wall_ns);
 }
 
+/* Each program's counters; run_cnt and run_time_ns are null unless BPF stats are on. */
+static void programs_json(FILE *f, const struct es_agent_stats *s)
+{
+	int i;
+
+	if (s->progs_cnt < 0) {
+		fputs(",\"programs\":null", f);
+		return;
+	}
+	fputs(",\"programs\":[", f);
+	for (i = 0; i < s->progs_cnt; i++) {
+		const struct es_prog_stats *p = &s->progs[i];
+
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		json_escape_bytes(f, p->name, strnlen(p->name, sizeof(p->name)));
+		json_key_u64(f, "id", p->id);
+		if (s->bpf_stats) {
+			json_key_u64(f, "run_cnt", p->run_cnt);
+			json_key_u64(f, "run_time_ns", p->run_time_ns);
+		} else {
+			fputs(",\"run_cnt\":null,\"run_time_ns\":null", f);
+		}
+		json_key_u64(f, "recursion_misses", p->recursion_misses);
+		fputc('}', f);
+	}
+	fputc(']', f);
+}
+
+/* Where every lost record and every unreported exec went (docs/events.md, "Accounting"). */
+static void stats_accounting_json(FILE *f, const struct es_agent_stats *s)
+{
+	const uint64_t *k = s->kernel;
+	struct es_unreported u;
+
+	fprintf(f,
+		",\"lost_records\":{\"exec\":%" PRIu64 ",\"image\":%" PRIu64 ",\"result\":%" PRIu64
+		",\"recursion\":%" PRIu64 ",\"syscall_regs\":%" PRIu64 "}",
+		k[ES_STAT_LOST_EXEC], k[ES_STAT_LOST_IMAGE], k[ES_STAT_LOST_RESULT],
+		es_stats_recursion_misses(s, false), k[ES_STAT_LOST_EXEC_REGS]);
+	fprintf(f,
+		",\"records_dropped_reasons\":{\"short\":%" PRIu64 ",\"unknown_type\":%" PRIu64
+		",\"no_memory\":%" PRIu64 "}",
+		s->dropped_short, s->dropped_unknown_type, s->dropped_no_memory);
+	es_stats_unreported(s, &u);
+	fprintf(f,
+		",\"unreported\":{\"execs\":%" PRIu64 ",\"ringbuf_full\":%" PRIu64
+		",\"recursion\":%" PRIu64 ",\"syscall_regs\":%" PRIu64 ",\"agent_dropped\":%" PRIu64
+		"}",
+		u.total, u.ringbuf_full, u.recursion, u.syscall_regs, u.agent_dropped);
+	programs_json(f, s);
+}
+
 static void stats_json(FILE *f, const struct es_agent_stats *s, int final, int64_t wall_ns)
 {
 	const uint64_t *k = s->kernel;
@@ -319,7 +371,7 @@ static void stats_json(FILE *f, const struct es_agent_stats *s, int final, int64
 	fprintf(f, ",\"final\":%s", final ? "true" : "false");
 	json_key_u64(f, "events", s->events);
 	if (s->kernel_read_ok)
-		json_key_u64(f, "lost", k[ES_STAT_RINGBUF_FULL]);
+		json_key_u64(f, "lost", es_stats_lost(s));
 	else
 		fputs(",\"lost\":null", f);
 	fprintf(f,
@@ -346,6 +398,7 @@ static void stats_json(FILE *f, const struct es_agent_stats *s, int final, int64
 		",\"filename_filled\":%" PRIu64 ",\"argv_filled\":%" PRIu64 "}",
 		s->images_received, s->images_unmatched, s->images_filename_filled,
 		s->images_argv_filled);
+	stats_accounting_json(f, s);
 	fputs("}\n", f);
 }
 
@@ -360,7 +413,7 @@ static void stats_text(FILE *f, const struct es_agent_stats *s, int final, int64
 		" unknown %" PRIu64 ", offsets absent %" PRIu64 ", kernel read failures %" PRIu64
 		", fallback misses %" PRIu64 ", fileless alerts %" PRIu64 " suppressed %" PRIu64
 		"\n",
-		s->events, k[ES_STAT_RINGBUF_FULL], s->kernel_read_ok ? "" : " (unreadable)",
+		s->events, es_stats_lost(s), s->kernel_read_ok ? "" : " (unreadable)",
 		s->ppid_source[PPID_SOURCE_KERNEL], s->ppid_source[PPID_SOURCE_PROCFS],
 		s->ppid_source[PPID_SOURCE_UNKNOWN], k[ES_STAT_OFFSETS_ABSENT],
 		k[ES_STAT_KERNEL_READ_FAIL], s->fallback_misses, s->fileless_alerts,

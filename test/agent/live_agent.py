@@ -135,6 +135,22 @@ def events_by_marker(records, marker):
     return found
 
 
+def assert_all_found(test, found, marker, pids):
+    """Every spawned child has its event; else name the missing ones and where they are."""
+    missing = [(i, pid) for i, pid in enumerate(pids) if f"{marker}-{i}" not in found]
+    if not missing:
+        return
+    states = []
+    for i, pid in missing[:5]:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            state = "gone (reaped)"
+        states.append(f"{marker}-{i} pid {pid}: {state}")
+    test.fail(f"{len(missing)} of {len(pids)} children without an exec event: {states}")
+
+
 def check_accounting(test, records):
     """The last record is the final stats; its counts match the output exactly."""
     execs = [r for r in records if r["event"] == "exec"]
@@ -157,6 +173,20 @@ def check_accounting(test, records):
                      len(execs) + results + stats["images"]["received"]
                      + stats["records_dropped"], stats)
     test.assertLessEqual(stats["images"]["unmatched"], stats["images"]["received"])
+    # Loss by reason adds up, and every unreported exec has its reason.
+    lost = stats["lost_records"]
+    test.assertEqual(stats["lost"], sum(lost.values()), stats)
+    dropped = stats["records_dropped_reasons"]
+    test.assertEqual(stats["records_dropped"], sum(dropped.values()), stats)
+    unreported = stats["unreported"]
+    test.assertEqual(unreported["ringbuf_full"], lost["exec"], stats)
+    test.assertEqual(unreported["syscall_regs"], lost["syscall_regs"], stats)
+    test.assertEqual(unreported["agent_dropped"], dropped["no_memory"], stats)
+    test.assertEqual(unreported["execs"], unreported["ringbuf_full"] + unreported["recursion"]
+                     + unreported["syscall_regs"] + unreported["agent_dropped"], stats)
+    test.assertEqual(lost["recursion"],
+                     sum(p["recursion_misses"] for p in stats["programs"]), stats)
+    test.assertLessEqual(unreported["recursion"], lost["recursion"], stats)
     return stats
 
 
@@ -183,7 +213,7 @@ class LiveAgent(unittest.TestCase):
         self.assertEqual(a.stop(), 0, a.stderr())
         records = a.records()
         found = events_by_marker(records, marker)
-        self.assertEqual(len(found), 500)
+        assert_all_found(self, found, marker, pids)
         me = os.getpid()
         my_exe = os.readlink("/proc/self/exe")
         for i, pid in enumerate(pids):
@@ -199,6 +229,25 @@ class LiveAgent(unittest.TestCase):
             self.assertEqual(r["uid"], os.getuid())
         stats = check_accounting(self, records)
         self.assertGreaterEqual(stats["ppid_source"]["kernel"], 500)
+
+    def test_stats_list_every_program(self):
+        """A stats record names each loaded program with its kernel counters, as
+        bpftool shows them while the agent runs; none skipped in a normal run."""
+        a = self.agent("--stats-interval", "1")
+        a.wait_startup()
+        a.wait_for(b'"event":"stats"')
+        shown = {p["id"]: p for p in json.loads(subprocess.run(
+            ["bpftool", "-j", "prog", "show"], check=True, capture_output=True).stdout)}
+        stats = [r for r in a.records() if r["event"] == "stats"][0]
+        self.assertEqual(a.stop(), 0, a.stderr())
+        self.assertEqual(len(stats["programs"]), 5, stats["programs"])
+        for prog in stats["programs"]:
+            self.assertIn(prog["id"], shown, prog)
+            # bpftool gives the full name from the program's BTF, as the agent does.
+            self.assertEqual(shown[prog["id"]]["name"], prog["name"], prog)
+            self.assertEqual(prog["recursion_misses"], 0, prog)
+            self.assertEqual(shown[prog["id"]].get("recursion_misses", 0), 0, prog)
+        self.assertEqual(stats["lost_records"]["recursion"], 0, stats)
 
     def test_literal_strings_after_fork(self):
         """A child exec'ing string literals at once after fork: the entry handler
@@ -233,11 +282,11 @@ class LiveAgent(unittest.TestCase):
         self.assertFalse(startup["kernel_ppid"])
         self.assertIn("--no-kernel-ppid", startup["kernel_ppid_reason"])
         marker = f"es-noppid-{os.getpid()}"
-        spawn_children(500, marker)
+        pids = spawn_children(500, marker)
         self.assertEqual(a.stop(), 0, a.stderr())
         records = a.records()
         found = events_by_marker(records, marker)
-        self.assertEqual(len(found), 500)
+        assert_all_found(self, found, marker, pids)
         by_source = {"kernel": 0, "procfs": 0, "unknown": 0}
         for r in found.values():
             by_source[r["ppid_source"]] += 1
@@ -583,10 +632,10 @@ class LiveAgent(unittest.TestCase):
                 a = self.agent("--btf", path)
                 startup = a.wait_startup()
                 marker = f"es-btf-{os.getpid()}-{int(works)}"
-                spawn_children(20, marker)
+                pids = spawn_children(20, marker)
                 self.assertEqual(a.stop(), 0, a.stderr())
                 found = events_by_marker(a.records(), marker)
-                self.assertEqual(len(found), 20)
+                assert_all_found(self, found, marker, pids)
                 sources = {r["ppid_source"] for r in found.values()}
                 if works:
                     self.assertEqual(startup["btf"], {"source": external, "error": None})
@@ -621,13 +670,16 @@ class LiveAgent(unittest.TestCase):
 
     def test_text_on_a_terminal(self):
         import pty
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execv(AGENT, [AGENT, "--duration", "1", "--stats-interval", "0"])
+        # A pty as the agent's stdout, through subprocess: no Python runs
+        # between fork and exec.
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([AGENT, "--duration", "1", "--stats-interval", "0"],
+                                stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
+        os.close(slave)
         out = b""
         while True:
             try:
-                chunk = os.read(fd, 65536)
+                chunk = os.read(master, 65536)
             except OSError as e:
                 if e.errno != errno.EIO:
                     raise
@@ -635,8 +687,8 @@ class LiveAgent(unittest.TestCase):
             if not chunk:
                 break
             out += chunk
-        _, status = os.waitpid(pid, 0)
-        self.assertEqual(os.waitstatus_to_exitcode(status), 0, out[-2000:])
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=60), 0, out[-2000:])
         self.assertIn(b"# execsensor startup", out)
         self.assertIn(b"# final stats", out)
         self.assertNotIn(b'{"event"', out)

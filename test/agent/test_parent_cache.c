@@ -137,11 +137,11 @@ START_TEST(live_child)
 	self[n] = '\0';
 	ck_assert_int_eq(parent_cache_init(&cache, PROCFS_ROOT), 0);
 	child = fork();
-	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		pause();
 		_exit(0);
 	}
+	ck_assert_int_ge(child, 0);
 	before = es_boottime_ns();
 	ck_assert_str_eq(parent_cache_exe(&cache, (uint32_t)child, before), self);
 	kill(child, SIGKILL);

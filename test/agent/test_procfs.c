@@ -131,7 +131,6 @@ START_TEST(live_hostile_comm_and_gone)
 
 	ck_assert_int_eq(pipe(pipefd), 0);
 	child = fork();
-	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		prctl(PR_SET_NAME, "x\nPPid:\t1\n)", 0, 0, 0);
 		close(pipefd[0]);
@@ -139,6 +138,7 @@ START_TEST(live_hostile_comm_and_gone)
 		pause();
 		_exit(0);
 	}
+	ck_assert_int_ge(child, 0);
 	close(pipefd[1]);
 	ck_assert_int_eq(read(pipefd[0], &c, 1), 1);
 	ck_assert_int_eq(procfs_ppid(PROCFS_ROOT, (uint32_t)child, es_boottime_ns(), &ppid), 0);

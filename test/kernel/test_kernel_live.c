@@ -12,13 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +27,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "child_state.h"
 #include "loader.h"
 
 #define CHILDREN	500
@@ -41,6 +40,7 @@
 /* What the test saw for one pid. */
 struct child {
 	pid_t pid;
+	int want_execs; /* exec records to wait for; 0 means 1 */
 	int execs, results, images;
 	struct es_exec_event exec;
 	struct es_exec_result result;
@@ -141,9 +141,12 @@ static void sync_children(struct collector *c)
 	int i;
 
 	for (i = 0; i < c->cnt; i++) {
+		int want = c->children[i].want_execs;
+
 		seen = find_seen(c, c->children[i].pid);
 		if (seen)
 			c->children[i] = *seen;
+		c->children[i].want_execs = want;
 	}
 }
 
@@ -195,9 +198,11 @@ static long long now_ms(void)
 /* A child's records are all in: exec and result, and the image of a successful exec. */
 static bool child_complete(const struct child *ch, bool exec_image)
 {
-	if (!ch->execs || !ch->results)
+	int want = ch->want_execs ? ch->want_execs : 1;
+
+	if (ch->execs < want || ch->results < want)
 		return false;
-	return !exec_image || ch->result.ret != 0 || ch->images;
+	return !exec_image || ch->result.ret != 0 || ch->images >= want;
 }
 
 /*
@@ -221,16 +226,19 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 	if (missing) {
 		uint64_t stats[ES_STAT__MAX] = { 0 };
 		const struct child *ch = c->children + from;
+		char state[512];
 
 		while (child_complete(ch, exec_image))
 			ch++;
 		es_loader_read_stats(l, stats);
+		/* Where the child is: one that never reached exec was not missed by the sensor. */
+		es_child_describe(ch->pid, state, sizeof(state));
 		ck_abort_msg("%d of %d children without exec, image or result record "
 			     "(ring buffer full %llu times); the first, %d: %d exec, %d image, "
-			     "%d result (ret %lld)",
+			     "%d result (ret %lld); %s",
 			     missing, c->cnt - from,
 			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL], ch->pid, ch->execs,
-			     ch->images, ch->results, (long long)ch->result.ret);
+			     ch->images, ch->results, (long long)ch->result.ret, state);
 	}
 }
 
@@ -257,6 +265,12 @@ static void reap(struct collector *c)
  * Fork @n children that exec /bin/true at once. Strings live on the stack,
  * written before fork: the child's copy of the stack is present, so the
  * kernel-side reads of filename and argv cannot fault.
+ *
+ * Between fork() and execve() a child calls nothing but async-signal-safe
+ * functions, here and in every other test: this process has threads (a
+ * spawner thread below), and a fork taken while another thread holds a lock
+ * (Check's mark-point mutex, malloc's, stdio's) leaves the child with a lock
+ * nobody releases. A ck_assert in the child once did exactly that.
  */
 static void spawn_true(struct collector *c, int n, struct es_loader *poll_l)
 {
@@ -269,11 +283,12 @@ static void spawn_true(struct collector *c, int n, struct es_loader *poll_l)
 
 		snprintf(arg1, sizeof(arg1), "es-live-%d", c->cnt);
 		pid = fork();
-		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
+			/* Only async-signal-safe calls here: see spawn_true()'s comment. */
 			execve(path, argv, envp);
 			_exit(127);
 		}
+		ck_assert_int_ge(pid, 0);
 		ck_assert_int_lt(c->cnt, MAX_TRACKED);
 		c->children[c->cnt++].pid = pid;
 		if (poll_l)
@@ -484,62 +499,57 @@ START_TEST(test_children_of_a_thread_have_the_process_as_parent)
 }
 END_TEST
 
-/* In a child process: a second thread tells its tid through @arg (a pipe) and execs. */
-static void *exec_from_thread(void *arg)
-{
-	char path[] = "/bin/true", arg0[] = "true", arg1[] = "es-thread-exec";
-	char *argv[] = { arg0, arg1, NULL }, *envp[] = { NULL };
-	pid_t tid = (pid_t)syscall(SYS_gettid);
-
-	if (write(*(int *)arg, &tid, sizeof(tid)) != sizeof(tid))
-		_exit(126);
-	execve(path, argv, envp);
-	_exit(127);
-}
-
 /*
  * An exec from a non-leader thread: the exec record is the thread's, the
  * image record the process's (de_thread made the thread the leader) with
- * the thread as old_pid, the result the process's.
+ * the thread as old_pid, the result the process's. The child execs the
+ * exec helper, whose second thread prints its tid and execs /bin/true: no
+ * thread is created between fork and exec.
  */
 START_TEST(test_exec_from_a_thread_has_old_pid_in_image)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	char helper[] = EXEC_HELPER, mode[] = "thread", path[] = "/bin/true", arg0[] = "true";
+	char arg1[] = "es-thread-exec";
+	char *argv[] = { helper, mode, path, arg0, arg1, NULL }, *envp[] = { NULL };
 	const struct es_exec_image *img;
 	const struct es_exec_event *e;
 	struct collector c;
 	struct es_loader *l;
 	int fds[2], status;
-	pid_t pid, tid = 0;
+	char line[32] = "";
+	pid_t pid, tid;
 
 	collector_init(&c);
 	l = start(&c, &opts);
 	ck_assert_int_eq(pipe(fds), 0);
 	pid = fork();
-	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		pthread_t thread;
-
-		if (pthread_create(&thread, NULL, exec_from_thread, &fds[1]))
-			_exit(125);
-		pthread_join(thread, NULL); /* the exec ends this thread too */
-		_exit(124);
+		if (dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(126);
+		execve(helper, argv, envp);
+		_exit(127);
 	}
-	c.children[c.cnt++].pid = pid;
+	ck_assert_int_ge(pid, 0);
+	c.children[c.cnt].pid = pid;
+	c.children[c.cnt++].want_execs = 2; /* the helper's own exec, then its thread's */
 	close(fds[1]);
-	ck_assert_int_eq(read(fds[0], &tid, sizeof(tid)), sizeof(tid));
+	ck_assert_int_gt(read(fds[0], line, sizeof(line) - 1), 0);
 	close(fds[0]);
+	tid = (pid_t)atoi(line);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_gt(tid, 0);
 	ck_assert_int_ne(tid, pid);
 	wait_all(l, &c, 0);
 
+	/* The last exec record, image and result of the pid are the thread's exec. */
 	e = &c.children[0].exec;
-	ck_assert_int_eq(c.children[0].execs, 1);
+	ck_assert_int_eq(c.children[0].execs, 2);
 	ck_assert_uint_eq(e->hdr.pid, (uint32_t)pid);
 	ck_assert_uint_eq(e->hdr.tid, (uint32_t)tid);
 	img = &c.children[0].image;
-	ck_assert_int_eq(c.children[0].images, 1);
+	ck_assert_int_eq(c.children[0].images, 2);
 	ck_assert_uint_eq(img->hdr.pid, (uint32_t)pid);
 	ck_assert_uint_eq(img->hdr.tid, (uint32_t)pid);
 	ck_assert_uint_eq(img->old_pid, (uint32_t)tid);
@@ -633,11 +643,11 @@ START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 	l = start(&c, &opts);
 	trace_instance_start();
 	pid = fork();
-	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		syscall(SYS_execveat, fd, empty, argv, envp, AT_EMPTY_PATH_F);
 		_exit(127);
 	}
+	ck_assert_int_ge(pid, 0);
 	c.children[c.cnt++].pid = pid;
 	wait_all(l, &c, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -676,11 +686,11 @@ START_TEST(test_failed_exec_reports_its_error)
 	collector_init(&c);
 	l = start(&c, &opts);
 	pid = fork();
-	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		execve(missing, argv, envp);
 		_exit(errno == ENOENT ? 42 : 1);
 	}
+	ck_assert_int_ge(pid, 0);
 	c.children[c.cnt++].pid = pid;
 	wait_all(l, &c, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -743,12 +753,12 @@ START_TEST(test_literal_strings_after_fork_are_seen)
 	for (i = 0; i < LITERAL_CHILDREN; i++) {
 		pid_t pid = fork();
 
-		ck_assert_int_ge(pid, 0);
 		if (pid == 0) {
 			execl(cold_literals.path, cold_literals.arg0, cold_literals.arg1,
 			      (char *)NULL);
 			_exit(127);
 		}
+		ck_assert_int_ge(pid, 0);
 		c.children[c.cnt++].pid = pid;
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -770,11 +780,11 @@ static pid_t spawn_exec(struct collector *c, char *path, char **argv)
 	char *envp[] = { NULL };
 	pid_t pid = fork();
 
-	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		execve(path, argv, envp);
 		_exit(127);
 	}
+	ck_assert_int_ge(pid, 0);
 	c->children[c->cnt++].pid = pid;
 	return pid;
 }
@@ -1078,102 +1088,37 @@ START_TEST(test_lockdown_confidentiality_degrades)
 }
 END_TEST
 
-/* In a mount namespace without tracefs: 0 when the loader mounts it and events flow. */
-static int loader_without_tracefs(void)
+/* Run loader_helper @mode in a child of its own; its exit status (0: as expected). */
+static int run_loader_helper(const char *mode)
 {
-	struct es_loader_opts opts = {
-		.on_record = on_record,
-		.attach = ES_ATTACH_TRACEPOINT,
-		.exec_image = true,
-	};
-	struct collector c = { 0 };
-	struct es_loader *l;
-	int err, ok;
-
-	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		return 3;
-	umount2("/sys/kernel/tracing", MNT_DETACH);
-	umount2("/sys/kernel/debug/tracing", MNT_DETACH);
-	if (!access("/sys/kernel/tracing/events", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events", F_OK))
-		return 4; /* still visible: the test proves nothing */
-	opts.ctx = &c;
-	l = es_loader_new(&opts);
-	if (!l)
-		return 2;
-	err = es_loader_load(l);
-	if (!err)
-		err = es_loader_attach(l);
-	ok = !err && es_loader_info(l)->tracefs_mounted &&
-	     es_loader_info(l)->selftest == ES_SELFTEST_PASSED &&
-	     !access("/sys/kernel/tracing/events/syscalls", F_OK);
-	if (!ok)
-		fprintf(stderr, "without tracefs: err %d: %s\n", err, es_loader_error(l));
-	es_loader_destroy(l);
-	free(c.seen);
-	return ok ? 0 : 1;
-}
-
-START_TEST(test_tracefs_is_mounted_when_missing)
-{
+	char helper[] = LOADER_HELPER, arg[64];
+	char *argv[] = { helper, arg, NULL }, *envp[] = { NULL };
 	int status;
 	pid_t pid;
 
+	snprintf(arg, sizeof(arg), "%s", mode);
 	pid = fork();
+	if (pid == 0) {
+		execve(helper, argv, envp);
+		_exit(127);
+	}
 	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(loader_without_tracefs());
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_msg(WIFEXITED(status), "loader_helper %s: wait status %#x", mode, status);
+	return WEXITSTATUS(status);
+}
+
+/* In a mount namespace without tracefs, the loader mounts it and events flow. */
+START_TEST(test_tracefs_is_mounted_when_missing)
+{
+	ck_assert_int_eq(run_loader_helper("without-tracefs"), 0);
 }
 END_TEST
 
-/* In a new PID namespace: 0 when the loader refuses to start, naming the reason. */
-static int nested_pidns_loader(void)
-{
-	struct es_loader_opts opts = { .on_record = on_record, .exec_image = true };
-	struct collector c = { 0 };
-	struct es_loader *l;
-	int err, refused;
-
-	opts.ctx = &c;
-	l = es_loader_new(&opts);
-	if (!l)
-		return 2;
-	err = es_loader_load(l);
-	if (!err)
-		err = es_loader_attach(l);
-	refused = err == -EXDEV && strstr(es_loader_error(l), "nested PID namespace") != NULL;
-	if (!refused)
-		fprintf(stderr, "nested PID namespace: err %d: %s\n", err, es_loader_error(l));
-	es_loader_destroy(l);
-	free(c.seen);
-	return refused ? 0 : 1;
-}
-
+/* In a new PID namespace the loader refuses to start, naming the reason. */
 START_TEST(test_nested_pid_namespace_is_refused)
 {
-	int status;
-	pid_t pid;
-
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		pid_t inner;
-
-		if (unshare(CLONE_NEWPID))
-			_exit(3);
-		inner = fork(); /* pid 1 of the new namespace */
-		if (inner == 0)
-			_exit(nested_pidns_loader());
-		if (inner < 0 || waitpid(inner, &status, 0) != inner || !WIFEXITED(status))
-			_exit(4);
-		_exit(WEXITSTATUS(status));
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_int_eq(run_loader_helper("nested-pidns"), 0);
 }
 END_TEST
 
@@ -1424,6 +1369,86 @@ START_TEST(test_destroy_leaves_no_program_link_or_map)
 }
 END_TEST
 
+/* ---- case stats: the kernel's per-program counters -------------------- */
+
+/* The number after "@key": in `bpftool -j prog show id @id`'s output; 0 when absent. */
+static uint64_t bpftool_prog_field(uint32_t id, const char *key)
+{
+	char cmd[128], out[8192], want[64];
+	const char *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "bpftool -j prog show id %u", id);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	ck_assert_int_eq(pclose(f), 0);
+	snprintf(want, sizeof(want), "\"id\":%u,", id);
+	ck_assert_msg(strstr(out, want) != NULL, "bpftool does not show program %u: %s", id, out);
+	snprintf(want, sizeof(want), "\"%s\":", key);
+	p = strstr(out, want);
+	/* bpftool leaves out a zero recursion_misses. */
+	return p ? strtoull(p + strlen(want), NULL, 10) : 0;
+}
+
+/*
+ * A program the kernel skips (recursion_misses > 0): the loader's reader
+ * gives what bpftool shows for it. Then the loader's own programs: every one
+ * listed, none skipped, bpftool agreeing.
+ */
+START_TEST(test_recursion_misses_are_read)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	struct es_prog_stats st, progs[ES_PROGS_MAX];
+	struct bpf_link *links[2] = { NULL, NULL };
+	struct bpf_program *printk_prog, *nested;
+	struct bpf_object *obj;
+	struct collector c;
+	struct es_loader *l;
+	int i, n;
+
+	obj = bpf_object__open_file(RECURSION_OBJECT, NULL);
+	ck_assert_ptr_nonnull(obj);
+	ck_assert_int_eq(bpf_object__load(obj), 0);
+	printk_prog = bpf_object__find_program_by_name(obj, "printk_on_getppid");
+	nested = bpf_object__find_program_by_name(obj, "recursive_printk");
+	ck_assert_ptr_nonnull(printk_prog);
+	ck_assert_ptr_nonnull(nested);
+	links[0] = bpf_program__attach(nested);
+	links[1] = bpf_program__attach(printk_prog);
+	ck_assert_ptr_nonnull(links[0]);
+	ck_assert_ptr_nonnull(links[1]);
+	for (i = 0; i < 5; i++)
+		syscall(SYS_getppid);
+	bpf_link__destroy(links[1]);
+	bpf_link__destroy(links[0]);
+	ck_assert_int_eq(es_prog_stats_read(bpf_program__fd(nested), "recursive_printk", &st), 0);
+	ck_assert_uint_gt(st.recursion_misses, 0);
+	ck_assert_uint_eq(st.recursion_misses, bpftool_prog_field(st.id, "recursion_misses"));
+	bpf_object__close(obj);
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	n = es_loader_prog_stats(l, progs, ES_PROGS_MAX);
+	/* Entries and exits of execve and execveat, and the image program. */
+	ck_assert_int_eq(n, 5);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(progs[i].recursion_misses, 0);
+		ck_assert_uint_eq(bpftool_prog_field(progs[i].id, "recursion_misses"), 0);
+		ck_assert_int_eq(progs[i].loses_execs,
+				 !strncmp(progs[i].name, "tp_enter_", 9) ||
+					 !strncmp(progs[i].name, "kprobe_", 7));
+	}
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
 /* ---- case verify: execsensor-verify --------------------------------- */
 
 /* Run execsensor-verify with @args; its stdout into @out. Returns the exit status. */
@@ -1554,6 +1579,7 @@ int main(void)
 	Suite *s = suite_create("kernel");
 	TCase *verify = tcase_create("verify"), *parent = tcase_create("parent");
 	TCase *fallback = tcase_create("fallback"), *cleanup = tcase_create("cleanup");
+	TCase *stats = tcase_create("stats");
 	SRunner *sr;
 	int failed;
 
@@ -1587,14 +1613,17 @@ int main(void)
 	tcase_add_test(fallback, test_tracefs_is_mounted_when_missing);
 	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
 	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
+	tcase_add_test(stats, test_recursion_misses_are_read);
 	tcase_set_timeout(verify, 120);
 	tcase_set_timeout(parent, 240);
 	tcase_set_timeout(fallback, 120);
 	tcase_set_timeout(cleanup, 60);
+	tcase_set_timeout(stats, 60);
 	suite_add_tcase(s, verify);
 	suite_add_tcase(s, parent);
 	suite_add_tcase(s, fallback);
 	suite_add_tcase(s, cleanup);
+	suite_add_tcase(s, stats);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

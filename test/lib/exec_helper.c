@@ -21,8 +21,19 @@
  * The literal mode is the exec the kernel's entry handlers cannot read: a
  * child that never touched its parent's .rodata has none of it mapped after
  * fork, and BPF cannot fault it in.
+ *
+ *   exec_helper thread PATH ARG...          no fork: a second thread prints
+ *                                            its tid and execv(PATH, [ARG...])s,
+ *                                            so this process execs from a
+ *                                            thread that is not its leader
+ *
+ * Between fork() and exec the child calls only async-signal-safe functions
+ * (prctl, open, fstat, memfd_create, sendfile, close, the exec family,
+ * _exit): a test that runs this helper may have threads of its own. The
+ * thread mode forks nothing, so its pthread_create() is safe.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,14 +69,40 @@ static int memfd_copy(const char *path)
 	return fd;
 }
 
+/* The thread mode's second thread: tell its tid, then exec (which ends every thread). */
+static void *exec_from_thread(void *arg)
+{
+	char **argv = arg;
+
+	printf("%ld\n", (long)syscall(SYS_gettid));
+	fflush(stdout);
+	execv(argv[0], &argv[1]);
+	_exit(122);
+}
+
+static int thread_exec(char **argv)
+{
+	pthread_t thread;
+
+	if (pthread_create(&thread, NULL, exec_from_thread, argv)) {
+		fprintf(stderr, "exec_helper: pthread_create failed\n");
+		return 1;
+	}
+	pthread_join(thread, NULL); /* the exec ends this thread too */
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int fileless, literal, status, fd;
 	pid_t child;
 
+	if (argc >= 4 && !strcmp(argv[1], "thread"))
+		return thread_exec(&argv[2]);
 	if (argc < 5 ||
 	    (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve") && strcmp(argv[1], "literal"))) {
-		fprintf(stderr, "usage: exec_helper exec|fexecve|literal COMM PATH ARG...\n");
+		fprintf(stderr, "usage: exec_helper exec|fexecve|literal COMM PATH ARG...\n"
+				"       exec_helper thread PATH ARG...\n");
 		return 2;
 	}
 	fileless = !strcmp(argv[1], "fexecve");

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include "stats.h"
+
+uint64_t es_stats_recursion_misses(const struct es_agent_stats *s, bool loses_execs_only)
+{
+	uint64_t sum = 0;
+	int i;
+
+	for (i = 0; i < s->progs_cnt; i++) {
+		if (!loses_execs_only || s->progs[i].loses_execs)
+			sum += s->progs[i].recursion_misses;
+	}
+	return sum;
+}
+
+void es_stats_unreported(const struct es_agent_stats *s, struct es_unreported *out)
+{
+	out->ringbuf_full = s->kernel[ES_STAT_LOST_EXEC];
+	out->recursion = es_stats_recursion_misses(s, true);
+	out->syscall_regs = s->kernel[ES_STAT_LOST_EXEC_REGS];
+	out->agent_dropped = s->dropped_no_memory;
+	out->total = out->ringbuf_full + out->recursion + out->syscall_regs + out->agent_dropped;
+}
+
+uint64_t es_stats_lost(const struct es_agent_stats *s)
+{
+	return s->kernel[ES_STAT_RINGBUF_FULL] + es_stats_recursion_misses(s, false) +
+	       s->kernel[ES_STAT_LOST_EXEC_REGS];
+}
