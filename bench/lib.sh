@@ -43,8 +43,8 @@ bench_init()
 		shift
 	done
 	BIN=$BUILD/bench
-	AGENT=$BUILD/user/execsensor
-	OFFSETS=$BUILD/user/execsensor-offsets
+	AGENT=$BUILD/user/tools/execsensor
+	OFFSETS=$BUILD/user/tools/execsensor-offsets
 	RESULTS=${RESULTS:-$BUILD/bench/results}
 	mkdir -p "$RESULTS"
 	SECTION=$RESULTS/$FIG.md

@@ -8,7 +8,7 @@
  * naming what was wrong and where.
  *
  * All functions returning int return 0 on success and a negative
- * enum btf_error code on failure.
+ * enum es_btf_error code on failure.
  */
 #ifndef EXECSENSOR_BTF_H
 #define EXECSENSOR_BTF_H
@@ -16,97 +16,97 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct btf;
+struct es_btf;
 
 /* Every distinct way an open or a lookup can fail. Values are negated on return. */
-enum btf_error {
-	BTF_ERR_NOMEM = 1,       /* allocation failed */
-	BTF_ERR_IO,              /* open/stat/mmap/read of the file failed (errno kept) */
-	BTF_ERR_NOT_BTF,         /* neither BTF magic nor an ELF file */
-	BTF_ERR_HDR_TRUNCATED,   /* fewer bytes than the header claims or needs */
-	BTF_ERR_HDR_VERSION,     /* version != 1 */
-	BTF_ERR_HDR_FLAGS,       /* flags != 0 */
-	BTF_ERR_HDR_LEN,         /* hdr_len < 24 or > size, or unknown trailing header bytes set */
-	BTF_ERR_SECTION_BOUNDS,  /* type or string section outside the data */
-	BTF_ERR_SECTION_ALIGN,   /* type section not 4-byte aligned */
-	BTF_ERR_SECTION_OVERLAP, /* type and string sections overlap */
-	BTF_ERR_STR_NOT_NUL,     /* string section not NUL-terminated, or base BTF's first byte not NUL */
-	BTF_ERR_NAME_OFF,        /* a name offset outside the string section */
-	BTF_ERR_KIND,            /* unknown kind */
-	BTF_ERR_TYPE_TRUNCATED,  /* a record (with its vlen trailer) runs past the type section */
-	BTF_ERR_TYPE_TRAILING,   /* the type walk does not end exactly at the section end */
-	BTF_ERR_TYPE_ID,         /* a referenced type id does not exist */
-	BTF_ERR_TYPE_INVALID,    /* a record's fields are inconsistent (e.g. INT encoding, vlen on a kind without one) */
-	BTF_ERR_MEMBER_OFFSET,   /* a member lies outside its struct, or a union member not at 0 */
-	BTF_ERR_LOOP,            /* typedef/modifier/pointer chain or anonymous nesting deeper than the limit */
-	BTF_ERR_ELF,             /* libelf could not read the ELF file */
-	BTF_ERR_ELF_NO_BTF,      /* ELF without a .BTF section */
-	BTF_ERR_ELF_EMPTY,       /* .BTF section empty or SHT_NOBITS */
-	BTF_ERR_ENDIAN_MISMATCH, /* .BTF byte order differs from the ELF's */
-	BTF_ERR_BASE,            /* split BTF without a base, or base inconsistent with it */
-	BTF_ERR_PATH,            /* malformed dotted path */
-	BTF_ERR_NO_STRUCT,       /* no struct or union with that name */
-	BTF_ERR_AMBIGUOUS,       /* several structs share the name and disagree on the member */
-	BTF_ERR_NO_MEMBER,       /* the struct has no member of that name */
-	BTF_ERR_NOT_COMPOSITE,   /* a path component descends into something that is not a struct/union */
-	BTF_ERR__MAX,
+enum es_btf_error {
+	ES_BTF_ERR_NOMEM = 1, /* allocation failed */
+	ES_BTF_ERR_IO, /* open/stat/mmap/read of the file failed (errno kept) */
+	ES_BTF_ERR_NOT_BTF, /* neither BTF magic nor an ELF file */
+	ES_BTF_ERR_HDR_TRUNCATED, /* fewer bytes than the header claims or needs */
+	ES_BTF_ERR_HDR_VERSION, /* version != 1 */
+	ES_BTF_ERR_HDR_FLAGS, /* flags != 0 */
+	ES_BTF_ERR_HDR_LEN, /* hdr_len < 24 or > size, or unknown trailing header bytes set */
+	ES_BTF_ERR_SECTION_BOUNDS, /* type or string section outside the data */
+	ES_BTF_ERR_SECTION_ALIGN, /* type section not 4-byte aligned */
+	ES_BTF_ERR_SECTION_OVERLAP, /* type and string sections overlap */
+	ES_BTF_ERR_STR_NOT_NUL, /* string section not NUL-terminated, or base BTF's first byte not NUL */
+	ES_BTF_ERR_NAME_OFF, /* a name offset outside the string section */
+	ES_BTF_ERR_KIND, /* unknown kind */
+	ES_BTF_ERR_TYPE_TRUNCATED, /* a record (with its vlen trailer) runs past the type section */
+	ES_BTF_ERR_TYPE_TRAILING, /* the type walk does not end exactly at the section end */
+	ES_BTF_ERR_TYPE_ID, /* a referenced type id does not exist */
+	ES_BTF_ERR_TYPE_INVALID, /* a record's fields are inconsistent (e.g. INT encoding, vlen on a kind without one) */
+	ES_BTF_ERR_MEMBER_OFFSET, /* a member lies outside its struct, or a union member not at 0 */
+	ES_BTF_ERR_LOOP, /* typedef/modifier/pointer chain or anonymous nesting deeper than the limit */
+	ES_BTF_ERR_ELF, /* libelf could not read the ELF file */
+	ES_BTF_ERR_ELF_NO_BTF, /* ELF without a .BTF section */
+	ES_BTF_ERR_ELF_EMPTY, /* .BTF section empty or SHT_NOBITS */
+	ES_BTF_ERR_ENDIAN_MISMATCH, /* .BTF byte order differs from the ELF's */
+	ES_BTF_ERR_BASE, /* split BTF without a base, or base inconsistent with it */
+	ES_BTF_ERR_PATH, /* malformed dotted path */
+	ES_BTF_ERR_NO_STRUCT, /* no struct or union with that name */
+	ES_BTF_ERR_AMBIGUOUS, /* several structs share the name and disagree on the member */
+	ES_BTF_ERR_NO_MEMBER, /* the struct has no member of that name */
+	ES_BTF_ERR_NOT_COMPOSITE, /* a path component descends into something that is not a struct/union */
+	ES_BTF_ERR__MAX,
 };
 
-/* Longest C spelling of a type that btf_member_lookup() reports ("struct task_struct *"). */
-#define BTF_TYPE_NAME_MAX 128
+/* Longest C spelling of a type that es_btf_member_lookup() reports ("struct task_struct *"). */
+#define ES_BTF_TYPE_NAME_MAX 128
 /* Longest error message, including its NUL. */
-#define BTF_MSG_MAX 256
+#define ES_BTF_MSG_MAX 256
 
 /* Where a failure is explained. Any function taking one may be passed NULL. */
-struct btf_diag {
-	int code;              /* negative enum btf_error, 0 when fine */
-	char msg[BTF_MSG_MAX]; /* "type [1234] STRUCT 'foo': member 3 'bar' offset 96 past size 8" */
+struct es_btf_diag {
+	int code; /* negative enum es_btf_error, 0 when fine */
+	char msg[ES_BTF_MSG_MAX]; /* "type [1234] STRUCT 'foo': member 3 'bar' offset 96 past size 8" */
 };
 
 /*
  * Open BTF from bytes owned by the caller; they must stay valid and unchanged
- * until btf_free(). Raw BTF of either byte order is accepted, and so is an
+ * until es_btf_free(). Raw BTF of either byte order is accepted, and so is an
  * ELF image with a .BTF section (told apart by content, as for files). @base
  * is the vmlinux BTF when @data is split BTF (a module's), else NULL. The
  * caller's bytes are never written: foreign-endian BTF is swapped in a copy.
  */
-int btf_open_mem(const void *data, size_t size, const struct btf *base, struct btf **out,
-		 struct btf_diag *diag);
+int es_btf_open_mem(const void *data, size_t size, const struct es_btf *base, struct es_btf **out,
+		    struct es_btf_diag *diag);
 
 /*
  * Open BTF from a file: raw BTF (such as /sys/kernel/btf/vmlinux, mapped, not
  * copied) or an ELF file with a .BTF section (vmlinux, a .ko, a BPF object).
  * The format is detected from the content, not the name.
  */
-int btf_open_file(const char *path, const struct btf *base, struct btf **out,
-		  struct btf_diag *diag);
+int es_btf_open_file(const char *path, const struct es_btf *base, struct es_btf **out,
+		     struct es_btf_diag *diag);
 
-void btf_free(struct btf *btf);
+void es_btf_free(struct es_btf *btf);
 
 /* Stable text for an error code (negative or positive): "string section not NUL-terminated". */
-const char *btf_strerror(int code);
+const char *es_btf_strerror(int code);
 
 /* Number of type ids, including the base's and the void type 0. */
-uint32_t btf_type_cnt(const struct btf *btf);
+uint32_t es_btf_type_cnt(const struct es_btf *btf);
 
 /* Whether the file was the other byte order from the host. */
-int btf_is_swapped(const struct btf *btf);
+int es_btf_is_swapped(const struct es_btf *btf);
 
 /* What a dotted-path lookup found. */
-struct btf_member_info {
-	uint32_t offset;     /* byte offset from the start of the outermost struct */
+struct es_btf_member_info {
+	uint32_t offset; /* byte offset from the start of the outermost struct */
 	uint32_t bit_offset; /* offset in bits from the start of the outermost struct */
-	uint32_t bit_size;   /* bitfield width in bits; 0 when not a bitfield */
-	uint32_t size;       /* size in bytes of the member's resolved type */
-	uint32_t type_id;    /* the member's type, through typedefs and modifiers */
-	uint32_t kind;       /* BTF_KIND_* of type_id */
+	uint32_t bit_size; /* bitfield width in bits; 0 when not a bitfield */
+	uint32_t size; /* size in bytes of the member's resolved type */
+	uint32_t type_id; /* the member's type, through typedefs and modifiers */
+	uint32_t kind; /* BTF_KIND_* of type_id */
 	/* For kind PTR: the pointee through typedefs and modifiers, else 0. */
 	uint32_t target_id;
 	uint32_t target_kind;
 	/* The member's declared type in C: "pid_t", "struct task_struct *". */
-	char type_name[BTF_TYPE_NAME_MAX];
+	char type_name[ES_BTF_TYPE_NAME_MAX];
 	/* Resolved pointee's name for PTR ("task_struct"), else the resolved type's name. */
-	char target_name[BTF_TYPE_NAME_MAX];
+	char target_name[ES_BTF_TYPE_NAME_MAX];
 	/* For INT: BTF_INT_SIGNED etc. from the encoding; else 0. */
 	uint32_t int_encoding;
 };
@@ -117,9 +117,9 @@ struct btf_member_info {
  * anonymous struct/union members adding their offsets, and through named
  * struct/union members for further components. Several structs of the same
  * name that agree on the result are fine; disagreeing ones are
- * BTF_ERR_AMBIGUOUS.
+ * ES_BTF_ERR_AMBIGUOUS.
  */
-int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member_info *info,
-		      struct btf_diag *diag);
+int es_btf_member_lookup(const struct es_btf *btf, const char *path,
+			 struct es_btf_member_info *info, struct es_btf_diag *diag);
 
 #endif /* EXECSENSOR_BTF_H */

@@ -13,10 +13,10 @@
 #include "btf.h"
 
 /* Longest typedef/modifier/pointer/array chain and anonymous-member nesting accepted. */
-#define BTF_MAX_CHAIN 32
+#define ES_BTF_MAX_CHAIN 32
 
-struct btf {
-	const struct btf *base;
+struct es_btf {
+	const struct es_btf *base;
 	const uint8_t *types; /* type section, native byte order, 4-byte aligned */
 	const char *strs; /* string section */
 	uint32_t types_len;
@@ -31,19 +31,19 @@ struct btf {
 	uint32_t nr_composites;
 	uint32_t ptr_size; /* from the 'long' INT; host pointer size when absent */
 	bool swapped;
-	void *map; /* file mapping, munmap()ed by btf_free() */
+	void *map; /* file mapping, munmap()ed by es_btf_free() */
 	size_t map_len;
 	void *owned; /* byte-swapped or realigned copy, or the read() fallback */
 };
 
-/* Fill @diag (if any) and return -@code; @code is a positive enum btf_error. */
-int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
+/* Fill @diag (if any) and return -@code; @code is a positive enum es_btf_error. */
+int es_btf_diag_set(struct es_btf_diag *diag, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-const char *btf_kind_name(uint32_t kind);
+const char *es_btf_kind_name(uint32_t kind);
 
 /* Validated type by id; NULL for void (0) and ids past the end. Hot: inline. */
-static inline const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id)
+static inline const struct btf_type *es_btf_type_by_id(const struct es_btf *btf, uint32_t id)
 {
 	while (btf && id < btf->start_id)
 		btf = btf->base;
@@ -53,35 +53,35 @@ static inline const struct btf_type *btf_type_by_id(const struct btf *btf, uint3
 }
 
 /* Validated name; "" for offset 0 and for offsets that do not exist. */
-const char *btf_name(const struct btf *btf, uint32_t off);
+const char *es_btf_name(const struct es_btf *btf, uint32_t off);
 
-static inline uint32_t btf_kind(const struct btf_type *t)
+static inline uint32_t es_btf_kind(const struct btf_type *t)
 {
 	return BTF_INFO_KIND(t->info);
 }
 
-static inline uint32_t btf_vlen(const struct btf_type *t)
+static inline uint32_t es_btf_vlen(const struct btf_type *t)
 {
 	return BTF_INFO_VLEN(t->info);
 }
 
-static inline bool btf_kflag(const struct btf_type *t)
+static inline bool es_btf_kflag(const struct btf_type *t)
 {
 	return BTF_INFO_KFLAG(t->info);
 }
 
-static inline const struct btf_member *btf_members(const struct btf_type *t)
+static inline const struct btf_member *es_btf_members(const struct btf_type *t)
 {
 	return (const struct btf_member *)(t + 1);
 }
 
-static inline bool btf_is_composite(const struct btf_type *t)
+static inline bool es_btf_is_composite(const struct btf_type *t)
 {
-	return t && (btf_kind(t) == BTF_KIND_STRUCT || btf_kind(t) == BTF_KIND_UNION);
+	return t && (es_btf_kind(t) == BTF_KIND_STRUCT || es_btf_kind(t) == BTF_KIND_UNION);
 }
 
 /* Kinds that just refer to another type without changing its layout. */
-static inline bool btf_is_alias(uint32_t kind)
+static inline bool es_btf_is_alias(uint32_t kind)
 {
 	switch (kind) {
 	case BTF_KIND_TYPEDEF:
@@ -96,51 +96,53 @@ static inline bool btf_is_alias(uint32_t kind)
 }
 
 /* Member bit offset and bitfield size, whichever encoding kflag selects. */
-static inline uint32_t btf_member_bit_offset(const struct btf_type *t, const struct btf_member *m)
-{
-	return btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
-}
-
-static inline uint32_t btf_member_bitfield_size(const struct btf_type *t,
+static inline uint32_t es_btf_member_bit_offset(const struct btf_type *t,
 						const struct btf_member *m)
 {
-	return btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
+	return es_btf_kflag(t) ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+}
+
+static inline uint32_t es_btf_member_bitfield_size(const struct btf_type *t,
+						   const struct btf_member *m)
+{
+	return es_btf_kflag(t) ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
 }
 
 /*
  * Follow typedefs and modifiers from @id; returns the id reached (0 = void).
  * Validation bounded every chain, the depth limit only guards the invariant.
  */
-uint32_t btf_skip_aliases(const struct btf *btf, uint32_t id);
+uint32_t es_btf_skip_aliases(const struct es_btf *btf, uint32_t id);
 
 /* Size in bytes of type @id as laid out in memory; negative error when it has none. */
-int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size);
+int es_btf_resolve_size(const struct es_btf *btf, uint32_t id, uint64_t *size);
 
 /*
  * Record layout by kind, as tables rather than a switch: the walk computes a
  * record's length for every type, and kinds come in no predictable order.
  * trailer_fixed is 0xff for kinds that do not exist.
  */
-extern const uint8_t btf_trailer_fixed[32];
-extern const uint8_t btf_trailer_per_vlen[32];
+extern const uint8_t es_btf_trailer_fixed[32];
+extern const uint8_t es_btf_trailer_per_vlen[32];
 
 /* Bytes that follow struct btf_type for @t's kind; 0 with *known false for unknown kinds. */
-static inline uint64_t btf_trailer_len(const struct btf_type *t, bool *known)
+static inline uint64_t es_btf_trailer_len(const struct btf_type *t, bool *known)
 {
-	uint32_t kind = btf_kind(t);
+	uint32_t kind = es_btf_kind(t);
 
-	*known = btf_trailer_fixed[kind] != 0xff;
-	return *known ? btf_trailer_fixed[kind] + (uint64_t)btf_vlen(t) * btf_trailer_per_vlen[kind]
+	*known = es_btf_trailer_fixed[kind] != 0xff;
+	return *known ? es_btf_trailer_fixed[kind] +
+				(uint64_t)es_btf_vlen(t) * es_btf_trailer_per_vlen[kind]
 		      : 0;
 }
 
 /* Header, sections and types of a blob whose header is at @data, in native order. */
-int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag);
+int es_btf_validate(struct es_btf *btf, const uint8_t *data, size_t size, struct es_btf_diag *diag);
 
 /* Byte-swap a BTF blob in place; stops quietly where validation will fail. */
-void btf_swap_blob(uint8_t *data, size_t size);
+void es_btf_swap_blob(uint8_t *data, size_t size);
 
 /* C spelling of type @id into @buf ("struct task_struct *", "pid_t", "char[16]"). */
-void btf_type_c_name(const struct btf *btf, uint32_t id, char *buf, size_t len);
+void es_btf_type_c_name(const struct es_btf *btf, uint32_t id, char *buf, size_t len);
 
 #endif /* EXECSENSOR_BTF_INTERNAL_H */

@@ -5,50 +5,50 @@
 
 #include "btf_internal.h"
 
-static const char *const btf_error_str[BTF_ERR__MAX] = {
-	[BTF_ERR_NOMEM] = "out of memory",
-	[BTF_ERR_IO] = "cannot read file",
-	[BTF_ERR_NOT_BTF] = "not BTF (no BTF magic and not an ELF file)",
-	[BTF_ERR_HDR_TRUNCATED] = "BTF header truncated",
-	[BTF_ERR_HDR_VERSION] = "unsupported BTF version",
-	[BTF_ERR_HDR_FLAGS] = "unsupported BTF header flags",
-	[BTF_ERR_HDR_LEN] = "invalid BTF header length",
-	[BTF_ERR_SECTION_BOUNDS] = "BTF section outside the data",
-	[BTF_ERR_SECTION_ALIGN] = "BTF type section misaligned",
-	[BTF_ERR_SECTION_OVERLAP] = "BTF type and string sections overlap",
-	[BTF_ERR_STR_NOT_NUL] = "string section not NUL-terminated",
-	[BTF_ERR_NAME_OFF] = "name offset outside the string section",
-	[BTF_ERR_KIND] = "unknown BTF kind",
-	[BTF_ERR_TYPE_TRUNCATED] = "type record runs past the type section",
-	[BTF_ERR_TYPE_TRAILING] = "type section does not end with a whole record",
-	[BTF_ERR_TYPE_ID] = "reference to a type id that does not exist",
-	[BTF_ERR_TYPE_INVALID] = "inconsistent type record",
-	[BTF_ERR_MEMBER_OFFSET] = "member outside its struct or union",
-	[BTF_ERR_LOOP] = "type chain or anonymous nesting too deep (loop)",
-	[BTF_ERR_ELF] = "unreadable ELF file",
-	[BTF_ERR_ELF_NO_BTF] = "ELF file without a .BTF section",
-	[BTF_ERR_ELF_EMPTY] = "ELF .BTF section empty or without data",
-	[BTF_ERR_ENDIAN_MISMATCH] = "BTF byte order differs from the ELF file's",
-	[BTF_ERR_BASE] = "split BTF does not fit its base",
-	[BTF_ERR_PATH] = "malformed member path",
-	[BTF_ERR_NO_STRUCT] = "no struct or union of that name",
-	[BTF_ERR_AMBIGUOUS] = "structs of that name disagree on the member",
-	[BTF_ERR_NO_MEMBER] = "no member of that name",
-	[BTF_ERR_NOT_COMPOSITE] = "path goes through a member that is not a struct or union",
+static const char *const btf_error_str[ES_BTF_ERR__MAX] = {
+	[ES_BTF_ERR_NOMEM] = "out of memory",
+	[ES_BTF_ERR_IO] = "cannot read file",
+	[ES_BTF_ERR_NOT_BTF] = "not BTF (no BTF magic and not an ELF file)",
+	[ES_BTF_ERR_HDR_TRUNCATED] = "BTF header truncated",
+	[ES_BTF_ERR_HDR_VERSION] = "unsupported BTF version",
+	[ES_BTF_ERR_HDR_FLAGS] = "unsupported BTF header flags",
+	[ES_BTF_ERR_HDR_LEN] = "invalid BTF header length",
+	[ES_BTF_ERR_SECTION_BOUNDS] = "BTF section outside the data",
+	[ES_BTF_ERR_SECTION_ALIGN] = "BTF type section misaligned",
+	[ES_BTF_ERR_SECTION_OVERLAP] = "BTF type and string sections overlap",
+	[ES_BTF_ERR_STR_NOT_NUL] = "string section not NUL-terminated",
+	[ES_BTF_ERR_NAME_OFF] = "name offset outside the string section",
+	[ES_BTF_ERR_KIND] = "unknown BTF kind",
+	[ES_BTF_ERR_TYPE_TRUNCATED] = "type record runs past the type section",
+	[ES_BTF_ERR_TYPE_TRAILING] = "type section does not end with a whole record",
+	[ES_BTF_ERR_TYPE_ID] = "reference to a type id that does not exist",
+	[ES_BTF_ERR_TYPE_INVALID] = "inconsistent type record",
+	[ES_BTF_ERR_MEMBER_OFFSET] = "member outside its struct or union",
+	[ES_BTF_ERR_LOOP] = "type chain or anonymous nesting too deep (loop)",
+	[ES_BTF_ERR_ELF] = "unreadable ELF file",
+	[ES_BTF_ERR_ELF_NO_BTF] = "ELF file without a .BTF section",
+	[ES_BTF_ERR_ELF_EMPTY] = "ELF .BTF section empty or without data",
+	[ES_BTF_ERR_ENDIAN_MISMATCH] = "BTF byte order differs from the ELF file's",
+	[ES_BTF_ERR_BASE] = "split BTF does not fit its base",
+	[ES_BTF_ERR_PATH] = "malformed member path",
+	[ES_BTF_ERR_NO_STRUCT] = "no struct or union of that name",
+	[ES_BTF_ERR_AMBIGUOUS] = "structs of that name disagree on the member",
+	[ES_BTF_ERR_NO_MEMBER] = "no member of that name",
+	[ES_BTF_ERR_NOT_COMPOSITE] = "path goes through a member that is not a struct or union",
 };
 
-const char *btf_strerror(int code)
+const char *es_btf_strerror(int code)
 {
 	if (code < 0)
 		code = -code;
 	if (code == 0)
 		return "success";
-	if (code >= BTF_ERR__MAX)
+	if (code >= ES_BTF_ERR__MAX)
 		return "unknown error";
 	return btf_error_str[code];
 }
 
-int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
+int es_btf_diag_set(struct es_btf_diag *diag, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,7 +61,7 @@ int btf_diag_set(struct btf_diag *diag, int code, const char *fmt, ...)
 	return -code;
 }
 
-const char *btf_kind_name(uint32_t kind)
+const char *es_btf_kind_name(uint32_t kind)
 {
 	static const char *const names[] = {
 		[BTF_KIND_UNKN] = "UNKNOWN",	  [BTF_KIND_INT] = "INT",

@@ -29,7 +29,7 @@ struct path_comp {
 };
 
 struct lookup {
-	const struct btf *btf;
+	const struct es_btf *btf;
 	const char *path;
 	struct path_comp comp[PATH_MAX_COMPONENTS];
 	int nr_comp;
@@ -42,30 +42,32 @@ static bool is_ident_char(char c, bool first)
 	       (!first && c >= '0' && c <= '9');
 }
 
-static int parse_path(struct lookup *lk, const char *path, struct btf_diag *diag)
+static int parse_path(struct lookup *lk, const char *path, struct es_btf_diag *diag)
 {
 	const char *p = path;
 	size_t len;
 
 	if (!path)
-		return btf_diag_set(diag, BTF_ERR_PATH, "no path");
+		return es_btf_diag_set(diag, ES_BTF_ERR_PATH, "no path");
 	for (;;) {
 		for (len = 0; is_ident_char(p[len], len == 0); len++)
 			;
 		if (!len || (p[len] && p[len] != '.'))
-			return btf_diag_set(diag, BTF_ERR_PATH,
-					    "'%.64s': expected an identifier at character %zu",
-					    path, (size_t)(p + len - path));
+			return es_btf_diag_set(diag, ES_BTF_ERR_PATH,
+					       "'%.64s': expected an identifier at character %zu",
+					       path, (size_t)(p + len - path));
 		if (lk->nr_comp == PATH_MAX_COMPONENTS)
-			return btf_diag_set(diag, BTF_ERR_PATH, "'%.64s': more than %d components",
-					    path, PATH_MAX_COMPONENTS);
+			return es_btf_diag_set(diag, ES_BTF_ERR_PATH,
+					       "'%.64s': more than %d components", path,
+					       PATH_MAX_COMPONENTS);
 		lk->comp[lk->nr_comp++] = (struct path_comp){ .s = p, .len = len };
 		if (!p[len])
 			break;
 		p += len + 1;
 	}
 	if (lk->nr_comp < 2)
-		return btf_diag_set(diag, BTF_ERR_PATH, "'%.64s': expected struct.member", path);
+		return es_btf_diag_set(diag, ES_BTF_ERR_PATH, "'%.64s': expected struct.member",
+				       path);
 	return 0;
 }
 
@@ -84,19 +86,20 @@ static bool name_is(const char *name, const struct path_comp *c)
  * Whether member @m of @t ends inside @t. Validation checked only where
  * members start (see validate.c); a lookup checks the members it goes through.
  */
-static bool member_fits(const struct btf *btf, const struct btf_type *t, const struct btf_member *m)
+static bool member_fits(const struct es_btf *btf, const struct btf_type *t,
+			const struct btf_member *m)
 {
-	uint64_t end = btf_member_bit_offset(t, m), size;
-	const struct btf_type *mt = btf_type_by_id(btf, btf_skip_aliases(btf, m->type));
+	uint64_t end = es_btf_member_bit_offset(t, m), size;
+	const struct btf_type *mt = es_btf_type_by_id(btf, es_btf_skip_aliases(btf, m->type));
 	uint32_t data;
 
-	if (btf_member_bitfield_size(t, m)) {
-		end += btf_member_bitfield_size(t, m);
-	} else if (!btf_kflag(t) && mt && btf_kind(mt) == BTF_KIND_INT) {
+	if (es_btf_member_bitfield_size(t, m)) {
+		end += es_btf_member_bitfield_size(t, m);
+	} else if (!es_btf_kflag(t) && mt && es_btf_kind(mt) == BTF_KIND_INT) {
 		/* Without kflag a bitfield's offset and width live in the INT. */
 		data = *(const uint32_t *)(mt + 1);
 		end += BTF_INT_OFFSET(data) + BTF_INT_BITS(data);
-	} else if (!btf_resolve_size(btf, m->type, &size)) {
+	} else if (!es_btf_resolve_size(btf, m->type, &size)) {
 		end += size * 8;
 	}
 	return end <= (uint64_t)t->size * 8;
@@ -111,61 +114,61 @@ static int find_member(struct lookup *lk, uint32_t sid, const struct path_comp *
 		       const struct btf_type **owner, const struct btf_member **member,
 		       uint64_t *bit_off)
 {
-	const struct btf_type *t = btf_type_by_id(lk->btf, sid);
-	const struct btf_member *m = btf_members(t);
-	uint32_t i, vlen = btf_vlen(t), child;
+	const struct btf_type *t = es_btf_type_by_id(lk->btf, sid);
+	const struct btf_member *m = es_btf_members(t);
+	uint32_t i, vlen = es_btf_vlen(t), child;
 	uint64_t sub;
 	int err;
 
-	if (level > BTF_MAX_CHAIN)
-		return -BTF_ERR_LOOP;
+	if (level > ES_BTF_MAX_CHAIN)
+		return -ES_BTF_ERR_LOOP;
 	for (i = 0; i < vlen; i++, m++) {
 		if (!lk->budget--)
-			return -BTF_ERR_LOOP;
+			return -ES_BTF_ERR_LOOP;
 		/* Anonymous means name offset 0, as validation's nesting check has it. */
 		if (m->name_off) {
-			if (!name_is(btf_name(lk->btf, m->name_off), c))
+			if (!name_is(es_btf_name(lk->btf, m->name_off), c))
 				continue;
 			*owner = t;
 			*member = m;
-			*bit_off = btf_member_bit_offset(t, m);
+			*bit_off = es_btf_member_bit_offset(t, m);
 			if (!member_fits(lk->btf, t, m))
-				return -BTF_ERR_MEMBER_OFFSET;
+				return -ES_BTF_ERR_MEMBER_OFFSET;
 			return 0;
 		}
-		child = btf_skip_aliases(lk->btf, m->type);
-		if (!btf_is_composite(btf_type_by_id(lk->btf, child)))
+		child = es_btf_skip_aliases(lk->btf, m->type);
+		if (!es_btf_is_composite(es_btf_type_by_id(lk->btf, child)))
 			continue;
 		err = find_member(lk, child, c, level + 1, owner, member, &sub);
-		if (err == -BTF_ERR_NO_MEMBER)
+		if (err == -ES_BTF_ERR_NO_MEMBER)
 			continue;
 		if (!err && !member_fits(lk->btf, t, m)) {
 			*owner = t;
 			*member = m;
-			err = -BTF_ERR_MEMBER_OFFSET;
+			err = -ES_BTF_ERR_MEMBER_OFFSET;
 		}
 		if (err)
 			return err;
-		*bit_off = btf_member_bit_offset(t, m) + sub;
+		*bit_off = es_btf_member_bit_offset(t, m) + sub;
 		return 0;
 	}
-	return -BTF_ERR_NO_MEMBER;
+	return -ES_BTF_ERR_NO_MEMBER;
 }
 
-static void fill_info(const struct btf *btf, const struct btf_type *owner,
-		      const struct btf_member *m, uint64_t bits, struct btf_member_info *info)
+static void fill_info(const struct es_btf *btf, const struct btf_type *owner,
+		      const struct btf_member *m, uint64_t bits, struct es_btf_member_info *info)
 {
-	uint32_t id = btf_skip_aliases(btf, m->type);
-	const struct btf_type *t = btf_type_by_id(btf, id), *target;
-	uint32_t bit_size = btf_member_bitfield_size(owner, m), data;
+	uint32_t id = es_btf_skip_aliases(btf, m->type);
+	const struct btf_type *t = es_btf_type_by_id(btf, id), *target;
+	uint32_t bit_size = es_btf_member_bitfield_size(owner, m), data;
 	uint64_t size = 0;
 
 	memset(info, 0, sizeof(*info));
-	if (t && btf_kind(t) == BTF_KIND_INT) {
+	if (t && es_btf_kind(t) == BTF_KIND_INT) {
 		data = *(const uint32_t *)(t + 1);
 		info->int_encoding = BTF_INT_ENCODING(data);
 		/* Without kflag a bitfield is an INT narrower than its size, offset inside it. */
-		if (!btf_kflag(owner) &&
+		if (!es_btf_kflag(owner) &&
 		    (BTF_INT_OFFSET(data) || BTF_INT_BITS(data) != t->size * 8)) {
 			bits += BTF_INT_OFFSET(data);
 			bit_size = BTF_INT_BITS(data);
@@ -174,26 +177,26 @@ static void fill_info(const struct btf *btf, const struct btf_type *owner,
 	info->bit_offset = bits;
 	info->offset = bits / 8;
 	info->bit_size = bit_size;
-	if (!btf_resolve_size(btf, m->type, &size) && size <= UINT32_MAX)
+	if (!es_btf_resolve_size(btf, m->type, &size) && size <= UINT32_MAX)
 		info->size = size;
 	info->type_id = id;
-	info->kind = t ? btf_kind(t) : BTF_KIND_UNKN;
-	btf_type_c_name(btf, m->type, info->type_name, sizeof(info->type_name));
-	if (t && btf_kind(t) == BTF_KIND_PTR) {
-		info->target_id = btf_skip_aliases(btf, t->type);
-		target = btf_type_by_id(btf, info->target_id);
-		info->target_kind = target ? btf_kind(target) : BTF_KIND_UNKN;
+	info->kind = t ? es_btf_kind(t) : BTF_KIND_UNKN;
+	es_btf_type_c_name(btf, m->type, info->type_name, sizeof(info->type_name));
+	if (t && es_btf_kind(t) == BTF_KIND_PTR) {
+		info->target_id = es_btf_skip_aliases(btf, t->type);
+		target = es_btf_type_by_id(btf, info->target_id);
+		info->target_kind = target ? es_btf_kind(target) : BTF_KIND_UNKN;
 		snprintf(info->target_name, sizeof(info->target_name), "%s",
-			 target ? btf_name(btf, target->name_off) : "void");
+			 target ? es_btf_name(btf, target->name_off) : "void");
 	} else {
 		snprintf(info->target_name, sizeof(info->target_name), "%s",
-			 t ? btf_name(btf, t->name_off) : "void");
+			 t ? es_btf_name(btf, t->name_off) : "void");
 	}
 }
 
 /* Resolve the members of the path in struct/union @sid. */
-static int resolve(struct lookup *lk, uint32_t sid, struct btf_member_info *info,
-		   struct btf_diag *diag)
+static int resolve(struct lookup *lk, uint32_t sid, struct es_btf_member_info *info,
+		   struct es_btf_diag *diag)
 {
 	const struct btf_member *m = NULL;
 	const struct btf_type *owner = NULL, *t;
@@ -203,57 +206,58 @@ static int resolve(struct lookup *lk, uint32_t sid, struct btf_member_info *info
 
 	for (k = 1; k < lk->nr_comp; k++) {
 		err = find_member(lk, cur, &lk->comp[k], 0, &owner, &m, &off);
-		t = btf_type_by_id(lk->btf, cur);
-		if (err == -BTF_ERR_NO_MEMBER)
-			return btf_diag_set(diag, BTF_ERR_NO_MEMBER,
-					    "%s '%s' [%u] has no member '%.*s'",
-					    btf_kind(t) == BTF_KIND_UNION ? "union" : "struct",
-					    btf_name(lk->btf, t->name_off), cur,
-					    (int)lk->comp[k].len, lk->comp[k].s);
-		if (err == -BTF_ERR_MEMBER_OFFSET)
-			return btf_diag_set(diag, BTF_ERR_MEMBER_OFFSET,
-					    "%s '%s': member '%s' (bit %u) ends past its size %u",
-					    btf_kind_name(btf_kind(owner)),
-					    btf_name(lk->btf, owner->name_off),
-					    btf_name(lk->btf, m->name_off),
-					    btf_member_bit_offset(owner, m), owner->size);
+		t = es_btf_type_by_id(lk->btf, cur);
+		if (err == -ES_BTF_ERR_NO_MEMBER)
+			return es_btf_diag_set(
+				diag, ES_BTF_ERR_NO_MEMBER, "%s '%s' [%u] has no member '%.*s'",
+				es_btf_kind(t) == BTF_KIND_UNION ? "union" : "struct",
+				es_btf_name(lk->btf, t->name_off), cur, (int)lk->comp[k].len,
+				lk->comp[k].s);
+		if (err == -ES_BTF_ERR_MEMBER_OFFSET)
+			return es_btf_diag_set(
+				diag, ES_BTF_ERR_MEMBER_OFFSET,
+				"%s '%s': member '%s' (bit %u) ends past its size %u",
+				es_btf_kind_name(es_btf_kind(owner)),
+				es_btf_name(lk->btf, owner->name_off),
+				es_btf_name(lk->btf, m->name_off),
+				es_btf_member_bit_offset(owner, m), owner->size);
 		if (err)
-			return btf_diag_set(
+			return es_btf_diag_set(
 				diag, -err,
 				"%s [%u]: anonymous members nest too deep or too many while looking for '%.*s'",
-				btf_name(lk->btf, t->name_off), cur, (int)lk->comp[k].len,
+				es_btf_name(lk->btf, t->name_off), cur, (int)lk->comp[k].len,
 				lk->comp[k].s);
 		bits += off;
 		if (k + 1 == lk->nr_comp)
 			break;
-		next = btf_skip_aliases(lk->btf, m->type);
-		if (!btf_is_composite(btf_type_by_id(lk->btf, next)))
-			return btf_diag_set(
-				diag, BTF_ERR_NOT_COMPOSITE,
+		next = es_btf_skip_aliases(lk->btf, m->type);
+		if (!es_btf_is_composite(es_btf_type_by_id(lk->btf, next)))
+			return es_btf_diag_set(
+				diag, ES_BTF_ERR_NOT_COMPOSITE,
 				"'%.*s' (type [%u]) in '%s' [%u] is not a struct or union, cannot look up '%.*s' in it",
 				(int)lk->comp[k].len, lk->comp[k].s, next,
-				btf_name(lk->btf, t->name_off), cur, (int)lk->comp[k + 1].len,
+				es_btf_name(lk->btf, t->name_off), cur, (int)lk->comp[k + 1].len,
 				lk->comp[k + 1].s);
 		cur = next;
 	}
 	if (bits > UINT32_MAX)
-		return btf_diag_set(diag, BTF_ERR_MEMBER_OFFSET,
-				    "'%s': bit offset %llu beyond 2^32", lk->path,
-				    (unsigned long long)bits);
+		return es_btf_diag_set(diag, ES_BTF_ERR_MEMBER_OFFSET,
+				       "'%s': bit offset %llu beyond 2^32", lk->path,
+				       (unsigned long long)bits);
 	fill_info(lk->btf, owner, m, bits, info);
 	return 0;
 }
 
 /* One candidate's answer, for the message when candidates disagree. */
-static void describe(char *buf, size_t len, int err, const struct btf_member_info *info)
+static void describe(char *buf, size_t len, int err, const struct es_btf_member_info *info)
 {
 	if (err)
-		snprintf(buf, len, "%s", btf_strerror(err));
+		snprintf(buf, len, "%s", es_btf_strerror(err));
 	else
 		snprintf(buf, len, "'%s' at bit %u", info->type_name, info->bit_offset);
 }
 
-static bool same_member(const struct btf_member_info *a, const struct btf_member_info *b)
+static bool same_member(const struct es_btf_member_info *a, const struct es_btf_member_info *b)
 {
 	return a->offset == b->offset && a->bit_offset == b->bit_offset &&
 	       a->bit_size == b->bit_size && a->size == b->size && a->kind == b->kind &&
@@ -261,14 +265,14 @@ static bool same_member(const struct btf_member_info *a, const struct btf_member
 	       !strcmp(a->type_name, b->type_name) && !strcmp(a->target_name, b->target_name);
 }
 
-int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member_info *info,
-		      struct btf_diag *diag)
+int es_btf_member_lookup(const struct es_btf *btf, const char *path,
+			 struct es_btf_member_info *info, struct es_btf_diag *diag)
 {
 	struct lookup lk = { .btf = btf, .path = path, .budget = LOOKUP_BUDGET };
-	struct btf_member_info found, cand;
-	struct btf_diag first_diag, cand_diag;
-	char first_desc[BTF_TYPE_NAME_MAX + 32], cand_desc[BTF_TYPE_NAME_MAX + 32];
-	const struct btf *chain[BTF_MAX_CHAIN], *b;
+	struct es_btf_member_info found, cand;
+	struct es_btf_diag first_diag, cand_diag;
+	char first_desc[ES_BTF_TYPE_NAME_MAX + 32], cand_desc[ES_BTF_TYPE_NAME_MAX + 32];
+	const struct es_btf *chain[ES_BTF_MAX_CHAIN], *b;
 	uint32_t id, idx, off, first_id = 0;
 	int i, nr_chain = 0, err, first_err = 0;
 
@@ -280,7 +284,7 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 	if (err)
 		return err;
 	/* Candidates come from the base as well as from split BTF. */
-	for (b = btf; b && nr_chain < BTF_MAX_CHAIN; b = b->base)
+	for (b = btf; b && nr_chain < ES_BTF_MAX_CHAIN; b = b->base)
 		chain[nr_chain++] = b;
 
 	/* Oldest base first, so the first candidate is the lowest id. */
@@ -290,7 +294,7 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 			off = b->composite_names[idx] - b->start_str_off;
 			/* Most names are in @b's own strings: no call for those. */
 			if (!name_is(off < b->strs_len ? b->strs + off
-						       : btf_name(btf, b->composite_names[idx]),
+						       : es_btf_name(btf, b->composite_names[idx]),
 				     &lk.comp[0]))
 				continue;
 			id = b->composites[idx];
@@ -306,15 +310,17 @@ int btf_member_lookup(const struct btf *btf, const char *path, struct btf_member
 				continue;
 			describe(first_desc, sizeof(first_desc), first_err, &found);
 			describe(cand_desc, sizeof(cand_desc), err, &cand);
-			return btf_diag_set(diag, BTF_ERR_AMBIGUOUS,
-					    "'%s': structs '%.*s' [%u] and [%u] disagree: %s vs %s",
-					    path, (int)lk.comp[0].len, lk.comp[0].s, first_id, id,
-					    first_desc, cand_desc);
+			return es_btf_diag_set(
+				diag, ES_BTF_ERR_AMBIGUOUS,
+				"'%s': structs '%.*s' [%u] and [%u] disagree: %s vs %s", path,
+				(int)lk.comp[0].len, lk.comp[0].s, first_id, id, first_desc,
+				cand_desc);
 		}
 	}
 	if (!first_id)
-		return btf_diag_set(diag, BTF_ERR_NO_STRUCT, "'%s': no struct or union '%.*s'",
-				    path, (int)lk.comp[0].len, lk.comp[0].s);
+		return es_btf_diag_set(diag, ES_BTF_ERR_NO_STRUCT,
+				       "'%s': no struct or union '%.*s'", path, (int)lk.comp[0].len,
+				       lk.comp[0].s);
 	if (first_err) {
 		if (diag)
 			*diag = first_diag;

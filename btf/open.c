@@ -28,7 +28,7 @@ enum btf_format {
 	BTF_FMT_ELF,
 };
 
-static int detect_format(const uint8_t *data, size_t size, struct btf_diag *diag)
+static int detect_format(const uint8_t *data, size_t size, struct es_btf_diag *diag)
 {
 	uint16_t magic;
 
@@ -42,10 +42,10 @@ static int detect_format(const uint8_t *data, size_t size, struct btf_diag *diag
 			return BTF_FMT_RAW_SWAPPED;
 	}
 	if (!size)
-		return btf_diag_set(diag, BTF_ERR_NOT_BTF, "empty: no BTF magic, not ELF");
-	return btf_diag_set(diag, BTF_ERR_NOT_BTF,
-			    "first bytes 0x%02x%02x: neither BTF magic (0xeb9f) nor ELF", data[0],
-			    size > 1 ? data[1] : 0);
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOT_BTF, "empty: no BTF magic, not ELF");
+	return es_btf_diag_set(diag, ES_BTF_ERR_NOT_BTF,
+			       "first bytes 0x%02x%02x: neither BTF magic (0xeb9f) nor ELF",
+			       data[0], size > 1 ? data[1] : 0);
 }
 
 static const char *order_name(bool swapped)
@@ -59,8 +59,8 @@ static const char *order_name(bool swapped)
  * Validate raw BTF at @data into @btf. @writable: @data belongs to @btf and
  * may be swapped in place.
  */
-static int open_raw(struct btf *btf, const uint8_t *data, size_t size, bool swapped, bool writable,
-		    struct btf_diag *diag)
+static int open_raw(struct es_btf *btf, const uint8_t *data, size_t size, bool swapped,
+		    bool writable, struct es_btf_diag *diag)
 {
 	uint8_t *copy;
 
@@ -69,8 +69,8 @@ static int open_raw(struct btf *btf, const uint8_t *data, size_t size, bool swap
 	if ((swapped && !writable) || ((uintptr_t)data & 3)) {
 		copy = malloc(size);
 		if (!copy)
-			return btf_diag_set(diag, BTF_ERR_NOMEM, "no memory for a %zu-byte copy",
-					    size);
+			return es_btf_diag_set(diag, ES_BTF_ERR_NOMEM,
+					       "no memory for a %zu-byte copy", size);
 		memcpy(copy, data, size);
 		free(btf->owned); /* the read() buffer the copy replaces, if any */
 		btf->owned = copy;
@@ -78,21 +78,21 @@ static int open_raw(struct btf *btf, const uint8_t *data, size_t size, bool swap
 	}
 	/* A module's BTF comes from the same build as its vmlinux. */
 	if (btf->base && btf->base->swapped != swapped)
-		return btf_diag_set(diag, BTF_ERR_BASE, "split BTF is %s, its base %s",
-				    order_name(swapped), order_name(btf->base->swapped));
+		return es_btf_diag_set(diag, ES_BTF_ERR_BASE, "split BTF is %s, its base %s",
+				       order_name(swapped), order_name(btf->base->swapped));
 	if (swapped)
-		btf_swap_blob((uint8_t *)data, size);
-	return btf_validate(btf, data, size, diag);
+		es_btf_swap_blob((uint8_t *)data, size);
+	return es_btf_validate(btf, data, size, diag);
 }
 
-static int elf_fail(struct btf_diag *diag, const char *what)
+static int elf_fail(struct es_btf_diag *diag, const char *what)
 {
-	return btf_diag_set(diag, BTF_ERR_ELF, "%s: %s", what, elf_errmsg(-1));
+	return es_btf_diag_set(diag, ES_BTF_ERR_ELF, "%s: %s", what, elf_errmsg(-1));
 }
 
 /* Find .BTF in @elf, an image of @size bytes, and say where it is and the ELF's byte order. */
 static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len, bool *elf_swapped,
-			    struct btf_diag *diag)
+			    struct es_btf_diag *diag)
 {
 	const char *ident, *name;
 	size_t shstrndx;
@@ -101,7 +101,7 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 	GElf_Shdr shdr;
 
 	if (elf_kind(elf) != ELF_K_ELF)
-		return btf_diag_set(diag, BTF_ERR_ELF, "not an ELF object");
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF, "not an ELF object");
 	ident = elf_getident(elf, NULL);
 	if (!ident)
 		return elf_fail(diag, "ELF identification");
@@ -111,8 +111,8 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 		return elf_fail(diag, "ELF header");
 	/* libelf quietly sees no sections when their table is cut off: say it is truncated. */
 	if (ehdr.e_shoff > size || (uint64_t)ehdr.e_shnum * ehdr.e_shentsize > size - ehdr.e_shoff)
-		return btf_diag_set(
-			diag, BTF_ERR_ELF,
+		return es_btf_diag_set(
+			diag, ES_BTF_ERR_ELF,
 			"ELF section headers at %llu (%u of %u bytes) past file size %zu",
 			(unsigned long long)ehdr.e_shoff, ehdr.e_shnum, ehdr.e_shentsize, size);
 	if (elf_getshdrstrndx(elf, &shstrndx))
@@ -123,36 +123,37 @@ static int find_btf_section(Elf *elf, size_t size, uint64_t *off, uint64_t *len,
 			return elf_fail(diag, "ELF section header");
 		name = elf_strptr(elf, shstrndx, shdr.sh_name);
 		if (!name)
-			return btf_diag_set(diag, BTF_ERR_ELF,
-					    "ELF section %zu: unreadable name: %s", elf_ndxscn(scn),
-					    elf_errmsg(-1));
+			return es_btf_diag_set(diag, ES_BTF_ERR_ELF,
+					       "ELF section %zu: unreadable name: %s",
+					       elf_ndxscn(scn), elf_errmsg(-1));
 		if (!strcmp(name, ".BTF"))
 			break;
 	}
 	if (!scn)
-		return btf_diag_set(diag, BTF_ERR_ELF_NO_BTF, "no .BTF section in the ELF file");
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF_NO_BTF,
+				       "no .BTF section in the ELF file");
 	/* NOBITS: sh_size claims bytes the file does not hold (older pahole/libbpf crashed). */
 	if (shdr.sh_type == SHT_NOBITS)
-		return btf_diag_set(diag, BTF_ERR_ELF_EMPTY, ".BTF section %zu is SHT_NOBITS",
-				    elf_ndxscn(scn));
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF_EMPTY, ".BTF section %zu is SHT_NOBITS",
+				       elf_ndxscn(scn));
 	if (!shdr.sh_size)
-		return btf_diag_set(diag, BTF_ERR_ELF_EMPTY, ".BTF section %zu is empty",
-				    elf_ndxscn(scn));
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF_EMPTY, ".BTF section %zu is empty",
+				       elf_ndxscn(scn));
 	if (shdr.sh_flags & SHF_COMPRESSED)
-		return btf_diag_set(diag, BTF_ERR_ELF, ".BTF section %zu is compressed",
-				    elf_ndxscn(scn));
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF, ".BTF section %zu is compressed",
+				       elf_ndxscn(scn));
 	if (shdr.sh_offset > size || shdr.sh_size > size - shdr.sh_offset)
-		return btf_diag_set(diag, BTF_ERR_ELF,
-				    ".BTF section %zu [%llu, +%llu) past file size %zu",
-				    elf_ndxscn(scn), (unsigned long long)shdr.sh_offset,
-				    (unsigned long long)shdr.sh_size, size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_ELF,
+				       ".BTF section %zu [%llu, +%llu) past file size %zu",
+				       elf_ndxscn(scn), (unsigned long long)shdr.sh_offset,
+				       (unsigned long long)shdr.sh_size, size);
 	*off = shdr.sh_offset;
 	*len = shdr.sh_size;
 	return 0;
 }
 
-static int open_elf(struct btf *btf, const uint8_t *data, size_t size, bool writable,
-		    struct btf_diag *diag)
+static int open_elf(struct es_btf *btf, const uint8_t *data, size_t size, bool writable,
+		    struct es_btf_diag *diag)
 {
 	uint64_t off = 0, len = 0;
 	bool elf_swapped = false;
@@ -172,19 +173,19 @@ static int open_elf(struct btf *btf, const uint8_t *data, size_t size, bool writ
 
 	fmt = detect_format(data + off, len, NULL);
 	if (fmt < 0 || fmt == BTF_FMT_ELF)
-		return btf_diag_set(diag, BTF_ERR_NOT_BTF,
-				    ".BTF section at file offset %llu: no BTF magic",
-				    (unsigned long long)off);
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOT_BTF,
+				       ".BTF section at file offset %llu: no BTF magic",
+				       (unsigned long long)off);
 	if ((fmt == BTF_FMT_RAW_SWAPPED) != elf_swapped)
-		return btf_diag_set(diag, BTF_ERR_ENDIAN_MISMATCH,
-				    ".BTF at file offset %llu is %s, the ELF file %s",
-				    (unsigned long long)off, order_name(fmt == BTF_FMT_RAW_SWAPPED),
-				    order_name(elf_swapped));
+		return es_btf_diag_set(
+			diag, ES_BTF_ERR_ENDIAN_MISMATCH,
+			".BTF at file offset %llu is %s, the ELF file %s", (unsigned long long)off,
+			order_name(fmt == BTF_FMT_RAW_SWAPPED), order_name(elf_swapped));
 	return open_raw(btf, data + off, len, elf_swapped, writable, diag);
 }
 
-static int open_image(const uint8_t *data, size_t size, const struct btf *base, bool writable,
-		      struct btf *btf, struct btf_diag *diag)
+static int open_image(const uint8_t *data, size_t size, const struct es_btf *base, bool writable,
+		      struct es_btf *btf, struct es_btf_diag *diag)
 {
 	int fmt = detect_format(data, size, diag);
 
@@ -196,7 +197,7 @@ static int open_image(const uint8_t *data, size_t size, const struct btf *base, 
 	return open_raw(btf, data, size, fmt == BTF_FMT_RAW_SWAPPED, writable, diag);
 }
 
-static void diag_clear(struct btf_diag *diag)
+static void diag_clear(struct es_btf_diag *diag)
 {
 	if (diag) {
 		diag->code = 0;
@@ -204,20 +205,20 @@ static void diag_clear(struct btf_diag *diag)
 	}
 }
 
-int btf_open_mem(const void *data, size_t size, const struct btf *base, struct btf **out,
-		 struct btf_diag *diag)
+int es_btf_open_mem(const void *data, size_t size, const struct es_btf *base, struct es_btf **out,
+		    struct es_btf_diag *diag)
 {
-	struct btf *btf;
+	struct es_btf *btf;
 	int err;
 
 	*out = NULL;
 	diag_clear(diag);
 	btf = calloc(1, sizeof(*btf));
 	if (!btf)
-		return btf_diag_set(diag, BTF_ERR_NOMEM, "no memory for struct btf");
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOMEM, "no memory for struct btf");
 	err = open_image(data, size, base, false, btf, diag);
 	if (err) {
-		btf_free(btf);
+		es_btf_free(btf);
 		return err;
 	}
 	*out = btf;
@@ -229,22 +230,23 @@ int btf_open_mem(const void *data, size_t size, const struct btf *base, struct b
  * other sysfs files). sysfs reports 4096 bytes for any text attribute, so
  * @size is an upper bound: a shorter file is what it is, and its content decides.
  */
-static int read_file(int fd, const char *path, size_t *size, struct btf *btf, struct btf_diag *diag)
+static int read_file(int fd, const char *path, size_t *size, struct es_btf *btf,
+		     struct es_btf_diag *diag)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	btf->owned = malloc(*size);
 	if (!btf->owned)
-		return btf_diag_set(diag, BTF_ERR_NOMEM, "%s: no memory for %zu bytes", path,
-				    *size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOMEM, "%s: no memory for %zu bytes", path,
+				       *size);
 	while (done < *size) {
 		n = pread(fd, (uint8_t *)btf->owned + done, *size - done, done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return btf_diag_set(diag, BTF_ERR_IO, "%s: read: %s", path,
-					    strerror(errno));
+			return es_btf_diag_set(diag, ES_BTF_ERR_IO, "%s: read: %s", path,
+					       strerror(errno));
 		if (n == 0)
 			break;
 		done += n;
@@ -254,9 +256,9 @@ static int read_file(int fd, const char *path, size_t *size, struct btf *btf, st
 }
 
 /* Name the file in front of what was wrong inside it. */
-static void diag_prefix_path(struct btf_diag *diag, const char *path)
+static void diag_prefix_path(struct es_btf_diag *diag, const char *path)
 {
-	char msg[BTF_MSG_MAX];
+	char msg[ES_BTF_MSG_MAX];
 	size_t used, len;
 
 	if (!diag)
@@ -271,10 +273,11 @@ static void diag_prefix_path(struct btf_diag *diag, const char *path)
 	memcpy(diag->msg, msg, sizeof(msg));
 }
 
-int btf_open_file(const char *path, const struct btf *base, struct btf **out, struct btf_diag *diag)
+int es_btf_open_file(const char *path, const struct es_btf *base, struct es_btf **out,
+		     struct es_btf_diag *diag)
 {
 	const uint8_t *data;
-	struct btf *btf;
+	struct es_btf *btf;
 	struct stat st;
 	size_t size;
 	int fd, err;
@@ -283,22 +286,22 @@ int btf_open_file(const char *path, const struct btf *base, struct btf **out, st
 	diag_clear(diag);
 	btf = calloc(1, sizeof(*btf));
 	if (!btf)
-		return btf_diag_set(diag, BTF_ERR_NOMEM, "no memory for struct btf");
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOMEM, "no memory for struct btf");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		err = btf_diag_set(diag, BTF_ERR_IO, "%s: %s", path, strerror(errno));
+		err = es_btf_diag_set(diag, ES_BTF_ERR_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st)) {
-		err = btf_diag_set(diag, BTF_ERR_IO, "%s: stat: %s", path, strerror(errno));
+		err = es_btf_diag_set(diag, ES_BTF_ERR_IO, "%s: stat: %s", path, strerror(errno));
 		goto out;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		err = btf_diag_set(diag, BTF_ERR_IO, "%s: not a regular file", path);
+		err = es_btf_diag_set(diag, ES_BTF_ERR_IO, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size == 0) {
-		err = btf_diag_set(diag, BTF_ERR_NOT_BTF, "%s: empty file", path);
+		err = es_btf_diag_set(diag, ES_BTF_ERR_NOT_BTF, "%s: empty file", path);
 		goto out;
 	}
 	size = st.st_size;
@@ -320,14 +323,14 @@ out:
 	if (fd >= 0)
 		close(fd);
 	if (err) {
-		btf_free(btf);
+		es_btf_free(btf);
 		return err;
 	}
 	*out = btf;
 	return 0;
 }
 
-void btf_free(struct btf *btf)
+void es_btf_free(struct es_btf *btf)
 {
 	if (!btf)
 		return;
@@ -341,12 +344,12 @@ void btf_free(struct btf *btf)
 	free(btf);
 }
 
-uint32_t btf_type_cnt(const struct btf *btf)
+uint32_t es_btf_type_cnt(const struct es_btf *btf)
 {
 	return btf->start_id + btf->nr_types;
 }
 
-int btf_is_swapped(const struct btf *btf)
+int es_btf_is_swapped(const struct es_btf *btf)
 {
 	return btf->swapped;
 }

@@ -28,7 +28,7 @@ static void swap_words(uint8_t *p, uint64_t nr)
 	}
 }
 
-void btf_swap_blob(uint8_t *data, size_t size)
+void es_btf_swap_blob(uint8_t *data, size_t size)
 {
 	struct btf_header hdr;
 	struct btf_type *t;
@@ -52,7 +52,7 @@ void btf_swap_blob(uint8_t *data, size_t size)
 	for (off = 0; hdr.type_len - off >= sizeof(*t); off += rec_len) {
 		t = (struct btf_type *)(data + start + off);
 		swap_words((uint8_t *)t, sizeof(*t) / 4);
-		rec_len = sizeof(*t) + btf_trailer_len(t, &known);
+		rec_len = sizeof(*t) + es_btf_trailer_len(t, &known);
 		if (!known || rec_len > hdr.type_len - off)
 			return;
 		swap_words((uint8_t *)(t + 1), (rec_len - sizeof(*t)) / 4);

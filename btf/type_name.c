@@ -18,14 +18,14 @@
 
 #include "btf_internal.h"
 
-static uint32_t skip_type_tags(const struct btf *btf, uint32_t id)
+static uint32_t skip_type_tags(const struct es_btf *btf, uint32_t id)
 {
 	const struct btf_type *t;
 	int depth;
 
-	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
-		t = btf_type_by_id(btf, id);
-		if (!t || btf_kind(t) != BTF_KIND_TYPE_TAG)
+	for (depth = 0; depth <= ES_BTF_MAX_CHAIN; depth++) {
+		t = es_btf_type_by_id(btf, id);
+		if (!t || es_btf_kind(t) != BTF_KIND_TYPE_TAG)
 			break;
 		id = t->type;
 	}
@@ -36,7 +36,7 @@ static uint32_t skip_type_tags(const struct btf *btf, uint32_t id)
 #define SPELL_BUDGET 256
 
 struct speller {
-	const struct btf *btf;
+	const struct es_btf *btf;
 	int budget;
 };
 
@@ -73,11 +73,11 @@ static void spell_base(const char *base, const char *decl, char *out, size_t len
 	join(out, len, base, sep, decl);
 }
 
-static void spell_tagged(const char *keyword, const struct btf *btf, const struct btf_type *t,
+static void spell_tagged(const char *keyword, const struct es_btf *btf, const struct btf_type *t,
 			 const char *decl, char *out, size_t len)
 {
-	const char *name = btf_name(btf, t->name_off);
-	char base[BTF_TYPE_NAME_MAX];
+	const char *name = es_btf_name(btf, t->name_off);
+	char base[ES_BTF_TYPE_NAME_MAX];
 
 	join(base, sizeof(base), keyword, " ", name[0] ? name : "{...}");
 	spell_base(base, decl, out, len);
@@ -87,8 +87,8 @@ static void spell_params(struct speller *sp, const struct btf_type *t, char *out
 			 int depth)
 {
 	const struct btf_param *p = (const struct btf_param *)(t + 1);
-	char param[BTF_TYPE_NAME_MAX];
-	uint32_t i, vlen = btf_vlen(t);
+	char param[ES_BTF_TYPE_NAME_MAX];
+	uint32_t i, vlen = es_btf_vlen(t);
 
 	join(out, len, "(", vlen ? "" : "void", "");
 	for (i = 0; i < vlen; i++, p++) {
@@ -105,13 +105,13 @@ static void spell_params(struct speller *sp, const struct btf_type *t, char *out
 static void spell(struct speller *sp, uint32_t id, const char *decl, char *out, size_t len,
 		  int depth)
 {
-	const struct btf *btf = sp->btf;
-	const struct btf_type *t = btf_type_by_id(btf, id);
-	char inner[BTF_TYPE_NAME_MAX], suffix[BTF_TYPE_NAME_MAX];
+	const struct es_btf *btf = sp->btf;
+	const struct btf_type *t = es_btf_type_by_id(btf, id);
+	char inner[ES_BTF_TYPE_NAME_MAX], suffix[ES_BTF_TYPE_NAME_MAX];
 	const struct btf_type *next;
 	const char *qual;
 
-	if (depth > BTF_MAX_CHAIN || --sp->budget < 0) {
+	if (depth > ES_BTF_MAX_CHAIN || --sp->budget < 0) {
 		spell_base("?", decl, out, len);
 		return;
 	}
@@ -119,7 +119,7 @@ static void spell(struct speller *sp, uint32_t id, const char *decl, char *out, 
 		spell_base("void", decl, out, len);
 		return;
 	}
-	switch (btf_kind(t)) {
+	switch (es_btf_kind(t)) {
 	case BTF_KIND_STRUCT:
 		spell_tagged("struct", btf, t, decl, out, len);
 		return;
@@ -131,16 +131,16 @@ static void spell(struct speller *sp, uint32_t id, const char *decl, char *out, 
 		spell_tagged("enum", btf, t, decl, out, len);
 		return;
 	case BTF_KIND_FWD:
-		spell_tagged(btf_kflag(t) ? "union" : "struct", btf, t, decl, out, len);
+		spell_tagged(es_btf_kflag(t) ? "union" : "struct", btf, t, decl, out, len);
 		return;
 	case BTF_KIND_TYPE_TAG:
 		spell(sp, t->type, decl, out, len, depth + 1);
 		return;
 	case BTF_KIND_PTR:
-		next = btf_type_by_id(btf, skip_type_tags(btf, t->type));
+		next = es_btf_type_by_id(btf, skip_type_tags(btf, t->type));
 		/* A pointer to an array or function needs parentheses: "int (*)[4]". */
-		if (next &&
-		    (btf_kind(next) == BTF_KIND_ARRAY || btf_kind(next) == BTF_KIND_FUNC_PROTO))
+		if (next && (es_btf_kind(next) == BTF_KIND_ARRAY ||
+			     es_btf_kind(next) == BTF_KIND_FUNC_PROTO))
 			join(inner, sizeof(inner), "(*", decl, ")");
 		else
 			join(inner, sizeof(inner), "*", decl, "");
@@ -149,11 +149,11 @@ static void spell(struct speller *sp, uint32_t id, const char *decl, char *out, 
 	case BTF_KIND_CONST:
 	case BTF_KIND_VOLATILE:
 	case BTF_KIND_RESTRICT:
-		qual = btf_kind(t) == BTF_KIND_CONST	  ? "const"
-		       : btf_kind(t) == BTF_KIND_VOLATILE ? "volatile"
-							  : "restrict";
-		next = btf_type_by_id(btf, skip_type_tags(btf, t->type));
-		if (next && btf_kind(next) == BTF_KIND_PTR) {
+		qual = es_btf_kind(t) == BTF_KIND_CONST	     ? "const"
+		       : es_btf_kind(t) == BTF_KIND_VOLATILE ? "volatile"
+							     : "restrict";
+		next = es_btf_type_by_id(btf, skip_type_tags(btf, t->type));
+		if (next && es_btf_kind(next) == BTF_KIND_PTR) {
 			/* Qualifies the pointer itself: "char *const". */
 			join(inner, sizeof(inner), qual, decl[0] ? " " : "", decl);
 			spell(sp, t->type, inner, out, len, depth + 1);
@@ -174,12 +174,12 @@ static void spell(struct speller *sp, uint32_t id, const char *decl, char *out, 
 		spell(sp, t->type, inner, out, len, depth + 1);
 		return;
 	default: /* INT, FLOAT, TYPEDEF, and named things that are not types of members */
-		spell_base(btf_name(btf, t->name_off), decl, out, len);
+		spell_base(es_btf_name(btf, t->name_off), decl, out, len);
 		return;
 	}
 }
 
-void btf_type_c_name(const struct btf *btf, uint32_t id, char *buf, size_t len)
+void es_btf_type_c_name(const struct es_btf *btf, uint32_t id, char *buf, size_t len)
 {
 	struct speller sp = { .btf = btf, .budget = SPELL_BUDGET };
 

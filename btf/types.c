@@ -2,7 +2,7 @@
 /* Accessors of a validated BTF: types by id, names, aliases and sizes, across the base. */
 #include "btf_internal.h"
 
-const uint8_t btf_trailer_fixed[32] = {
+const uint8_t es_btf_trailer_fixed[32] = {
 	[BTF_KIND_UNKN] = 0xff,
 	[BTF_KIND_INT] = sizeof(uint32_t),
 	[BTF_KIND_ARRAY] = sizeof(struct btf_array),
@@ -11,7 +11,7 @@ const uint8_t btf_trailer_fixed[32] = {
 	[BTF_KIND_ENUM64 + 1 ... 31] = 0xff,
 };
 
-const uint8_t btf_trailer_per_vlen[32] = {
+const uint8_t es_btf_trailer_per_vlen[32] = {
 	[BTF_KIND_STRUCT] = sizeof(struct btf_member),
 	[BTF_KIND_UNION] = sizeof(struct btf_member),
 	[BTF_KIND_ENUM] = sizeof(struct btf_enum),
@@ -20,7 +20,7 @@ const uint8_t btf_trailer_per_vlen[32] = {
 	[BTF_KIND_ENUM64] = sizeof(struct btf_enum64),
 };
 
-const char *btf_name(const struct btf *btf, uint32_t off)
+const char *es_btf_name(const struct es_btf *btf, uint32_t off)
 {
 	/* Split BTF's string offsets continue after the base's strings. */
 	while (btf && off < btf->start_str_off)
@@ -30,32 +30,32 @@ const char *btf_name(const struct btf *btf, uint32_t off)
 	return btf->strs + (off - btf->start_str_off);
 }
 
-uint32_t btf_skip_aliases(const struct btf *btf, uint32_t id)
+uint32_t es_btf_skip_aliases(const struct es_btf *btf, uint32_t id)
 {
 	const struct btf_type *t;
 	int depth;
 
-	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
-		t = btf_type_by_id(btf, id);
-		if (!t || !btf_is_alias(btf_kind(t)))
+	for (depth = 0; depth <= ES_BTF_MAX_CHAIN; depth++) {
+		t = es_btf_type_by_id(btf, id);
+		if (!t || !es_btf_is_alias(es_btf_kind(t)))
 			return id;
 		id = t->type;
 	}
 	return id;
 }
 
-int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size)
+int es_btf_resolve_size(const struct es_btf *btf, uint32_t id, uint64_t *size)
 {
 	const struct btf_type *t;
 	const struct btf_array *a;
 	uint64_t nelems = 1;
 	int depth;
 
-	for (depth = 0; depth <= BTF_MAX_CHAIN; depth++) {
-		t = btf_type_by_id(btf, id);
+	for (depth = 0; depth <= ES_BTF_MAX_CHAIN; depth++) {
+		t = es_btf_type_by_id(btf, id);
 		if (!t)
-			return -BTF_ERR_TYPE_ID;
-		switch (btf_kind(t)) {
+			return -ES_BTF_ERR_TYPE_ID;
+		switch (es_btf_kind(t)) {
 		case BTF_KIND_INT:
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64:
@@ -73,7 +73,7 @@ int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size)
 			/* Keeping the count below 2^32 keeps count * size inside 64 bits. */
 			nelems *= a->nelems;
 			if (nelems > UINT32_MAX)
-				return -BTF_ERR_TYPE_INVALID;
+				return -ES_BTF_ERR_TYPE_INVALID;
 			id = a->type;
 			break;
 		case BTF_KIND_TYPEDEF:
@@ -85,8 +85,8 @@ int btf_resolve_size(const struct btf *btf, uint32_t id, uint64_t *size)
 			id = t->type;
 			break;
 		default: /* FWD, FUNC, FUNC_PROTO, DECL_TAG have no size */
-			return -BTF_ERR_TYPE_INVALID;
+			return -ES_BTF_ERR_TYPE_INVALID;
 		}
 	}
-	return -BTF_ERR_LOOP;
+	return -ES_BTF_ERR_LOOP;
 }

@@ -12,12 +12,12 @@
  * A second loop then checks what needs other types, reading only the
  * records concerned: FUNC -> FUNC_PROTO, DECL_TAG component indexes, the depth
  * of typedef/modifier/pointer/array chains and of anonymous-member nesting
- * (loops, bounded by BTF_MAX_CHAIN). Depths are memoized in one scratch byte
+ * (loops, bounded by ES_BTF_MAX_CHAIN). Depths are memoized in one scratch byte
  * per type, so hostile graphs stay linear.
  *
  * Whether a member's type fits in the rest of its struct needs the member
  * type's size, a random access per member (67k on vmlinux, more than
- * the whole walk costs): btf_member_lookup() checks it for the members it
+ * the whole walk costs): es_btf_member_lookup() checks it for the members it
  * returns instead.
  */
 #include <stdlib.h>
@@ -43,8 +43,8 @@ struct deferred {
 };
 
 struct btf_walk {
-	struct btf *btf;
-	struct btf_diag *diag;
+	struct es_btf *btf;
+	struct es_btf_diag *diag;
 	uint8_t *aux;
 	uint32_t str_total; /* base's strings + ours: valid name offsets are below it */
 	uint32_t max_ref; /* largest referenced type id */
@@ -53,37 +53,40 @@ struct btf_walk {
 };
 
 static int check_header(const uint8_t *data, size_t size, struct btf_header *hdr,
-			struct btf_diag *diag)
+			struct es_btf_diag *diag)
 {
 	size_t i;
 
 	if (size < sizeof(*hdr))
-		return btf_diag_set(diag, BTF_ERR_HDR_TRUNCATED,
-				    "BTF header needs %zu bytes, data has %zu", sizeof(*hdr), size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_HDR_TRUNCATED,
+				       "BTF header needs %zu bytes, data has %zu", sizeof(*hdr),
+				       size);
 	memcpy(hdr, data, sizeof(*hdr));
 	if (hdr->magic != BTF_MAGIC)
-		return btf_diag_set(diag, BTF_ERR_NOT_BTF, "bad BTF magic 0x%04x", hdr->magic);
+		return es_btf_diag_set(diag, ES_BTF_ERR_NOT_BTF, "bad BTF magic 0x%04x",
+				       hdr->magic);
 	if (hdr->version != BTF_VERSION)
-		return btf_diag_set(diag, BTF_ERR_HDR_VERSION, "BTF version %u, only %u is known",
-				    hdr->version, BTF_VERSION);
+		return es_btf_diag_set(diag, ES_BTF_ERR_HDR_VERSION,
+				       "BTF version %u, only %u is known", hdr->version,
+				       BTF_VERSION);
 	if (hdr->flags)
-		return btf_diag_set(diag, BTF_ERR_HDR_FLAGS, "BTF header flags 0x%x, expected 0",
-				    hdr->flags);
+		return es_btf_diag_set(diag, ES_BTF_ERR_HDR_FLAGS,
+				       "BTF header flags 0x%x, expected 0", hdr->flags);
 	if (hdr->hdr_len < sizeof(*hdr) || hdr->hdr_len > size)
-		return btf_diag_set(diag, BTF_ERR_HDR_LEN,
-				    "BTF hdr_len %u outside [%zu, %zu (data size)]", hdr->hdr_len,
-				    sizeof(*hdr), size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_HDR_LEN,
+				       "BTF hdr_len %u outside [%zu, %zu (data size)]",
+				       hdr->hdr_len, sizeof(*hdr), size);
 	/* Newer writers may append fields; reading the blob without them is only safe if unset. */
 	for (i = sizeof(*hdr); i < hdr->hdr_len; i++)
 		if (data[i])
-			return btf_diag_set(
-				diag, BTF_ERR_HDR_LEN,
+			return es_btf_diag_set(
+				diag, ES_BTF_ERR_HDR_LEN,
 				"BTF header byte %zu (of hdr_len %u) is set: unknown field", i,
 				hdr->hdr_len);
 	return 0;
 }
 
-static int check_sections(const struct btf_header *hdr, size_t size, struct btf_diag *diag)
+static int check_sections(const struct btf_header *hdr, size_t size, struct es_btf_diag *diag)
 {
 	/* 64-bit sums: hdr_len + off + len wraps in 32 bits. */
 	uint64_t type_start = (uint64_t)hdr->hdr_len + hdr->type_off;
@@ -92,56 +95,56 @@ static int check_sections(const struct btf_header *hdr, size_t size, struct btf_
 	uint64_t str_end = str_start + hdr->str_len;
 
 	if (type_end > size)
-		return btf_diag_set(diag, BTF_ERR_SECTION_BOUNDS,
-				    "type section [%llu, %llu) past data size %zu",
-				    (unsigned long long)type_start, (unsigned long long)type_end,
-				    size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_SECTION_BOUNDS,
+				       "type section [%llu, %llu) past data size %zu",
+				       (unsigned long long)type_start, (unsigned long long)type_end,
+				       size);
 	if (str_end > size)
-		return btf_diag_set(diag, BTF_ERR_SECTION_BOUNDS,
-				    "string section [%llu, %llu) past data size %zu",
-				    (unsigned long long)str_start, (unsigned long long)str_end,
-				    size);
+		return es_btf_diag_set(diag, ES_BTF_ERR_SECTION_BOUNDS,
+				       "string section [%llu, %llu) past data size %zu",
+				       (unsigned long long)str_start, (unsigned long long)str_end,
+				       size);
 	if (type_start & 3)
-		return btf_diag_set(diag, BTF_ERR_SECTION_ALIGN,
-				    "type section at byte %llu, not 4-byte aligned",
-				    (unsigned long long)type_start);
+		return es_btf_diag_set(diag, ES_BTF_ERR_SECTION_ALIGN,
+				       "type section at byte %llu, not 4-byte aligned",
+				       (unsigned long long)type_start);
 	if (hdr->type_len && hdr->str_len && type_start < str_end && str_start < type_end)
-		return btf_diag_set(
-			diag, BTF_ERR_SECTION_OVERLAP,
+		return es_btf_diag_set(
+			diag, ES_BTF_ERR_SECTION_OVERLAP,
 			"type section [%llu, %llu) overlaps string section [%llu, %llu)",
 			(unsigned long long)type_start, (unsigned long long)type_end,
 			(unsigned long long)str_start, (unsigned long long)str_end);
 	return 0;
 }
 
-static int check_strings(const struct btf *btf, struct btf_diag *diag)
+static int check_strings(const struct es_btf *btf, struct es_btf_diag *diag)
 {
 	/* Split BTF may add no strings; base BTF needs at least the empty name at 0. */
 	if (!btf->strs_len && btf->base)
 		return 0;
 	if (!btf->strs_len)
-		return btf_diag_set(diag, BTF_ERR_STR_NOT_NUL,
-				    "string section empty, base BTF needs \"\" at offset 0");
+		return es_btf_diag_set(diag, ES_BTF_ERR_STR_NOT_NUL,
+				       "string section empty, base BTF needs \"\" at offset 0");
 	if (!btf->base && btf->strs[0])
-		return btf_diag_set(diag, BTF_ERR_STR_NOT_NUL,
-				    "string section byte 0 is 0x%02x, base BTF needs NUL there",
-				    (uint8_t)btf->strs[0]);
+		return es_btf_diag_set(diag, ES_BTF_ERR_STR_NOT_NUL,
+				       "string section byte 0 is 0x%02x, base BTF needs NUL there",
+				       (uint8_t)btf->strs[0]);
 	if (btf->strs[btf->strs_len - 1])
-		return btf_diag_set(diag, BTF_ERR_STR_NOT_NUL,
-				    "string section's last byte (%u) is not NUL",
-				    btf->strs_len - 1);
+		return es_btf_diag_set(diag, ES_BTF_ERR_STR_NOT_NUL,
+				       "string section's last byte (%u) is not NUL",
+				       btf->strs_len - 1);
 	return 0;
 }
 
-static const char *name_or_anon(const struct btf *btf, const struct btf_type *t)
+static const char *name_or_anon(const struct es_btf *btf, const struct btf_type *t)
 {
-	const char *name = btf_name(btf, t->name_off);
+	const char *name = es_btf_name(btf, t->name_off);
 
 	return name[0] ? name : "(anon)";
 }
 
 /* Kind of @id among the types walked so far (and the base's). */
-static uint32_t kind_of(const struct btf *btf, uint32_t id)
+static uint32_t kind_of(const struct es_btf *btf, uint32_t id)
 {
 	while (btf && id < btf->start_id)
 		btf = btf->base;
@@ -151,9 +154,9 @@ static uint32_t kind_of(const struct btf *btf, uint32_t id)
 static int name_error(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *what,
 		      uint32_t idx, uint32_t name_off)
 {
-	return btf_diag_set(w->diag, BTF_ERR_NAME_OFF,
-			    "type [%u] %s: %s %u name offset %u past strings end %u", id,
-			    btf_kind_name(btf_kind(t)), what, idx, name_off, w->str_total);
+	return es_btf_diag_set(w->diag, ES_BTF_ERR_NAME_OFF,
+			       "type [%u] %s: %s %u name offset %u past strings end %u", id,
+			       es_btf_kind_name(es_btf_kind(t)), what, idx, name_off, w->str_total);
 }
 
 static void defer(struct btf_walk *w, uint32_t id, uint32_t next)
@@ -168,8 +171,8 @@ static inline void note_ref(struct btf_walk *w, uint32_t ref)
 
 static int invalid(struct btf_walk *w, uint32_t id, const struct btf_type *t, const char *why)
 {
-	return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "type [%u] %s '%s': %s", id,
-			    btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), why);
+	return es_btf_diag_set(w->diag, ES_BTF_ERR_TYPE_INVALID, "type [%u] %s '%s': %s", id,
+			       es_btf_kind_name(es_btf_kind(t)), name_or_anon(w->btf, t), why);
 }
 
 #define KIND_BITS 0x1f000000u
@@ -204,13 +207,13 @@ static const uint32_t info_allowed[BTF_KIND_ENUM64 + 1] = {
 /* The slow path of the info check: say what is wrong. */
 static int info_error(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	uint32_t allowed = info_allowed[btf_kind(t)];
+	uint32_t allowed = info_allowed[es_btf_kind(t)];
 
 	if (t->info & ~(KIND_BITS | VLEN_BITS | KFLAG_BIT))
 		return invalid(w, id, t, "reserved info bits set");
 	if ((t->info & KFLAG_BIT) && !(allowed & KFLAG_BIT))
 		return invalid(w, id, t, "kind_flag set on a kind without one");
-	if (btf_kind(t) == BTF_KIND_FUNC)
+	if (es_btf_kind(t) == BTF_KIND_FUNC)
 		return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
 	return invalid(w, id, t, "vlen set on a kind without one");
 }
@@ -235,41 +238,43 @@ static int check_int(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 
 static int member_error(struct btf_walk *w, uint32_t id, const struct btf_type *t, uint32_t i)
 {
-	const struct btf_member *m = btf_members(t) + i;
-	uint32_t bit_off = btf_member_bit_offset(t, m);
-	uint32_t bit_size = btf_member_bitfield_size(t, m);
+	const struct btf_member *m = es_btf_members(t) + i;
+	uint32_t bit_off = es_btf_member_bit_offset(t, m);
+	uint32_t bit_size = es_btf_member_bitfield_size(t, m);
 
 	if (m->name_off >= w->str_total)
 		return name_error(w, id, t, "member", i, m->name_off);
-	if (btf_kind(t) == BTF_KIND_UNION && bit_off)
-		return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
-				    "type [%u] UNION '%s': member %u '%s' at bit %u, not 0", id,
-				    name_or_anon(w->btf, t), i, btf_name(w->btf, m->name_off),
-				    bit_off);
-	return btf_diag_set(w->diag, BTF_ERR_MEMBER_OFFSET,
-			    "type [%u] %s '%s': member %u '%s' bits [%u, %llu) past size %u bytes",
-			    id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), i,
-			    btf_name(w->btf, m->name_off), bit_off,
-			    (unsigned long long)bit_off + bit_size, t->size);
+	if (es_btf_kind(t) == BTF_KIND_UNION && bit_off)
+		return es_btf_diag_set(w->diag, ES_BTF_ERR_MEMBER_OFFSET,
+				       "type [%u] UNION '%s': member %u '%s' at bit %u, not 0", id,
+				       name_or_anon(w->btf, t), i, es_btf_name(w->btf, m->name_off),
+				       bit_off);
+	return es_btf_diag_set(
+		w->diag, ES_BTF_ERR_MEMBER_OFFSET,
+		"type [%u] %s '%s': member %u '%s' bits [%u, %llu) past size %u bytes", id,
+		es_btf_kind_name(es_btf_kind(t)), name_or_anon(w->btf, t), i,
+		es_btf_name(w->btf, m->name_off), bit_off, (unsigned long long)bit_off + bit_size,
+		t->size);
 }
 
 /* Whether member @m breaks a rule that needs nothing but @t: its name and where it lies. */
 static bool member_bad(const struct btf_walk *w, const struct btf_type *t,
 		       const struct btf_member *m)
 {
-	uint32_t bit_off = btf_member_bit_offset(t, m);
-	uint32_t bit_size = btf_member_bitfield_size(t, m);
+	uint32_t bit_off = es_btf_member_bit_offset(t, m);
+	uint32_t bit_size = es_btf_member_bitfield_size(t, m);
 
 	/* Bitwise, not short-circuit: no branch per condition in the hot loop. */
-	return (m->name_off >= w->str_total) | ((btf_kind(t) == BTF_KIND_UNION) & (bit_off != 0)) |
+	return (m->name_off >= w->str_total) |
+	       ((es_btf_kind(t) == BTF_KIND_UNION) & (bit_off != 0)) |
 	       (bit_off + (uint64_t)bit_size > (uint64_t)t->size * 8);
 }
 
 /* The hot loop: 67k members on vmlinux. Errors are located after the loop. */
 static int check_members(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	const struct btf_member *m = btf_members(t);
-	uint32_t i, vlen = btf_vlen(t), max_ref = w->max_ref;
+	const struct btf_member *m = es_btf_members(t);
+	uint32_t i, vlen = es_btf_vlen(t), max_ref = w->max_ref;
 	bool bad = false, anon = false;
 
 	for (i = 0; i < vlen; i++, m++) {
@@ -280,7 +285,7 @@ static int check_members(struct btf_walk *w, uint32_t id, const struct btf_type 
 	}
 	w->max_ref = max_ref;
 	if (bad) {
-		for (i = 0, m = btf_members(t); !member_bad(w, t, m); i++, m++)
+		for (i = 0, m = es_btf_members(t); !member_bad(w, t, m); i++, m++)
 			;
 		return member_error(w, id, t, i);
 	}
@@ -293,8 +298,8 @@ static int check_members(struct btf_walk *w, uint32_t id, const struct btf_type 
 
 static int check_enum(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	uint32_t i, vlen = btf_vlen(t), name_off;
-	bool is64 = btf_kind(t) == BTF_KIND_ENUM64;
+	uint32_t i, vlen = es_btf_vlen(t), name_off;
+	bool is64 = es_btf_kind(t) == BTF_KIND_ENUM64;
 
 	if (t->size != 1 && t->size != 2 && t->size != 4 && t->size != 8)
 		return invalid(w, id, t, "enum size not 1, 2, 4 or 8");
@@ -310,7 +315,7 @@ static int check_enum(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 static int params_error(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_param *p = (const struct btf_param *)(t + 1);
-	uint32_t i, vlen = btf_vlen(t);
+	uint32_t i, vlen = es_btf_vlen(t);
 
 	for (i = 0; i < vlen; i++, p++) {
 		if (p->name_off >= w->str_total)
@@ -325,7 +330,7 @@ static int params_error(struct btf_walk *w, uint32_t id, const struct btf_type *
 static int check_params(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
 	const struct btf_param *p = (const struct btf_param *)(t + 1);
-	uint32_t i, vlen = btf_vlen(t), max_ref = w->max_ref;
+	uint32_t i, vlen = es_btf_vlen(t), max_ref = w->max_ref;
 	bool bad = false;
 
 	max_ref = t->type > max_ref ? t->type : max_ref;
@@ -341,7 +346,7 @@ static int check_params(struct btf_walk *w, uint32_t id, const struct btf_type *
 static int check_datasec(struct btf_walk *w, const struct btf_type *t)
 {
 	const struct btf_var_secinfo *v = (const struct btf_var_secinfo *)(t + 1);
-	uint32_t i, vlen = btf_vlen(t);
+	uint32_t i, vlen = es_btf_vlen(t);
 
 	for (i = 0; i < vlen; i++, v++)
 		note_ref(w, v->type);
@@ -357,15 +362,15 @@ static int check_func(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 
 static bool is_chain_kind(uint32_t kind)
 {
-	return btf_is_alias(kind) || kind == BTF_KIND_PTR || kind == BTF_KIND_ARRAY;
+	return es_btf_is_alias(kind) || kind == BTF_KIND_PTR || kind == BTF_KIND_ARRAY;
 }
 
 static int chain_loop(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	return btf_diag_set(
-		w->diag, BTF_ERR_LOOP,
+	return es_btf_diag_set(
+		w->diag, ES_BTF_ERR_LOOP,
 		"type [%u] %s '%s': chain of typedefs/modifiers/pointers/arrays longer than %u (loop?)",
-		id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
+		id, es_btf_kind_name(es_btf_kind(t)), name_or_anon(w->btf, t), ES_BTF_MAX_CHAIN);
 }
 
 /*
@@ -388,7 +393,7 @@ static int chain_step(struct btf_walk *w, uint32_t id, const struct btf_type *t,
 			return 0;
 		}
 	}
-	if (depth + 1 > BTF_MAX_CHAIN)
+	if (depth + 1 > ES_BTF_MAX_CHAIN)
 		return chain_loop(w, id, t);
 	w->aux[id - start] |= depth + 1;
 	return 0;
@@ -397,12 +402,12 @@ static int chain_step(struct btf_walk *w, uint32_t id, const struct btf_type *t,
 /* Checks of one record that need nothing but the record, the strings and earlier types. */
 static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
-	if (t->info & ~info_allowed[btf_kind(t)])
+	if (t->info & ~info_allowed[es_btf_kind(t)])
 		return info_error(w, id, t);
 	if (t->name_off >= w->str_total)
 		return name_error(w, id, t, "name", 0, t->name_off);
 
-	switch (btf_kind(t)) {
+	switch (es_btf_kind(t)) {
 	case BTF_KIND_INT:
 		return check_int(w, id, t);
 	case BTF_KIND_FLOAT:
@@ -442,7 +447,7 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 	case BTF_KIND_FWD:
 		return 0;
 	case BTF_KIND_FUNC:
-		if (btf_vlen(t) > BTF_FUNC_EXTERN)
+		if (es_btf_vlen(t) > BTF_FUNC_EXTERN)
 			return invalid(w, id, t, "FUNC linkage (vlen) above extern (2)");
 		note_ref(w, t->type);
 		/* Usually the prototype came first; otherwise look again after the walk. */
@@ -457,13 +462,13 @@ static int check_record(struct btf_walk *w, uint32_t id, const struct btf_type *
 }
 
 /* 'long' decides the pointer size, as in libbpf: BTF has no other record of it. */
-static void note_ptr_size(struct btf *btf, const struct btf_type *t)
+static void note_ptr_size(struct es_btf *btf, const struct btf_type *t)
 {
 	const char *name;
 
 	if (t->size != 4 && t->size != 8)
 		return;
-	name = btf_name(btf, t->name_off);
+	name = es_btf_name(btf, t->name_off);
 	if (!strcmp(name, "long int") || !strcmp(name, "long unsigned int") ||
 	    !strcmp(name, "long") || !strcmp(name, "unsigned long"))
 		btf->ptr_size = t->size;
@@ -472,10 +477,10 @@ static void note_ptr_size(struct btf *btf, const struct btf_type *t)
 /* The @i-th type id that @t refers to, in @ref; false past the last. */
 static bool record_ref(const struct btf_type *t, uint32_t i, uint32_t *ref, const char **what)
 {
-	uint32_t vlen = btf_vlen(t);
+	uint32_t vlen = es_btf_vlen(t);
 
 	*what = "type";
-	switch (btf_kind(t)) {
+	switch (es_btf_kind(t)) {
 	case BTF_KIND_INT:
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
@@ -485,7 +490,7 @@ static bool record_ref(const struct btf_type *t, uint32_t i, uint32_t *ref, cons
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		*what = "member";
-		*ref = btf_members(t)[i].type;
+		*ref = es_btf_members(t)[i].type;
 		return i < vlen;
 	case BTF_KIND_ARRAY:
 		*what = i ? "index type" : "element type";
@@ -514,17 +519,17 @@ static int ref_error(struct btf_walk *w, uint32_t last)
 	const char *what;
 
 	for (id = w->btf->start_id; id <= last; id++) {
-		t = btf_type_by_id(w->btf, id);
+		t = es_btf_type_by_id(w->btf, id);
 		for (i = 0; record_ref(t, i, &ref, &what); i++)
 			if (ref > last)
-				return btf_diag_set(
-					w->diag, BTF_ERR_TYPE_ID,
+				return es_btf_diag_set(
+					w->diag, ES_BTF_ERR_TYPE_ID,
 					"type [%u] %s '%s': %s (#%u) refers to type %u, last type is %u",
-					id, btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t),
-					what, i, ref, last);
+					id, es_btf_kind_name(es_btf_kind(t)),
+					name_or_anon(w->btf, t), what, i, ref, last);
 	}
-	return btf_diag_set(w->diag, BTF_ERR_TYPE_ID, "type %u referred to, last type is %u",
-			    w->max_ref, last);
+	return es_btf_diag_set(w->diag, ES_BTF_ERR_TYPE_ID, "type %u referred to, last type is %u",
+			       w->max_ref, last);
 }
 
 /*
@@ -545,7 +550,7 @@ static void populate(void *p, size_t len)
 
 static int walk_types(struct btf_walk *w)
 {
-	struct btf *btf = w->btf;
+	struct es_btf *btf = w->btf;
 	const uint8_t *types = btf->types;
 	uint32_t off = 0, len = btf->types_len, start = btf->start_id, id = start, kind;
 	const struct btf_type *t;
@@ -569,7 +574,7 @@ static int walk_types(struct btf_walk *w)
 	w->deferred = malloc(max_types * sizeof(*w->deferred));
 	if (!btf->type_offs || !btf->kinds || !btf->composites || !btf->composite_names ||
 	    !w->aux || !w->deferred)
-		return btf_diag_set(w->diag, BTF_ERR_NOMEM, "no memory for the type index");
+		return es_btf_diag_set(w->diag, ES_BTF_ERR_NOMEM, "no memory for the type index");
 	/*
 	 * Kernel BTF records average 25 bytes: len / 32 types under-estimates
 	 * the count, so the pages populated are (nearly always) pages the walk
@@ -581,26 +586,26 @@ static int walk_types(struct btf_walk *w)
 	/* Locals, not btf->...: the byte stores to kinds[] could alias them and force reloads. */
 	while (off < len) {
 		if (len - off < sizeof(*t))
-			return btf_diag_set(
-				w->diag, BTF_ERR_TYPE_TRAILING,
+			return es_btf_diag_set(
+				w->diag, ES_BTF_ERR_TYPE_TRAILING,
 				"%u bytes after type [%u] at section offset %u, less than a record",
 				len - off, id - 1, off);
 		t = (const struct btf_type *)(types + off);
-		kind = btf_kind(t);
-		rec_len = sizeof(*t) + btf_trailer_len(t, &known);
+		kind = es_btf_kind(t);
+		rec_len = sizeof(*t) + es_btf_trailer_len(t, &known);
 		if (!known)
-			return btf_diag_set(w->diag, BTF_ERR_KIND,
-					    "type [%u] at section offset %u: unknown kind %u", id,
-					    off, kind);
+			return es_btf_diag_set(w->diag, ES_BTF_ERR_KIND,
+					       "type [%u] at section offset %u: unknown kind %u",
+					       id, off, kind);
 		if (rec_len > len - off)
-			return btf_diag_set(
-				w->diag, BTF_ERR_TYPE_TRUNCATED,
+			return es_btf_diag_set(
+				w->diag, ES_BTF_ERR_TYPE_TRUNCATED,
 				"type [%u] %s at section offset %u: %llu-byte record (vlen %u) past section end %u",
-				id, btf_kind_name(kind), off, (unsigned long long)rec_len,
-				btf_vlen(t), len);
+				id, es_btf_kind_name(kind), off, (unsigned long long)rec_len,
+				es_btf_vlen(t), len);
 		if (id > BTF_MAX_TYPE)
-			return btf_diag_set(w->diag, BTF_ERR_TYPE_INVALID, "more than %u types",
-					    BTF_MAX_TYPE);
+			return es_btf_diag_set(w->diag, ES_BTF_ERR_TYPE_INVALID,
+					       "more than %u types", BTF_MAX_TYPE);
 		offs[id - start] = off;
 		kinds[id - start] = kind;
 		err = check_record(w, id, t);
@@ -623,7 +628,7 @@ static int walk_types(struct btf_walk *w)
  */
 static int check_chain(struct btf_walk *w, uint32_t id)
 {
-	uint32_t path[BTF_MAX_CHAIN + 1], n = 0, next = id, depth = 0, start = w->btf->start_id;
+	uint32_t path[ES_BTF_MAX_CHAIN + 1], n = 0, next = id, depth = 0, start = w->btf->start_id;
 	const struct btf_type *t;
 	uint8_t *aux;
 
@@ -633,24 +638,24 @@ static int check_chain(struct btf_walk *w, uint32_t id)
 			break;
 		aux = &w->aux[next - start];
 		if (*aux & AUX_VISITING)
-			return chain_loop(w, id, btf_type_by_id(w->btf, id));
+			return chain_loop(w, id, es_btf_type_by_id(w->btf, id));
 		if (*aux & AUX_DEPTH) {
 			depth = *aux & AUX_DEPTH;
 			break;
 		}
-		if (n == BTF_MAX_CHAIN + 1)
-			return chain_loop(w, id, btf_type_by_id(w->btf, id));
+		if (n == ES_BTF_MAX_CHAIN + 1)
+			return chain_loop(w, id, es_btf_type_by_id(w->btf, id));
 		*aux |= AUX_VISITING;
 		path[n++] = next;
-		t = btf_type_by_id(w->btf, next);
-		next = btf_kind(t) == BTF_KIND_ARRAY ? ((const struct btf_array *)(t + 1))->type
-						     : t->type;
+		t = es_btf_type_by_id(w->btf, next);
+		next = es_btf_kind(t) == BTF_KIND_ARRAY ? ((const struct btf_array *)(t + 1))->type
+							: t->type;
 	}
 	while (n--) {
 		aux = &w->aux[path[n] - start];
 		*aux &= ~AUX_VISITING;
-		if (++depth > BTF_MAX_CHAIN)
-			return chain_loop(w, id, btf_type_by_id(w->btf, id));
+		if (++depth > ES_BTF_MAX_CHAIN)
+			return chain_loop(w, id, es_btf_type_by_id(w->btf, id));
 		*aux |= depth;
 	}
 	return 0;
@@ -659,16 +664,16 @@ static int check_chain(struct btf_walk *w, uint32_t id)
 static int check_decl_tag(struct btf_walk *w, uint32_t id, const struct btf_type *t)
 {
 	int32_t idx = *(const int32_t *)(t + 1);
-	const struct btf_type *target = btf_type_by_id(w->btf, t->type);
+	const struct btf_type *target = es_btf_type_by_id(w->btf, t->type);
 	uint32_t nr;
 
 	if (idx == -1)
 		return 0;
 	/* A component is a member of a struct/union or a parameter of a function. */
-	if (target && btf_kind(target) == BTF_KIND_FUNC)
-		target = btf_type_by_id(w->btf, target->type);
-	if (btf_is_composite(target) || (target && btf_kind(target) == BTF_KIND_FUNC_PROTO))
-		nr = btf_vlen(target);
+	if (target && es_btf_kind(target) == BTF_KIND_FUNC)
+		target = es_btf_type_by_id(w->btf, target->type);
+	if (es_btf_is_composite(target) || (target && es_btf_kind(target) == BTF_KIND_FUNC_PROTO))
+		nr = es_btf_vlen(target);
 	else
 		return invalid(w, id, t, "DECL_TAG component on a type without components");
 	if ((uint32_t)idx >= nr)
@@ -678,16 +683,17 @@ static int check_decl_tag(struct btf_walk *w, uint32_t id, const struct btf_type
 
 static int nest_loop(struct btf_walk *w, uint32_t id)
 {
-	const struct btf_type *t = btf_type_by_id(w->btf, id);
+	const struct btf_type *t = es_btf_type_by_id(w->btf, id);
 
-	return btf_diag_set(w->diag, BTF_ERR_LOOP,
-			    "type [%u] %s '%s': anonymous members nest deeper than %u (loop?)", id,
-			    btf_kind_name(btf_kind(t)), name_or_anon(w->btf, t), BTF_MAX_CHAIN);
+	return es_btf_diag_set(w->diag, ES_BTF_ERR_LOOP,
+			       "type [%u] %s '%s': anonymous members nest deeper than %u (loop?)",
+			       id, es_btf_kind_name(es_btf_kind(t)), name_or_anon(w->btf, t),
+			       ES_BTF_MAX_CHAIN);
 }
 
 /*
  * Levels of anonymous struct/union members within @id (itself included),
- * memoized in aux. Recursion depth is bounded by BTF_MAX_CHAIN.
+ * memoized in aux. Recursion depth is bounded by ES_BTF_MAX_CHAIN.
  */
 static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 {
@@ -697,7 +703,7 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 	uint32_t i, vlen, child;
 	int sub, max = 0;
 
-	if ((*aux & AUX_VISITING) || level > BTF_MAX_CHAIN)
+	if ((*aux & AUX_VISITING) || level > ES_BTF_MAX_CHAIN)
 		return nest_loop(w, id);
 	if (*aux & AUX_DEPTH)
 		return *aux & AUX_DEPTH;
@@ -706,15 +712,16 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 		return 1;
 	}
 	*aux |= AUX_VISITING;
-	t = btf_type_by_id(w->btf, id);
-	m = btf_members(t);
-	vlen = btf_vlen(t);
+	t = es_btf_type_by_id(w->btf, id);
+	m = es_btf_members(t);
+	vlen = es_btf_vlen(t);
 	for (i = 0; i < vlen; i++, m++) {
 		if (m->name_off)
 			continue;
-		child = btf_skip_aliases(w->btf, m->type);
+		child = es_btf_skip_aliases(w->btf, m->type);
 		/* Anonymous members in the base were checked with the base. */
-		if (child < w->btf->start_id || !btf_is_composite(btf_type_by_id(w->btf, child)))
+		if (child < w->btf->start_id ||
+		    !es_btf_is_composite(es_btf_type_by_id(w->btf, child)))
 			continue;
 		sub = anon_depth(w, child, level + 1);
 		if (sub < 0)
@@ -723,7 +730,7 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 			max = sub;
 	}
 	*aux &= ~AUX_VISITING;
-	if (max + 1 > BTF_MAX_CHAIN)
+	if (max + 1 > ES_BTF_MAX_CHAIN)
 		return nest_loop(w, id);
 	*aux |= max + 1;
 	return max + 1;
@@ -732,7 +739,7 @@ static int anon_depth(struct btf_walk *w, uint32_t id, uint32_t level)
 /* What needs types other than the record itself; runs once every record is known good. */
 static int check_deep(struct btf_walk *w)
 {
-	struct btf *btf = w->btf;
+	struct es_btf *btf = w->btf;
 	const struct deferred *d;
 	uint32_t i, kind, start = btf->start_id;
 	int err = 0;
@@ -745,9 +752,9 @@ static int check_deep(struct btf_walk *w)
 		else if (kind == BTF_KIND_FUNC)
 			err = kind_of(btf, d->next) == BTF_KIND_FUNC_PROTO
 				      ? 0
-				      : check_func(w, d->id, btf_type_by_id(btf, d->id));
+				      : check_func(w, d->id, es_btf_type_by_id(btf, d->id));
 		else if (kind == BTF_KIND_DECL_TAG)
-			err = check_decl_tag(w, d->id, btf_type_by_id(btf, d->id));
+			err = check_decl_tag(w, d->id, es_btf_type_by_id(btf, d->id));
 		else if (w->aux[d->id - start] & AUX_DEPTH)
 			err = 0; /* resolved by an earlier chain through it */
 		else if (!is_chain_kind(kind_of(btf, d->next)))
@@ -759,19 +766,20 @@ static int check_deep(struct btf_walk *w)
 	return err;
 }
 
-int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_diag *diag)
+int es_btf_validate(struct es_btf *btf, const uint8_t *data, size_t size, struct es_btf_diag *diag)
 {
 	struct btf_walk w = { .btf = btf, .diag = diag };
 	struct btf_header hdr;
-	const struct btf *base = btf->base, *b;
+	const struct es_btf *base = btf->base, *b;
 	uint64_t str_total;
 	int depth = 0, err;
 
 	/* Lookups walk the base chain; keep it as short as the other chains. */
 	for (b = base; b; b = b->base)
-		if (++depth >= BTF_MAX_CHAIN)
-			return btf_diag_set(diag, BTF_ERR_BASE, "more than %d levels of base BTF",
-					    BTF_MAX_CHAIN - 1);
+		if (++depth >= ES_BTF_MAX_CHAIN)
+			return es_btf_diag_set(diag, ES_BTF_ERR_BASE,
+					       "more than %d levels of base BTF",
+					       ES_BTF_MAX_CHAIN - 1);
 
 	err = check_header(data, size, &hdr, diag);
 	if (!err)
@@ -788,8 +796,8 @@ int btf_validate(struct btf *btf, const uint8_t *data, size_t size, struct btf_d
 	btf->ptr_size = base ? base->ptr_size : sizeof(void *);
 	str_total = (uint64_t)btf->start_str_off + btf->strs_len;
 	if (str_total > UINT32_MAX)
-		return btf_diag_set(diag, BTF_ERR_BASE,
-				    "base and split string sections together exceed 4 GiB");
+		return es_btf_diag_set(diag, ES_BTF_ERR_BASE,
+				       "base and split string sections together exceed 4 GiB");
 	w.str_total = str_total;
 
 	err = check_strings(btf, diag);

@@ -49,6 +49,58 @@ enum es_stat {
 	ES_STAT__MAX,
 };
 
+/*
+ * The records and how to merge them. One exec gives, in this order in the ring
+ * buffer (a task reserves them one after the other):
+ *   ES_RECORD_EXEC		struct es_exec_event, at syscall entry: who exec's
+ *				what, as read from the caller's memory;
+ *   ES_RECORD_EXEC_IMAGE	struct es_exec_image, only if the exec succeeds and
+ *				the image program is attached (the loader's
+ *				info->exec_image): what the kernel exec'd;
+ *   ES_RECORD_EXEC_RESULT	struct es_exec_result, at syscall exit.
+ * Join all three by hdr.pid (the tgid: a non-leader thread's exec record has
+ * hdr.pid = its tgid and hdr.tid = the thread; its image record has
+ * old_pid = that thread). When several execs of one process are pending
+ * (threads racing), take the one whose exec record's hdr.tid equals the
+ * image's old_pid.
+ *
+ * The exec record's filename and args can miss what the kernel did read:
+ * BPF cannot fault in user pages, and a child exec'ing string literals at
+ * once after fork has none of its parent's .rodata mapped. Such an exec
+ * record carries ES_EXEC_F_FILENAME_FAULT / ES_EXEC_F_ARGV_FAULT and an
+ * empty string. The image record never misses: its filename is the kernel's
+ * copy (the path as given; "/dev/fd/N" for fexecve, where the exec record
+ * has ""; "/dev/fd/N/path" for a dirfd-relative execveat) and its argv is
+ * read from the new image's memory, written by the kernel during the exec.
+ * A consumer merges (es_exec_image_matches() and es_exec_image_merge() in
+ * user/agent/exec_image.h implement this):
+ *   - filename: the image's when the exec record has ES_EXEC_F_FILENAME_FAULT
+ *     or an empty filename (fexecve); otherwise the exec record's (they name
+ *     the same file; the image's is then the same string).
+ *     ES_IMAGE_F_FILENAME_TRUNCATED replaces ES_EXEC_F_FILENAME_TRUNCATED
+ *     with it. ES_IMAGE_F_FILENAME_FAULT (never seen in practice): keep the
+ *     exec record's.
+ *   - argv: the image's when the exec record has ES_EXEC_F_ARGV_FAULT or no
+ *     entries, and the image record has argv (none of ES_IMAGE_F_ARGV_ABSENT,
+ *     ES_IMAGE_F_ARGV_FAULT). args[0..args_size) are the strings back to
+ *     back, each with its NUL: count the NULs for argc. With
+ *     ES_IMAGE_F_ARGV_TRUNCATED (argv longer than ES_ARGS_LEN) the last entry
+ *     may lack its NUL: keep it as a cut entry and report the argv truncated.
+ *     The image's argv is what the new program received, so a consumer may
+ *     prefer it for every successful exec; the exec record's holds at most
+ *     ES_ARGV_MAX entries of at most 2047 bytes each.
+ *   - ES_IMAGE_F_ARGV_ABSENT: argv not read because EXEC_OFFSETS are 0; the
+ *     loader's EXEC_OFFSETS group says why (no BTF, an unresolved field, a
+ *     failed image self-test, lockdown). Keep the exec record's argv.
+ *   - the fault flags describe the exec record's reads only; once the image
+ *     filled a value, report where it came from rather than a fault.
+ * An exec record without an image record before its result: the exec
+ * failed (ret < 0) or the image program is not attached (the loader's
+ * info->exec_image is false and says why). An image record without an exec
+ * record: the exec record was lost (ES_STAT_RINGBUF_FULL) or the exec began
+ * before attach; it alone still says what ran. Image records are counted in
+ * ES_STAT_EVENTS and ES_STAT_EXEC_IMAGE.
+ */
 enum es_record_type {
 	ES_RECORD_EXEC = 1, /* struct es_exec_event, from the syscall entry */
 	ES_RECORD_EXEC_RESULT = 2, /* struct es_exec_result, from the syscall exit */
@@ -127,7 +179,7 @@ struct es_exec_result {
  * and its argv is read from the new mm (arg_start..arg_end), pages the
  * kernel has just written, so neither can miss the way the entry record's
  * user-memory reads can. It comes between the exec record and the result
- * record of the same exec; see user/loader.h for how to merge it.
+ * record of the same exec; see "The records and how to merge them" above.
  */
 struct es_exec_image {
 	struct es_record_header hdr; /* pid == tid: the tgid after exec; syscall 0 */

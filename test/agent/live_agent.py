@@ -577,7 +577,7 @@ class LiveAgent(unittest.TestCase):
         process of another user (nobody) forks a child that execs: with
         CAP_SYS_PTRACE its parent_exe is known, without it null."""
         unit = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
-                            "execsensor.service")
+                            "packaging", "execsensor.service")
         caps = None
         with open(unit) as f:
             for line in f:

@@ -29,129 +29,129 @@ static struct es_exec_result result(uint32_t pid, uint32_t tid, int64_t ret)
 	return res;
 }
 
-static void add(struct event_join *j, struct es_exec_report *r)
+static void add(struct es_event_join *j, struct es_exec_report *r)
 {
 	struct es_exec_report *evicted;
 
-	ck_assert_int_eq(event_join_add(j, r, &evicted), 0);
+	ck_assert_int_eq(es_event_join_add(j, r, &evicted), 0);
 	ck_assert_ptr_null(evicted);
 }
 
 START_TEST(match_by_pid_and_tid)
 {
 	struct es_exec_result res;
-	struct event_join j;
+	struct es_event_join j;
 	struct es_exec_report *a = report(100, 100, 1), *b = report(200, 200, 2), *got;
 
-	event_join_init(&j, 16, 5 * SEC);
+	es_event_join_init(&j, 16, 5 * SEC);
 	add(&j, a);
 	add(&j, b);
 	res = result(200, 200, -2);
-	got = event_join_result(&j, &res);
+	got = es_event_join_result(&j, &res);
 	ck_assert_ptr_eq(got, b);
 	ck_assert_int_eq(got->ret_known, 1);
 	ck_assert_int_eq(got->ret, -2);
 	es_exec_report_free(got);
 	res = result(100, 100, 0);
-	got = event_join_result(&j, &res);
+	got = es_event_join_result(&j, &res);
 	ck_assert_ptr_eq(got, a);
 	ck_assert_int_eq(got->ret, 0);
 	es_exec_report_free(got);
 	ck_assert_uint_eq(j.cnt, 0);
-	event_join_free(&j);
+	es_event_join_free(&j);
 }
 END_TEST
 
 START_TEST(non_leader_thread_exec)
 {
 	struct es_exec_result res;
-	struct event_join j;
+	struct es_event_join j;
 	struct es_exec_report *t = report(300, 305, 1), *got;
 
 	/* A thread 305 of process 300 execs; success returns in the leader (tid 300). */
-	event_join_init(&j, 16, 5 * SEC);
+	es_event_join_init(&j, 16, 5 * SEC);
 	add(&j, t);
 	res = result(300, 300, 0);
-	got = event_join_result(&j, &res);
+	got = es_event_join_result(&j, &res);
 	ck_assert_ptr_eq(got, t);
 	es_exec_report_free(got);
-	event_join_free(&j);
+	es_event_join_free(&j);
 }
 END_TEST
 
 START_TEST(same_tid_preferred)
 {
 	struct es_exec_result res;
-	struct event_join j;
+	struct es_event_join j;
 	struct es_exec_report *t1 = report(400, 401, 1), *t2 = report(400, 402, 2), *got;
 
 	/* Two threads of one process exec; a failure returns to its own thread. */
-	event_join_init(&j, 16, 5 * SEC);
+	es_event_join_init(&j, 16, 5 * SEC);
 	add(&j, t1);
 	add(&j, t2);
 	res = result(400, 402, -13);
-	got = event_join_result(&j, &res);
+	got = es_event_join_result(&j, &res);
 	ck_assert_ptr_eq(got, t2);
 	es_exec_report_free(got);
-	event_join_free(&j);
+	es_event_join_free(&j);
 }
 END_TEST
 
 START_TEST(orphan_result)
 {
 	struct es_exec_result res = result(999, 999, 0);
-	struct event_join j;
+	struct es_event_join j;
 
-	event_join_init(&j, 16, 5 * SEC);
-	ck_assert_ptr_null(event_join_result(&j, &res));
+	es_event_join_init(&j, 16, 5 * SEC);
+	ck_assert_ptr_null(es_event_join_result(&j, &res));
 	add(&j, report(1, 1, 1));
-	ck_assert_ptr_null(event_join_result(&j, &res));
+	ck_assert_ptr_null(es_event_join_result(&j, &res));
 	ck_assert_uint_eq(j.cnt, 1);
-	event_join_free(&j);
+	es_event_join_free(&j);
 }
 END_TEST
 
 START_TEST(expire_after_timeout)
 {
-	struct event_join j;
+	struct es_event_join j;
 	struct es_exec_report *old = report(1, 1, 10 * SEC), *young = report(2, 2, 14 * SEC), *got;
 
-	event_join_init(&j, 16, 5 * SEC);
+	es_event_join_init(&j, 16, 5 * SEC);
 	add(&j, old);
 	add(&j, young);
-	ck_assert_ptr_null(event_join_expire(&j, 14 * SEC)); /* 4 s old: still waiting */
-	ck_assert_ptr_null(event_join_expire(&j, 15 * SEC)); /* exactly 5 s: still waiting */
-	got = event_join_expire(&j, 15 * SEC + 1);
+	ck_assert_ptr_null(es_event_join_expire(&j, 14 * SEC)); /* 4 s old: still waiting */
+	ck_assert_ptr_null(es_event_join_expire(&j, 15 * SEC)); /* exactly 5 s: still waiting */
+	got = es_event_join_expire(&j, 15 * SEC + 1);
 	ck_assert_ptr_eq(got, old);
 	ck_assert_int_eq(got->ret_known, 0);
 	es_exec_report_free(got);
-	ck_assert_ptr_null(event_join_expire(&j, 15 * SEC + 1));
-	ck_assert_ptr_null(event_join_expire(&j, 3)); /* a clock before the timeout: nothing */
+	ck_assert_ptr_null(es_event_join_expire(&j, 15 * SEC + 1));
+	ck_assert_ptr_null(es_event_join_expire(&j, 3)); /* a clock before the timeout: nothing */
 	/* Drain at exit: everything, whatever its age. */
-	got = event_join_expire(&j, UINT64_MAX);
+	got = es_event_join_expire(&j, UINT64_MAX);
 	ck_assert_ptr_eq(got, young);
 	es_exec_report_free(got);
-	ck_assert_ptr_null(event_join_expire(&j, UINT64_MAX));
-	event_join_free(&j);
+	ck_assert_ptr_null(es_event_join_expire(&j, UINT64_MAX));
+	es_event_join_free(&j);
 }
 END_TEST
 
 START_TEST(full_table_evicts_oldest)
 {
 	struct es_exec_report *first = report(1, 1, 1), *evicted;
-	struct event_join j;
+	struct es_event_join j;
 	uint32_t pid;
 
-	event_join_init(&j, 4, 5 * SEC);
+	es_event_join_init(&j, 4, 5 * SEC);
 	add(&j, first);
 	for (pid = 2; pid <= 4; pid++)
 		add(&j, report(pid, pid, pid));
-	ck_assert_int_eq(event_join_add(&j, report(5, 5, 5), &evicted), 0);
+	ck_assert_int_eq(es_event_join_add(&j, report(5, 5, 5), &evicted), 0);
 	ck_assert_ptr_eq(evicted, first);
 	ck_assert_uint_eq(j.cnt, 4);
 	es_exec_report_free(evicted);
 	/* Freeing the join frees what is pending (ASan checks there is no leak). */
-	event_join_free(&j);
+	es_event_join_free(&j);
 }
 END_TEST
 

@@ -13,7 +13,7 @@
 
 static int fd_path(const char *s)
 {
-	return fileless_is_fd_path(s, strlen(s));
+	return es_fileless_is_fd_path(s, strlen(s));
 }
 
 START_TEST(fd_paths)
@@ -32,27 +32,27 @@ START_TEST(fd_paths)
 	ck_assert(!fd_path("/usr/bin/ls"));
 	ck_assert(!fd_path(""));
 	/* A NUL inside the length is not the end of the path. */
-	ck_assert(!fileless_is_fd_path("/dev/fd/7\0x", 11));
+	ck_assert(!es_fileless_is_fd_path("/dev/fd/7\0x", 11));
 }
 END_TEST
 
 START_TEST(systemd_comm)
 {
-	ck_assert(fileless_is_systemd_comm("systemd", 16));
-	ck_assert(fileless_is_systemd_comm("systemd-journal", 16));
-	ck_assert(fileless_is_systemd_comm("(sd-pam)", 16));
-	ck_assert(!fileless_is_systemd_comm("bash", 16));
-	ck_assert(!fileless_is_systemd_comm("xsystemd", 16));
-	ck_assert(!fileless_is_systemd_comm("(sd", 16));
+	ck_assert(es_fileless_is_systemd_comm("systemd", 16));
+	ck_assert(es_fileless_is_systemd_comm("systemd-journal", 16));
+	ck_assert(es_fileless_is_systemd_comm("(sd-pam)", 16));
+	ck_assert(!es_fileless_is_systemd_comm("bash", 16));
+	ck_assert(!es_fileless_is_systemd_comm("xsystemd", 16));
+	ck_assert(!es_fileless_is_systemd_comm("(sd", 16));
 	/* A full 16-byte comm without NUL is read within its bounds. */
-	ck_assert(fileless_is_systemd_comm("systemdAAAAAAAAAZZZZ", 16));
+	ck_assert(es_fileless_is_systemd_comm("systemdAAAAAAAAAZZZZ", 16));
 }
 END_TEST
 
-static struct fileless_input input(uint32_t flags, const char *filename, const char *image,
-				   const char *comm, const char *parent)
+static struct es_fileless_input input(uint32_t flags, const char *filename, const char *image,
+				      const char *comm, const char *parent)
 {
-	struct fileless_input in = {
+	struct es_fileless_input in = {
 		.execveat_flags = flags,
 		.filename = filename,
 		.filename_len = strlen(filename),
@@ -66,66 +66,66 @@ static struct fileless_input input(uint32_t flags, const char *filename, const c
 
 START_TEST(verdicts)
 {
-	struct fileless_allowlist list;
-	struct fileless_result r;
-	struct fileless_input in;
+	struct es_fileless_allowlist list;
+	struct es_fileless_result r;
+	struct es_fileless_input in;
 
-	ck_assert_int_eq(fileless_allowlist_init(&list), 0);
+	ck_assert_int_eq(es_fileless_allowlist_init(&list), 0);
 
 	in = input(0, "/usr/bin/ls", "/usr/bin/ls", "bash", "/usr/bin/bash");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_NONE);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_NONE);
 
 	in = input(AT_EMPTY_PATH, "", "/memfd:x (deleted)", "bash", "/usr/bin/bash");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_ALERT);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "AT_EMPTY_PATH"));
 	ck_assert_ptr_nonnull(strstr(r.reason, "memfd"));
 	ck_assert_ptr_nonnull(strstr(r.reason, "comm is not systemd's"));
 
 	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/usr/lib/systemd/systemd");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_SUPPRESSED);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 	ck_assert_str_eq(r.parent, "/usr/lib/systemd/systemd");
 
 	in = input(0, "/proc/self/fd/5", NULL, "(sd-exec)", "/lib/systemd/systemd");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_SUPPRESSED);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 
 	/* systemd's comm, but the parent is not on the list. */
 	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/tmp/systemd");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_ALERT);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "not on the allowlist"));
 	ck_assert_str_eq(r.parent, "/tmp/systemd");
 
 	/* No parent known: the gate cannot suppress, and says so. */
 	in = input(0, "/dev/fd/3", NULL, "systemd", NULL);
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_ALERT);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "parent exe unknown"));
 	ck_assert_ptr_null(r.parent);
 
 	/* A deleted image. */
 	in = input(0, "/tmp/x", "/tmp/x (deleted)", "sh", "/usr/bin/sh");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_ALERT);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "deleted file"));
 
 	/* A deleted parent is not the allowlisted one. */
 	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/usr/lib/systemd/systemd (deleted)");
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_ALERT);
-	fileless_allowlist_free(&list);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
+	es_fileless_allowlist_free(&list);
 }
 END_TEST
 
 START_TEST(allowlist_canonical)
 {
 	char dir[] = "/tmp/es-allow-XXXXXX", target[PATH_MAX], link[PATH_MAX];
-	struct fileless_allowlist list;
-	struct fileless_result r;
-	struct fileless_input in;
+	struct es_fileless_allowlist list;
+	struct es_fileless_result r;
+	struct es_fileless_input in;
 	FILE *f;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -136,16 +136,16 @@ START_TEST(allowlist_canonical)
 	fclose(f);
 	ck_assert_int_eq(symlink(target, link), 0);
 
-	ck_assert_int_eq(fileless_allowlist_init(&list), 0);
-	ck_assert_int_eq(fileless_allowlist_add(&list, link), 0);
+	ck_assert_int_eq(es_fileless_allowlist_init(&list), 0);
+	ck_assert_int_eq(es_fileless_allowlist_add(&list, link), 0);
 	/* /proc/<pid>/exe shows the resolved path: it must match. */
 	in = input(AT_EMPTY_PATH, "", NULL, "systemd", target);
-	fileless_evaluate(&list, &in, &r);
-	ck_assert_int_eq(r.verdict, FILELESS_SUPPRESSED);
+	es_fileless_evaluate(&list, &in, &r);
+	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 	/* Adding the same path twice keeps one entry. */
-	ck_assert_int_eq(fileless_allowlist_add(&list, target), 0);
-	ck_assert_int_eq(fileless_allowlist_add(&list, target), 0);
-	fileless_allowlist_free(&list);
+	ck_assert_int_eq(es_fileless_allowlist_add(&list, target), 0);
+	ck_assert_int_eq(es_fileless_allowlist_add(&list, target), 0);
+	es_fileless_allowlist_free(&list);
 	unlink(link);
 	unlink(target);
 	rmdir(dir);

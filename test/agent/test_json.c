@@ -21,7 +21,7 @@ static char *escape(const void *bytes, size_t len)
 	FILE *f = open_memstream(&out, &size);
 
 	ck_assert_ptr_nonnull(f);
-	json_escape_bytes(f, bytes, len);
+	es_json_escape_bytes(f, bytes, len);
 	ck_assert_int_eq(fclose(f), 0);
 	return out;
 }
@@ -92,7 +92,7 @@ static void emit_case(FILE *f, const unsigned char *bytes, size_t len)
 	for (i = 0; i < len; i++)
 		fprintf(f, "%02x", bytes[i]);
 	fputs("\",\"s\":", f);
-	json_escape_bytes(f, bytes, len);
+	es_json_escape_bytes(f, bytes, len);
 	fputs("}\n", f);
 }
 
@@ -148,10 +148,10 @@ END_TEST
 
 START_TEST(utf8_sequence_len_bounds)
 {
-	ck_assert_uint_eq(utf8_sequence_len((const unsigned char *)"\xe2\x82\xac", 2), 0);
-	ck_assert_uint_eq(utf8_sequence_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
-	ck_assert_uint_eq(utf8_sequence_len((const unsigned char *)"\xc1\xbf", 2), 0);
-	ck_assert_uint_eq(utf8_sequence_len((const unsigned char *)"\xf5\x80\x80\x80", 4), 0);
+	ck_assert_uint_eq(es_utf8_sequence_len((const unsigned char *)"\xe2\x82\xac", 2), 0);
+	ck_assert_uint_eq(es_utf8_sequence_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
+	ck_assert_uint_eq(es_utf8_sequence_len((const unsigned char *)"\xc1\xbf", 2), 0);
+	ck_assert_uint_eq(es_utf8_sequence_len((const unsigned char *)"\xf5\x80\x80\x80", 4), 0);
 }
 END_TEST
 

@@ -36,11 +36,11 @@ static void fill_report(struct es_exec_report *r)
 	r->ev.args_size = sizeof(args);
 	r->ev.argc = 3;
 	r->ppid = 1000;
-	r->ppid_source = PPID_SOURCE_PROCFS;
+	r->ppid_source = ES_PPID_SOURCE_PROCFS;
 	r->parent_exe = NULL;
 	r->ret_known = 1;
 	r->ret = -2;
-	r->fileless.verdict = FILELESS_ALERT;
+	r->fileless.verdict = ES_FILELESS_ALERT;
 	snprintf(r->fileless.reason, sizeof(r->fileless.reason), "why; gate: because");
 }
 
@@ -97,12 +97,12 @@ START_TEST(exec_json_appends)
 	close(fd);
 	fill_report(&r);
 	/* Two opens: the second appends. */
-	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
-	output_exec(&o, &r, 1700000000123456789LL);
-	ck_assert_int_eq(output_close(&o), 0);
-	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
-	output_exec(&o, &r, 1700000000123456789LL);
-	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
+	es_output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
+	es_output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
 	ck_assert_int_eq(python_check(exec_check), 0);
 	unlink(path);
 }
@@ -120,6 +120,11 @@ static const char records_check[] =
 	"assert s[\"offsets\"][1][\"reason\"] == \"no member\"\n"
 	"assert s[\"attach\"] == {\"mode\": \"tracepoint\", \"reason\": \"no kprobes\"}\n"
 	"assert s[\"selftest\"] == {\"result\": \"passed\", \"detail\": \"ok\"}\n"
+	"g = s[\"offset_groups\"]\n"
+	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\"], g\n"
+	"assert g[0][\"enabled\"] is True and g[0][\"reason\"] is None\n"
+	"assert g[0][\"selftest\"] == {\"verdict\": \"verified\", \"detail\": None, \"scrubbed\": 0}\n"
+	"assert g[1][\"enabled\"] is False and g[1][\"reason\"] == \"task_struct.mm: no member\"\n"
 	"assert s[\"kernel_ppid\"] is True and s[\"lockdown\"] == \"none\"\n"
 	"assert s[\"exec_image\"] == {\"attached\": True, \"reason\": None, \"argv\": False,\n"
 	"                             \"argv_reason\": \"task_struct.mm: no member\"}\n"
@@ -140,27 +145,26 @@ static const char records_check[] =
 
 START_TEST(startup_exec_stats)
 {
-	static const struct es_startup_offset offsets[] = {
-		{ "task_struct.real_parent", 1, 2480, NULL },
-		{ "task_struct.tgid", 0, 0, "no member" },
-	};
-	struct es_startup s = {
-		.version = "9.9",
-		.kernel_release = "6.18",
-		.btf_source = "/sys/kernel/btf/vmlinux",
-		.offsets = offsets,
-		.offsets_cnt = 2,
-		.kernel_ppid = 1,
-		.attach_mode = "tracepoint",
-		.attach_reason = "no kprobes",
-		.lockdown = "none",
-		.selftest = "passed",
-		.selftest_detail = "ok",
-		.ringbuf_size = 4096,
-		.exec_image = 1,
-		.image_argv = 0,
-		.image_argv_reason = "task_struct.mm: no member",
-	};
+	static const struct es_startup_host host = { .version = "9.9", .kernel_release = "6.18" };
+	static struct es_loader_info info;
+	struct es_offset_group_state *task = &info.groups[ES_OFFSET_GROUP_TASK];
+
+	/* What a loader would report: one field resolved, one not, the argv group off. */
+	es_offset_groups_unresolved("no member", info.groups);
+	snprintf(info.btf_source, sizeof(info.btf_source), "/sys/kernel/btf/vmlinux");
+	task->fields[ES_TASK_OFF_REAL_PARENT].resolved = 1;
+	task->fields[ES_TASK_OFF_REAL_PARENT].value = 2480;
+	task->fields[ES_TASK_OFF_REAL_PARENT].reason[0] = '\0';
+	task->enabled = 1;
+	es_offset_group_disable(&info.groups[ES_OFFSET_GROUP_EXEC], "task_struct.mm: no member");
+	info.attach_mode = ES_ATTACH_TRACEPOINT;
+	snprintf(info.attach_reason, sizeof(info.attach_reason), "no kprobes");
+	info.lockdown = ES_LOCKDOWN_NONE;
+	info.selftest = ES_SELFTEST_PASSED;
+	snprintf(info.selftest_detail, sizeof(info.selftest_detail), "ok");
+	info.checks[ES_OFFSET_GROUP_TASK].verdict = ES_GROUP_VERIFIED;
+	info.ringbuf_size = 4096;
+	info.exec_image = true;
 	struct es_agent_stats st = { .kernel_read_ok = 1, .events = 7 };
 	struct es_exec_report r;
 	struct es_output o;
@@ -169,9 +173,9 @@ START_TEST(startup_exec_stats)
 	st.kernel[ES_STAT_RINGBUF_FULL] = 3;
 	st.kernel[ES_STAT_OFFSETS_ABSENT] = 5;
 	st.kernel[ES_STAT_KERNEL_READ_FAIL] = 6;
-	st.ppid_source[PPID_SOURCE_KERNEL] = 4;
-	st.ppid_source[PPID_SOURCE_PROCFS] = 2;
-	st.ppid_source[PPID_SOURCE_UNKNOWN] = 1;
+	st.ppid_source[ES_PPID_SOURCE_KERNEL] = 4;
+	st.ppid_source[ES_PPID_SOURCE_PROCFS] = 2;
+	st.ppid_source[ES_PPID_SOURCE_UNKNOWN] = 1;
 	st.fallback_misses = 1;
 	st.fileless_alerts = 2;
 	st.fileless_suppressed = 1;
@@ -181,8 +185,8 @@ START_TEST(startup_exec_stats)
 	fill_report(&r);
 	r.ret_known = 0;
 	r.parent_exe = "/usr/bin/bash";
-	r.ppid_source = PPID_SOURCE_KERNEL;
-	r.fileless.verdict = FILELESS_NONE;
+	r.ppid_source = ES_PPID_SOURCE_KERNEL;
+	r.fileless.verdict = ES_FILELESS_NONE;
 	/* The kernel could not read the filename nor all of argv. */
 	r.ev.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_FAULT;
 	st.filename_faults = 8;
@@ -191,11 +195,11 @@ START_TEST(startup_exec_stats)
 	st.images_unmatched = 11;
 	st.images_filename_filled = 12;
 	st.images_argv_filled = 13;
-	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_JSON), 0);
-	output_startup(&o, &s, 0);
-	output_exec(&o, &r, 0);
-	output_stats(&o, &st, 1, 0);
-	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
+	ck_assert_int_eq(es_output_startup(&o, &host, &info, 0), 0);
+	ck_assert_int_eq(es_output_exec(&o, &r, 0), 0);
+	ck_assert_int_eq(es_output_stats(&o, &st, true, 0), 0);
+	ck_assert_int_eq(es_output_close(&o), 0);
 	ck_assert_int_eq(python_check(records_check), 0);
 	unlink(path);
 }
@@ -212,9 +216,9 @@ START_TEST(text_has_no_raw_controls)
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	fill_report(&r);
-	ck_assert_int_eq(output_open(&o, path, ES_FORMAT_TEXT), 0);
-	output_exec(&o, &r, 1700000000123456789LL);
-	ck_assert_int_eq(output_close(&o), 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
+	es_output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	ck_assert_int_gt(n, 0);

@@ -57,26 +57,26 @@ static void fake_exit(uint32_t pid)
 
 static uint64_t ticks(uint64_t ns)
 {
-	return ns / procfs_ticks_to_ns(1);
+	return ns / es_procfs_ticks_to_ns(1);
 }
 
 START_TEST(pid_reuse)
 {
-	struct parent_cache cache;
+	struct es_parent_cache cache;
 	const char *exe;
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(parent_cache_init(&cache, root), 0);
+	ck_assert_int_eq(es_parent_cache_init(&cache, root), 0);
 
 	/* Parent A started at 1 s; an exec at 2 s. */
 	fake_process(4242, ticks(1 * SEC), "/usr/bin/parent-a");
-	exe = parent_cache_exe(&cache, 4242, 2 * SEC);
+	exe = es_parent_cache_exe(&cache, 4242, 2 * SEC);
 	ck_assert_ptr_nonnull(exe);
 	ck_assert_str_eq(exe, "/usr/bin/parent-a");
 	ck_assert_uint_eq(cache.stats.lookups, 1);
 
 	/* Same parent again: from the cache. */
-	ck_assert_str_eq(parent_cache_exe(&cache, 4242, 2 * SEC), "/usr/bin/parent-a");
+	ck_assert_str_eq(es_parent_cache_exe(&cache, 4242, 2 * SEC), "/usr/bin/parent-a");
 	ck_assert_uint_eq(cache.stats.lookups, 1);
 	ck_assert_uint_eq(cache.stats.hits, 1);
 
@@ -84,49 +84,49 @@ START_TEST(pid_reuse)
 	fake_exit(4242);
 	fake_process(4242, ticks(3 * SEC), "/usr/bin/parent-b");
 	/* A late event from A's child (2 s): B is not its parent; A was seen alive after 2 s. */
-	ck_assert_str_eq(parent_cache_exe(&cache, 4242, 2 * SEC), "/usr/bin/parent-a");
+	ck_assert_str_eq(es_parent_cache_exe(&cache, 4242, 2 * SEC), "/usr/bin/parent-a");
 	/* An exec at 4 s: B. */
-	ck_assert_str_eq(parent_cache_exe(&cache, 4242, 4 * SEC), "/usr/bin/parent-b");
+	ck_assert_str_eq(es_parent_cache_exe(&cache, 4242, 4 * SEC), "/usr/bin/parent-b");
 	/* Now an event at 2 s cannot be answered: A's entry is gone, B started later. */
-	ck_assert_ptr_null(parent_cache_exe(&cache, 4242, 2 * SEC));
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 4242, 2 * SEC));
 
 	/* B exits: events it was seen alive for are answered, later ones are not. */
 	fake_exit(4242);
-	ck_assert_str_eq(parent_cache_exe(&cache, 4242, 4 * SEC), "/usr/bin/parent-b");
-	ck_assert_ptr_null(parent_cache_exe(&cache, 4242, es_boottime_ns() + 1000 * SEC));
+	ck_assert_str_eq(es_parent_cache_exe(&cache, 4242, 4 * SEC), "/usr/bin/parent-b");
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 4242, es_boottime_ns() + 1000 * SEC));
 
 	/* An exec by the parent drops its entry. */
-	parent_cache_forget(&cache, 4242);
-	ck_assert_ptr_null(parent_cache_exe(&cache, 4242, 4 * SEC));
+	es_parent_cache_forget(&cache, 4242);
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 4242, 4 * SEC));
 
 	/* No ppid, no exe. */
-	ck_assert_ptr_null(parent_cache_exe(&cache, 0, 4 * SEC));
-	parent_cache_free(&cache);
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 0, 4 * SEC));
+	es_parent_cache_free(&cache);
 	rmdir(root);
 }
 END_TEST
 
 START_TEST(unreadable_exe)
 {
-	struct parent_cache cache;
+	struct es_parent_cache cache;
 	char path[PATH_MAX];
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(parent_cache_init(&cache, root), 0);
+	ck_assert_int_eq(es_parent_cache_init(&cache, root), 0);
 	fake_process(77, ticks(1 * SEC), "/x");
 	snprintf(path, sizeof(path), "%s/77/exe", root);
 	unlink(path); /* a kernel thread has no exe */
-	ck_assert_ptr_null(parent_cache_exe(&cache, 77, 2 * SEC));
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 77, 2 * SEC));
 	ck_assert_uint_eq(cache.stats.unknown, 1);
 	fake_exit(77);
-	parent_cache_free(&cache);
+	es_parent_cache_free(&cache);
 	rmdir(root);
 }
 END_TEST
 
 START_TEST(live_child)
 {
-	struct parent_cache cache;
+	struct es_parent_cache cache;
 	char self[PATH_MAX];
 	uint64_t before;
 	ssize_t n;
@@ -135,7 +135,7 @@ START_TEST(live_child)
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	ck_assert_int_gt(n, 0);
 	self[n] = '\0';
-	ck_assert_int_eq(parent_cache_init(&cache, PROCFS_ROOT), 0);
+	ck_assert_int_eq(es_parent_cache_init(&cache, ES_PROCFS_ROOT), 0);
 	child = fork();
 	if (child == 0) {
 		pause();
@@ -143,34 +143,34 @@ START_TEST(live_child)
 	}
 	ck_assert_int_ge(child, 0);
 	before = es_boottime_ns();
-	ck_assert_str_eq(parent_cache_exe(&cache, (uint32_t)child, before), self);
+	ck_assert_str_eq(es_parent_cache_exe(&cache, (uint32_t)child, before), self);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	/* Gone, but it was seen alive after @before. */
-	ck_assert_str_eq(parent_cache_exe(&cache, (uint32_t)child, before), self);
-	ck_assert_ptr_null(parent_cache_exe(&cache, (uint32_t)child, es_boottime_ns() + SEC));
-	parent_cache_free(&cache);
+	ck_assert_str_eq(es_parent_cache_exe(&cache, (uint32_t)child, before), self);
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, (uint32_t)child, es_boottime_ns() + SEC));
+	es_parent_cache_free(&cache);
 }
 END_TEST
 
 START_TEST(learn_short_lived_parent)
 {
-	struct parent_cache cache;
+	struct es_parent_cache cache;
 	uint64_t event;
 
 	ck_assert_ptr_nonnull(mkdtemp(root));
-	ck_assert_int_eq(parent_cache_init(&cache, root), 0);
+	ck_assert_int_eq(es_parent_cache_init(&cache, root), 0);
 	/* The parent's own exec is seen; its child's exec (stamped before now) comes later. */
 	event = es_boottime_ns();
 	fake_process(555, ticks(1 * SEC), "/usr/bin/short-lived");
-	ck_assert_str_eq(parent_cache_learn(&cache, 555), "/usr/bin/short-lived");
+	ck_assert_str_eq(es_parent_cache_learn(&cache, 555), "/usr/bin/short-lived");
 	fake_exit(555);
-	ck_assert_str_eq(parent_cache_exe(&cache, 555, event), "/usr/bin/short-lived");
+	ck_assert_str_eq(es_parent_cache_exe(&cache, 555, event), "/usr/bin/short-lived");
 	/* Not for an exec after the parent was last seen. */
-	ck_assert_ptr_null(parent_cache_exe(&cache, 555, es_boottime_ns() + SEC));
+	ck_assert_ptr_null(es_parent_cache_exe(&cache, 555, es_boottime_ns() + SEC));
 	/* Gone before it could be learnt: nothing. */
-	ck_assert_ptr_null(parent_cache_learn(&cache, 556));
-	parent_cache_free(&cache);
+	ck_assert_ptr_null(es_parent_cache_learn(&cache, 556));
+	es_parent_cache_free(&cache);
 	rmdir(root);
 }
 END_TEST

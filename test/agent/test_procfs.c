@@ -21,7 +21,7 @@
 
 static int status_ppid(const char *text, uint32_t *ppid)
 {
-	return procfs_parse_status_ppid(text, strlen(text), ppid);
+	return es_procfs_parse_status_ppid(text, strlen(text), ppid);
 }
 
 START_TEST(status_plain)
@@ -70,14 +70,14 @@ START_TEST(status_malformed)
 }
 END_TEST
 
-static int parse_stat(const char *text, struct procfs_stat *st)
+static int parse_stat(const char *text, struct es_procfs_stat *st)
 {
-	return procfs_parse_stat(text, strlen(text), st);
+	return es_procfs_parse_stat(text, strlen(text), st);
 }
 
 START_TEST(stat_hostile_name)
 {
-	struct procfs_stat st = { 0 };
+	struct es_procfs_stat st = { 0 };
 
 	/* The name "a) b": fields start after the last ')'. */
 	ck_assert_int_eq(parse_stat("123 (a) b) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 "
@@ -101,7 +101,7 @@ END_TEST
 
 START_TEST(stat_malformed)
 {
-	struct procfs_stat st;
+	struct es_procfs_stat st;
 
 	ck_assert_int_eq(parse_stat("1 (x S 3 0", &st), -EINVAL);
 	ck_assert_int_eq(parse_stat("1 (x) S 3 0 0", &st), -EINVAL); /* too few fields */
@@ -115,10 +115,11 @@ START_TEST(live_self)
 {
 	uint32_t ppid = 0;
 
-	ck_assert_int_eq(procfs_ppid(PROCFS_ROOT, (uint32_t)getpid(), es_boottime_ns(), &ppid), 0);
+	ck_assert_int_eq(
+		es_procfs_ppid(ES_PROCFS_ROOT, (uint32_t)getpid(), es_boottime_ns(), &ppid), 0);
 	ck_assert_uint_eq(ppid, (uint32_t)getppid());
 	/* An exec stamped before this process started: the pid was reused. */
-	ck_assert_int_eq(procfs_ppid(PROCFS_ROOT, (uint32_t)getpid(), 0, &ppid), -ESTALE);
+	ck_assert_int_eq(es_procfs_ppid(ES_PROCFS_ROOT, (uint32_t)getpid(), 0, &ppid), -ESTALE);
 }
 END_TEST
 
@@ -141,11 +142,13 @@ START_TEST(live_hostile_comm_and_gone)
 	ck_assert_int_ge(child, 0);
 	close(pipefd[1]);
 	ck_assert_int_eq(read(pipefd[0], &c, 1), 1);
-	ck_assert_int_eq(procfs_ppid(PROCFS_ROOT, (uint32_t)child, es_boottime_ns(), &ppid), 0);
+	ck_assert_int_eq(es_procfs_ppid(ES_PROCFS_ROOT, (uint32_t)child, es_boottime_ns(), &ppid),
+			 0);
 	ck_assert_uint_eq(ppid, (uint32_t)getpid());
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	ck_assert_int_lt(procfs_ppid(PROCFS_ROOT, (uint32_t)child, es_boottime_ns(), &ppid), 0);
+	ck_assert_int_lt(es_procfs_ppid(ES_PROCFS_ROOT, (uint32_t)child, es_boottime_ns(), &ppid),
+			 0);
 }
 END_TEST
 
@@ -181,8 +184,8 @@ START_TEST(dying_task_ppid_zero_is_gone)
 		write_file(dir, "stat", stat);
 		write_file(dir, "status", "Name:\ttrue\nState:\tZ (zombie)\nPPid:\t0\n");
 	}
-	ck_assert_int_eq(procfs_ppid(root, 4242, es_boottime_ns(), &ppid), -ESRCH);
-	ck_assert_int_eq(procfs_ppid(root, 1, es_boottime_ns(), &ppid), 0);
+	ck_assert_int_eq(es_procfs_ppid(root, 4242, es_boottime_ns(), &ppid), -ESRCH);
+	ck_assert_int_eq(es_procfs_ppid(root, 1, es_boottime_ns(), &ppid), 0);
 	ck_assert_uint_eq(ppid, 0);
 	for (i = 0; i < 2; i++) {
 		snprintf(dir, sizeof(dir), "%s/%u/stat", root, pids[i]);
@@ -200,7 +203,7 @@ END_TEST
 START_TEST(random_text_never_overreads)
 {
 	static const char alphabet[] = "PPid:\t\n )(0123456789 S-";
-	struct procfs_stat st;
+	struct es_procfs_stat st;
 	unsigned int seed = 7;
 	uint32_t ppid;
 	size_t len, i, k;
@@ -214,9 +217,9 @@ START_TEST(random_text_never_overreads)
 			buf[k] = rand_r(&seed) % 8
 					 ? alphabet[rand_r(&seed) % (sizeof(alphabet) - 1)]
 					 : (char)rand_r(&seed);
-		if (!procfs_parse_status_ppid(buf, len, &ppid))
+		if (!es_procfs_parse_status_ppid(buf, len, &ppid))
 			ck_assert_uint_le(ppid, INT_MAX);
-		if (!procfs_parse_stat(buf, len, &st))
+		if (!es_procfs_parse_stat(buf, len, &st))
 			ck_assert_uint_le(st.ppid, INT_MAX);
 		free(buf);
 	}

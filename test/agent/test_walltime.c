@@ -9,9 +9,9 @@
 
 static void expect_rfc3339(int64_t ns, const char *want)
 {
-	char buf[RFC3339_NS_LEN];
+	char buf[ES_RFC3339_NS_LEN];
 
-	ck_assert_int_eq(rfc3339_ns(ns, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(es_rfc3339_ns(ns, buf, sizeof(buf)), 0);
 	ck_assert_str_eq(buf, want);
 }
 
@@ -28,9 +28,9 @@ END_TEST
 
 START_TEST(too_small_buffer)
 {
-	char buf[RFC3339_NS_LEN - 1];
+	char buf[ES_RFC3339_NS_LEN - 1];
 
-	ck_assert_int_eq(rfc3339_ns(0, buf, sizeof(buf)), -EINVAL);
+	ck_assert_int_eq(es_rfc3339_ns(0, buf, sizeof(buf)), -EINVAL);
 }
 END_TEST
 

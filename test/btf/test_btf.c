@@ -119,35 +119,35 @@ static struct btf_header *hdr_of(void *blob)
 }
 
 /* Open @blob and insist on failure @code, with a message that contains @why (if given). */
-static void expect_open_error_why(const void *blob, size_t size, const struct btf *base, int code,
-				  const char *why)
+static void expect_open_error_why(const void *blob, size_t size, const struct es_btf *base,
+				  int code, const char *why)
 {
-	struct btf_diag diag;
-	struct btf *btf = NULL;
+	struct es_btf_diag diag;
+	struct es_btf *btf = NULL;
 	int err;
 
-	err = btf_open_mem(blob, size, base, &btf, &diag);
-	ck_assert_msg(err == -code, "expected %d (%s), got %d (%s): %s", -code, btf_strerror(code),
-		      err, btf_strerror(err), diag.msg);
+	err = es_btf_open_mem(blob, size, base, &btf, &diag);
+	ck_assert_msg(err == -code, "expected %d (%s), got %d (%s): %s", -code,
+		      es_btf_strerror(code), err, es_btf_strerror(err), diag.msg);
 	ck_assert_int_eq(diag.code, -code);
-	ck_assert_msg(diag.msg[0], "no message for %s", btf_strerror(code));
+	ck_assert_msg(diag.msg[0], "no message for %s", es_btf_strerror(code));
 	ck_assert_msg(!why || strstr(diag.msg, why), "'%s' does not say '%s'", diag.msg, why);
 	ck_assert_ptr_null(btf);
 }
 
-static void expect_open_error(const void *blob, size_t size, const struct btf *base, int code)
+static void expect_open_error(const void *blob, size_t size, const struct es_btf *base, int code)
 {
 	expect_open_error_why(blob, size, base, code, NULL);
 }
 
-static struct btf *open_ok(const void *blob, size_t size, const struct btf *base)
+static struct es_btf *open_ok(const void *blob, size_t size, const struct es_btf *base)
 {
-	struct btf_diag diag;
-	struct btf *btf = NULL;
+	struct es_btf_diag diag;
+	struct es_btf *btf = NULL;
 	int err;
 
-	err = btf_open_mem(blob, size, base, &btf, &diag);
-	ck_assert_msg(err == 0, "open failed: %d (%s): %s", err, btf_strerror(err), diag.msg);
+	err = es_btf_open_mem(blob, size, base, &btf, &diag);
+	ck_assert_msg(err == 0, "open failed: %d (%s): %s", err, es_btf_strerror(err), diag.msg);
 	ck_assert_int_eq(diag.code, 0);
 	return btf;
 }
@@ -168,30 +168,30 @@ static void expect_built_error(struct bb *b, int code)
 	expect_built_error_why(b, code, NULL);
 }
 
-static void lookup_ok(const struct btf *btf, const char *path, struct btf_member_info *info)
+static void lookup_ok(const struct es_btf *btf, const char *path, struct es_btf_member_info *info)
 {
-	struct btf_diag diag;
-	int err = btf_member_lookup(btf, path, info, &diag);
+	struct es_btf_diag diag;
+	int err = es_btf_member_lookup(btf, path, info, &diag);
 
-	ck_assert_msg(err == 0, "%s: %d (%s): %s", path, err, btf_strerror(err), diag.msg);
+	ck_assert_msg(err == 0, "%s: %d (%s): %s", path, err, es_btf_strerror(err), diag.msg);
 }
 
-static void expect_lookup_error(const struct btf *btf, const char *path, int code)
+static void expect_lookup_error(const struct es_btf *btf, const char *path, int code)
 {
-	struct btf_member_info info;
-	struct btf_diag diag;
-	int err = btf_member_lookup(btf, path, &info, &diag);
+	struct es_btf_member_info info;
+	struct es_btf_diag diag;
+	int err = es_btf_member_lookup(btf, path, &info, &diag);
 
-	ck_assert_msg(err == -code, "%s: expected %s, got %d (%s): %s", path, btf_strerror(code),
-		      err, btf_strerror(err), diag.msg);
+	ck_assert_msg(err == -code, "%s: expected %s, got %d (%s): %s", path, es_btf_strerror(code),
+		      err, es_btf_strerror(err), diag.msg);
 	ck_assert_int_eq(diag.code, -code);
 	ck_assert(diag.msg[0]);
 }
 
 /* The lookups of the sample, shared by the byte-order, ELF and split variants. */
-static void check_sample_lookups(const struct btf *btf)
+static void check_sample_lookups(const struct es_btf *btf)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 
 	lookup_ok(btf, "task_struct.real_parent", &mi);
 	ck_assert_uint_eq(mi.offset, 16);
@@ -232,22 +232,22 @@ START_TEST(sample_resolves_the_three_example_paths)
 {
 	size_t size;
 	void *blob = sample_blob(false, &size);
-	struct btf *btf = open_ok(blob, size, NULL);
+	struct es_btf *btf = open_ok(blob, size, NULL);
 
-	ck_assert_uint_eq(btf_type_cnt(btf), S_COUNT);
-	ck_assert_int_eq(btf_is_swapped(btf), 0);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), S_COUNT);
+	ck_assert_int_eq(es_btf_is_swapped(btf), 0);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
 
 START_TEST(anonymous_union_in_anonymous_struct)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	size_t size;
 	void *blob = sample_blob(false, &size);
-	struct btf *btf = open_ok(blob, size, NULL);
+	struct es_btf *btf = open_ok(blob, size, NULL);
 
 	/* d_name at byte 32, union at 0, struct at 0, len at bit 32. */
 	lookup_ok(btf, "dentry.d_name.len", &mi);
@@ -258,17 +258,17 @@ START_TEST(anonymous_union_in_anonymous_struct)
 	ck_assert_uint_eq(mi.size, 8);
 	lookup_ok(btf, "task_struct.pid", &mi);
 	ck_assert_uint_eq(mi.offset, 8);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
 
 START_TEST(kflag_bitfields)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	size_t size;
 	void *blob = sample_blob(false, &size);
-	struct btf *btf = open_ok(blob, size, NULL);
+	struct es_btf *btf = open_ok(blob, size, NULL);
 
 	lookup_ok(btf, "task_struct.sched_reset_on_fork", &mi);
 	ck_assert_uint_eq(mi.bit_offset, 192);
@@ -282,15 +282,15 @@ START_TEST(kflag_bitfields)
 	/* A plain member of a kflag struct is no bitfield. */
 	lookup_ok(btf, "task_struct.real_parent", &mi);
 	ck_assert_uint_eq(mi.bit_size, 0);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
 
 START_TEST(bitfields_without_kflag)
 {
-	struct btf_member_info mi;
-	struct btf *btf;
+	struct es_btf_member_info mi;
+	struct es_btf *btf;
 	size_t size;
 	void *blob;
 	struct bb b;
@@ -319,15 +319,15 @@ START_TEST(bitfields_without_kflag)
 	lookup_ok(btf, "flags.five", &mi);
 	ck_assert_uint_eq(mi.bit_offset, 37);
 	ck_assert_uint_eq(mi.bit_size, 5);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
 
 START_TEST(type_names_in_c)
 {
-	struct btf_member_info mi;
-	struct btf *btf;
+	struct es_btf_member_info mi;
+	struct es_btf *btf;
 	size_t size;
 	void *blob;
 	struct bb b;
@@ -369,7 +369,7 @@ START_TEST(type_names_in_c)
 	ck_assert_uint_eq(mi.type_id, i_int);
 	lookup_ok(btf, "names.pp", &mi);
 	ck_assert_str_eq(mi.type_name, "char **");
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -378,34 +378,34 @@ START_TEST(lookup_errors)
 {
 	size_t size;
 	void *blob = sample_blob(false, &size);
-	struct btf *btf = open_ok(blob, size, NULL);
+	struct es_btf *btf = open_ok(blob, size, NULL);
 
-	expect_lookup_error(btf, "", BTF_ERR_PATH);
-	expect_lookup_error(btf, "task_struct", BTF_ERR_PATH);
-	expect_lookup_error(btf, "task_struct..pid", BTF_ERR_PATH);
-	expect_lookup_error(btf, "task_struct.pid.", BTF_ERR_PATH);
-	expect_lookup_error(btf, "1task.pid", BTF_ERR_PATH);
-	expect_lookup_error(btf, "task_struct.p-id", BTF_ERR_PATH);
-	expect_lookup_error(btf, "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q", BTF_ERR_PATH);
-	expect_lookup_error(btf, "no_such_struct.pid", BTF_ERR_NO_STRUCT);
-	expect_lookup_error(btf, "task_struct.no_such_member", BTF_ERR_NO_MEMBER);
+	expect_lookup_error(btf, "", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "task_struct", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "task_struct..pid", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "task_struct.pid.", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "1task.pid", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "task_struct.p-id", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q", ES_BTF_ERR_PATH);
+	expect_lookup_error(btf, "no_such_struct.pid", ES_BTF_ERR_NO_STRUCT);
+	expect_lookup_error(btf, "task_struct.no_such_member", ES_BTF_ERR_NO_MEMBER);
 	/* A pointer is not descended into: that would be a second memory read. */
-	expect_lookup_error(btf, "task_struct.mm.exe_file", BTF_ERR_NOT_COMPOSITE);
-	expect_lookup_error(btf, "task_struct.tgid.x", BTF_ERR_NOT_COMPOSITE);
+	expect_lookup_error(btf, "task_struct.mm.exe_file", ES_BTF_ERR_NOT_COMPOSITE);
+	expect_lookup_error(btf, "task_struct.tgid.x", ES_BTF_ERR_NOT_COMPOSITE);
 	/* Prefixes of a member name are not that member. */
-	expect_lookup_error(btf, "task_struct.tg", BTF_ERR_NO_MEMBER);
-	expect_lookup_error(btf, "task.pid", BTF_ERR_NO_STRUCT);
-	btf_free(btf);
+	expect_lookup_error(btf, "task_struct.tg", ES_BTF_ERR_NO_MEMBER);
+	expect_lookup_error(btf, "task.pid", ES_BTF_ERR_NO_STRUCT);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
 
 /* Two structs "dup": @second_off is where the second one has its member. */
-static struct btf *build_dup(uint32_t second_off, bool second_has_member, void **blob)
+static struct es_btf *build_dup(uint32_t second_off, bool second_has_member, void **blob)
 {
 	size_t size;
 	struct bb b;
-	struct btf *btf;
+	struct es_btf *btf;
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
@@ -422,13 +422,13 @@ static struct btf *build_dup(uint32_t second_off, bool second_has_member, void *
 
 START_TEST(same_named_structs_agreeing_are_fine)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	void *blob;
-	struct btf *btf = build_dup(32, true, &blob);
+	struct es_btf *btf = build_dup(32, true, &blob);
 
 	lookup_ok(btf, "dup.x", &mi);
 	ck_assert_uint_eq(mi.offset, 4);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -436,15 +436,15 @@ END_TEST
 START_TEST(same_named_structs_disagreeing_are_ambiguous)
 {
 	void *blob;
-	struct btf *btf = build_dup(0, true, &blob);
+	struct es_btf *btf = build_dup(0, true, &blob);
 
-	expect_lookup_error(btf, "dup.x", BTF_ERR_AMBIGUOUS);
-	btf_free(btf);
+	expect_lookup_error(btf, "dup.x", ES_BTF_ERR_AMBIGUOUS);
+	es_btf_free(btf);
 	free(blob);
 	/* One has the member, the other not: as ambiguous, never a guess. */
 	btf = build_dup(32, false, &blob);
-	expect_lookup_error(btf, "dup.x", BTF_ERR_AMBIGUOUS);
-	btf_free(btf);
+	expect_lookup_error(btf, "dup.x", ES_BTF_ERR_AMBIGUOUS);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -454,7 +454,7 @@ START_TEST(member_past_struct_end_refused_on_lookup)
 	struct bb b;
 	size_t size;
 	void *blob;
-	struct btf *btf;
+	struct es_btf *btf;
 
 	/* Starts inside the struct (accepted by the walk), ends outside. */
 	bb_init(&b, NULL);
@@ -464,8 +464,8 @@ START_TEST(member_past_struct_end_refused_on_lookup)
 	blob = bb_blob(&b, false, &size);
 	bb_free(&b);
 	btf = open_ok(blob, size, NULL);
-	expect_lookup_error(btf, "short_struct.l", BTF_ERR_MEMBER_OFFSET);
-	btf_free(btf);
+	expect_lookup_error(btf, "short_struct.l", ES_BTF_ERR_MEMBER_OFFSET);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -476,9 +476,9 @@ START_TEST(not_btf)
 {
 	static const char text[] = "this is not BTF at all";
 
-	expect_open_error(text, sizeof(text), NULL, BTF_ERR_NOT_BTF);
-	expect_open_error(text, 0, NULL, BTF_ERR_NOT_BTF);
-	expect_open_error(text, 1, NULL, BTF_ERR_NOT_BTF);
+	expect_open_error(text, sizeof(text), NULL, ES_BTF_ERR_NOT_BTF);
+	expect_open_error(text, 0, NULL, ES_BTF_ERR_NOT_BTF);
+	expect_open_error(text, 1, NULL, ES_BTF_ERR_NOT_BTF);
 }
 END_TEST
 
@@ -488,8 +488,8 @@ START_TEST(header_truncated)
 	void *blob = sample_blob(false, &size);
 
 	/* The magic is there, the 24-byte header is not. */
-	expect_open_error(blob, 23, NULL, BTF_ERR_HDR_TRUNCATED);
-	expect_open_error(blob, 2, NULL, BTF_ERR_HDR_TRUNCATED);
+	expect_open_error(blob, 23, NULL, ES_BTF_ERR_HDR_TRUNCATED);
+	expect_open_error(blob, 2, NULL, ES_BTF_ERR_HDR_TRUNCATED);
 	free(blob);
 }
 END_TEST
@@ -500,7 +500,7 @@ START_TEST(header_version)
 	void *blob = sample_blob(false, &size);
 
 	hdr_of(blob)->version = 2;
-	expect_open_error(blob, size, NULL, BTF_ERR_HDR_VERSION);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_HDR_VERSION);
 	free(blob);
 }
 END_TEST
@@ -511,7 +511,7 @@ START_TEST(header_flags)
 	void *blob = sample_blob(false, &size);
 
 	hdr_of(blob)->flags = 1;
-	expect_open_error(blob, size, NULL, BTF_ERR_HDR_FLAGS);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_HDR_FLAGS);
 	free(blob);
 }
 END_TEST
@@ -521,12 +521,12 @@ START_TEST(header_len)
 	size_t size;
 	void *blob = sample_blob(false, &size);
 	uint8_t *longer;
-	struct btf *btf;
+	struct es_btf *btf;
 
 	hdr_of(blob)->hdr_len = 20;
-	expect_open_error(blob, size, NULL, BTF_ERR_HDR_LEN);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_HDR_LEN);
 	hdr_of(blob)->hdr_len = size + 1;
-	expect_open_error(blob, size, NULL, BTF_ERR_HDR_LEN);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_HDR_LEN);
 	hdr_of(blob)->hdr_len = 24;
 
 	/* A 32-byte header: accepted while the unknown 8 bytes are zero, refused once set. */
@@ -535,10 +535,10 @@ START_TEST(header_len)
 	memcpy(longer + 32, (uint8_t *)blob + 24, size - 24);
 	hdr_of(longer)->hdr_len = 32;
 	btf = open_ok(longer, size + 8, NULL);
-	ck_assert_uint_eq(btf_type_cnt(btf), S_COUNT);
-	btf_free(btf);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), S_COUNT);
+	es_btf_free(btf);
 	longer[30] = 1;
-	expect_open_error(longer, size + 8, NULL, BTF_ERR_HDR_LEN);
+	expect_open_error(longer, size + 8, NULL, ES_BTF_ERR_HDR_LEN);
 	free(longer);
 	free(blob);
 }
@@ -552,19 +552,19 @@ START_TEST(section_bounds)
 	struct btf_header good = *h;
 
 	h->type_len = size;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_BOUNDS);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_BOUNDS);
 	*h = good;
 	h->str_len += 1;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_BOUNDS);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_BOUNDS);
 	/* Offsets that wrap around in 32 bits: hdr_len + str_off + str_len = 2^32 + small. */
 	*h = good;
 	h->str_off = 0xfffffff0u;
 	h->str_len = 0x20;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_BOUNDS);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_BOUNDS);
 	*h = good;
 	h->type_off = 0xfffffffcu;
 	h->type_len = 8;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_BOUNDS);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_BOUNDS);
 	free(blob);
 }
 END_TEST
@@ -578,7 +578,7 @@ START_TEST(section_alignment)
 	/* Shift the type section by 2 bytes into the string section's room. */
 	h->type_off = 2;
 	h->type_len -= 4;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_ALIGN);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_ALIGN);
 	free(blob);
 }
 END_TEST
@@ -590,7 +590,7 @@ START_TEST(section_overlap)
 	struct btf_header *h = hdr_of(blob);
 
 	h->str_off -= 4;
-	expect_open_error(blob, size, NULL, BTF_ERR_SECTION_OVERLAP);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_SECTION_OVERLAP);
 	free(blob);
 }
 END_TEST
@@ -602,15 +602,15 @@ START_TEST(strings_not_nul_terminated)
 	struct btf_header h = *hdr_of(blob);
 
 	blob[size - 1] = 'x';
-	expect_open_error(blob, size, NULL, BTF_ERR_STR_NOT_NUL);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_STR_NOT_NUL);
 	blob[size - 1] = '\0';
 	/* Base BTF: offset 0 must be the empty name. */
 	blob[h.hdr_len + h.str_off] = 'x';
-	expect_open_error(blob, size, NULL, BTF_ERR_STR_NOT_NUL);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_STR_NOT_NUL);
 	blob[h.hdr_len + h.str_off] = '\0';
 	/* Base BTF without even "". */
 	hdr_of(blob)->str_len = 0;
-	expect_open_error(blob, size, NULL, BTF_ERR_STR_NOT_NUL);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_STR_NOT_NUL);
 	free(blob);
 }
 END_TEST
@@ -625,27 +625,27 @@ START_TEST(name_offsets)
 	bb_type(&b, NULL, BTF_KIND_INT, 0, false, 4);
 	bb_word(&b, 32);
 	b.types[b.last] = 1000; /* type name */
-	expect_built_error(&b, BTF_ERR_NAME_OFF);
+	expect_built_error(&b, ES_BTF_ERR_NAME_OFF);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_struct(&b, "s", 4, false);
 	bb_member(&b, "m", 1, 0, 0);
 	b.types[b.last + 3] = b.strs_len; /* first offset past the end */
-	expect_built_error(&b, BTF_ERR_NAME_OFF);
+	expect_built_error(&b, ES_BTF_ERR_NAME_OFF);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_func_proto(&b, 1);
 	bb_param(&b, "p", 1);
 	b.types[b.last + 3] = 99999;
-	expect_built_error(&b, BTF_ERR_NAME_OFF);
+	expect_built_error(&b, ES_BTF_ERR_NAME_OFF);
 
 	bb_init(&b, NULL);
 	bb_enum(&b, "e", 4);
 	bb_enum_val(&b, "A", 0);
 	b.types[b.last + 3] = 99999;
-	expect_built_error(&b, BTF_ERR_NAME_OFF);
+	expect_built_error(&b, ES_BTF_ERR_NAME_OFF);
 }
 END_TEST
 
@@ -656,11 +656,11 @@ START_TEST(unknown_kind)
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_type(&b, "x", 20, 0, false, 0); /* one past ENUM64 */
-	expect_built_error(&b, BTF_ERR_KIND);
+	expect_built_error(&b, ES_BTF_ERR_KIND);
 
 	bb_init(&b, NULL);
 	bb_type(&b, "x", 0, 0, false, 0); /* UNKN is not a type */
-	expect_built_error(&b, BTF_ERR_KIND);
+	expect_built_error(&b, ES_BTF_ERR_KIND);
 }
 END_TEST
 
@@ -674,12 +674,12 @@ START_TEST(record_truncated)
 	bb_struct(&b, "s", 12, false);
 	bb_member(&b, "a", 1, 0, 0);
 	b.types[b.last + 1] += 2;
-	expect_built_error(&b, BTF_ERR_TYPE_TRUNCATED);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_TRUNCATED);
 
 	/* An INT without its encoding word. */
 	bb_init(&b, NULL);
 	bb_type(&b, "int", BTF_KIND_INT, 0, false, 4);
-	expect_built_error(&b, BTF_ERR_TYPE_TRUNCATED);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_TRUNCATED);
 }
 END_TEST
 
@@ -690,7 +690,7 @@ START_TEST(walk_must_end_at_section_end)
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_word(&b, 0); /* 4 stray bytes: less than a record */
-	expect_built_error(&b, BTF_ERR_TYPE_TRAILING);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_TRAILING);
 }
 END_TEST
 
@@ -700,24 +700,24 @@ START_TEST(referenced_type_ids)
 
 	bb_init(&b, NULL);
 	bb_ref(&b, BTF_KIND_PTR, NULL, 2); /* only id 1 exists */
-	expect_built_error(&b, BTF_ERR_TYPE_ID);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_ID);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_struct(&b, "s", 8, false);
 	bb_member(&b, "a", 1, 0, 0);
 	bb_member(&b, "b", 77, 32, 0);
-	expect_built_error(&b, BTF_ERR_TYPE_ID);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_ID);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_array(&b, 1, 9, 4); /* index type */
-	expect_built_error(&b, BTF_ERR_TYPE_ID);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_ID);
 
 	bb_init(&b, NULL);
 	bb_func_proto(&b, 0);
 	bb_param(&b, "p", 5);
-	expect_built_error(&b, BTF_ERR_TYPE_ID);
+	expect_built_error(&b, ES_BTF_ERR_TYPE_ID);
 }
 END_TEST
 
@@ -727,57 +727,57 @@ START_TEST(inconsistent_records)
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int3", 3, BTF_INT_SIGNED, 24);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT size");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "INT size");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "wide", 4, 0, 40);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT bits");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "INT bits");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "both", 4, BTF_INT_SIGNED | BTF_INT_BOOL, 32);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "INT encoding");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "INT encoding");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_type(&b, NULL, BTF_KIND_PTR, 1, false, 1);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "vlen set");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "vlen set");
 
 	bb_init(&b, NULL);
 	bb_type(&b, "int", BTF_KIND_INT, 0, true, 4);
 	bb_word(&b, 32);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "kind_flag");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "kind_flag");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	b.types[b.last + 1] |= 0x00010000;
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "reserved info bits");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "reserved info bits");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_func(&b, "f", 1);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
 
 	bb_init(&b, NULL);
 	bb_func(&b, "f", 2); /* the prototype comes later */
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "not a FUNC_PROTO");
 
 	bb_init(&b, NULL);
 	bb_func_proto(&b, 0);
 	bb_func(&b, "f", 1);
 	b.types[b.last + 1] = BTF_KIND_FUNC << 24 | 3; /* linkage 3 */
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "linkage");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "linkage");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_func_proto(&b, 1);
 	bb_param(&b, NULL, 0);
 	bb_param(&b, "x", 1);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "void parameter");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "void parameter");
 
 	bb_init(&b, NULL);
 	bb_enum(&b, "e", 3);
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "enum size");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "enum size");
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
@@ -785,16 +785,16 @@ START_TEST(inconsistent_records)
 	bb_member(&b, "a", 1, 0, 0);
 	bb_type(&b, "tag", BTF_KIND_DECL_TAG, 0, false, 2);
 	bb_word(&b, 1); /* component 1 of a one-member struct */
-	expect_built_error_why(&b, BTF_ERR_TYPE_INVALID, "component_idx");
+	expect_built_error_why(&b, ES_BTF_ERR_TYPE_INVALID, "component_idx");
 }
 END_TEST
 
 /* One type of every kind 1..19, as a compiler and pahole emit them: all accepted. */
 START_TEST(every_kind_is_known)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	uint32_t i_int, proto, var, fwd;
-	struct btf *btf;
+	struct es_btf *btf;
 	size_t size;
 	void *blob;
 	struct bb b;
@@ -837,7 +837,7 @@ START_TEST(every_kind_is_known)
 	blob = bb_blob(&b, false, &size);
 	bb_free(&b);
 	btf = open_ok(blob, size, NULL);
-	ck_assert_uint_eq(btf_type_cnt(btf), 21);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), 21);
 	lookup_ok(btf, "s.a", &mi);
 	ck_assert_str_eq(mi.type_name, "int[2]");
 	ck_assert_uint_eq(mi.size, 8);
@@ -845,7 +845,7 @@ START_TEST(every_kind_is_known)
 	ck_assert_str_eq(mi.type_name, "union later *");
 	lookup_ok(btf, "u.i", &mi);
 	ck_assert_uint_eq(mi.offset, 0);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -858,21 +858,21 @@ START_TEST(member_offsets)
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_struct(&b, "s", 8, false);
 	bb_member(&b, "far", 1, 65, 0); /* starts past the 64 bits */
-	expect_built_error_why(&b, BTF_ERR_MEMBER_OFFSET, "'far'");
+	expect_built_error_why(&b, ES_BTF_ERR_MEMBER_OFFSET, "'far'");
 
 	/* kflag: offset 60 + bitfield 5 ends at 65 > 64. */
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_struct(&b, "s", 8, true);
 	bb_member(&b, "bits", 1, 60, 5);
-	expect_built_error(&b, BTF_ERR_MEMBER_OFFSET);
+	expect_built_error(&b, ES_BTF_ERR_MEMBER_OFFSET);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_union(&b, "u", 8, false);
 	bb_member(&b, "a", 1, 0, 0);
 	bb_member(&b, "b", 1, 32, 0); /* union members are all at 0 */
-	expect_built_error_why(&b, BTF_ERR_MEMBER_OFFSET, "not 0");
+	expect_built_error_why(&b, ES_BTF_ERR_MEMBER_OFFSET, "not 0");
 }
 END_TEST
 
@@ -883,42 +883,42 @@ START_TEST(loops)
 
 	bb_init(&b, NULL);
 	bb_ref(&b, BTF_KIND_TYPEDEF, "self", 1);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	bb_init(&b, NULL);
 	bb_ref(&b, BTF_KIND_CONST, NULL, 2);
 	bb_ref(&b, BTF_KIND_VOLATILE, NULL, 3);
 	bb_ref(&b, BTF_KIND_TYPEDEF, "t", 1);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	bb_init(&b, NULL);
 	bb_ref(&b, BTF_KIND_PTR, NULL, 1); /* a pointer to itself */
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	bb_array(&b, 2, 1, 4); /* an array of itself */
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	/* No loop, but 40 typedefs deep: past the limit all users rely on. */
 	bb_init(&b, NULL);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
 	for (i = 0; i < 40; i++)
 		bb_ref(&b, BTF_KIND_TYPEDEF, "t", i + 1);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	/* Same, with the chain pointing forward. */
 	bb_init(&b, NULL);
 	for (i = 0; i < 40; i++)
 		bb_ref(&b, BTF_KIND_TYPEDEF, "t", i + 2);
 	bb_int(&b, "int", 4, BTF_INT_SIGNED, 32);
-	expect_built_error(&b, BTF_ERR_LOOP);
+	expect_built_error(&b, ES_BTF_ERR_LOOP);
 
 	/* A struct that is its own anonymous member. */
 	bb_init(&b, NULL);
 	bb_struct(&b, "s", 8, false);
 	bb_member(&b, NULL, 1, 0, 0);
-	expect_built_error_why(&b, BTF_ERR_LOOP, "anonymous");
+	expect_built_error_why(&b, ES_BTF_ERR_LOOP, "anonymous");
 
 	/* Anonymous structs nested 40 deep. */
 	bb_init(&b, NULL);
@@ -927,14 +927,14 @@ START_TEST(loops)
 		bb_member(&b, NULL, i + 2, 0, 0);
 	}
 	bb_struct(&b, NULL, 4, false);
-	expect_built_error_why(&b, BTF_ERR_LOOP, "anonymous");
+	expect_built_error_why(&b, ES_BTF_ERR_LOOP, "anonymous");
 }
 END_TEST
 
 START_TEST(self_pointer_through_struct_is_fine)
 {
-	struct btf_member_info mi;
-	struct btf *btf;
+	struct es_btf_member_info mi;
+	struct es_btf *btf;
 	struct bb b;
 	size_t size;
 	void *blob;
@@ -952,7 +952,7 @@ START_TEST(self_pointer_through_struct_is_fine)
 	ck_assert_uint_eq(mi.offset, 8);
 	ck_assert_uint_eq(mi.size, 8);
 	ck_assert_str_eq(mi.type_name, "struct list_head *");
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 }
 END_TEST
@@ -975,13 +975,13 @@ START_TEST(big_endian_reads_like_little_endian)
 	size_t size;
 	void *blob = sample_blob(true, &size);
 	void *ro = readonly_copy(blob, size);
-	struct btf *btf;
+	struct es_btf *btf;
 
 	btf = open_ok(ro, size, NULL);
-	ck_assert_int_eq(btf_is_swapped(btf), 1);
-	ck_assert_uint_eq(btf_type_cnt(btf), S_COUNT);
+	ck_assert_int_eq(es_btf_is_swapped(btf), 1);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), S_COUNT);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	ck_assert_int_eq(memcmp(ro, blob, size), 0);
 	munmap(ro, size);
 	free(blob);
@@ -995,10 +995,10 @@ START_TEST(big_endian_malformed_is_refused_the_same)
 
 	/* Byte-swapped version 2, and a truncated big-endian blob. */
 	blob[2] = 2;
-	expect_open_error(blob, size, NULL, BTF_ERR_HDR_VERSION);
+	expect_open_error(blob, size, NULL, ES_BTF_ERR_HDR_VERSION);
 	blob[2] = 1;
-	expect_open_error(blob, size - 1, NULL, BTF_ERR_SECTION_BOUNDS);
-	expect_open_error(blob, 10, NULL, BTF_ERR_HDR_TRUNCATED);
+	expect_open_error(blob, size - 1, NULL, ES_BTF_ERR_SECTION_BOUNDS);
+	expect_open_error(blob, 10, NULL, ES_BTF_ERR_HDR_TRUNCATED);
 	free(blob);
 }
 END_TEST
@@ -1022,9 +1022,9 @@ static void build_split(struct bb *base, struct bb *split)
 
 START_TEST(split_btf_over_base)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	struct bb base_b, split_b;
-	struct btf *base, *split;
+	struct es_btf *base, *split;
 	void *base_blob, *split_blob;
 	size_t base_size, split_size;
 
@@ -1035,7 +1035,7 @@ START_TEST(split_btf_over_base)
 	split = open_ok(split_blob, split_size, base);
 
 	/* Ids continue after the base's. */
-	ck_assert_uint_eq(btf_type_cnt(split), S_COUNT + 2);
+	ck_assert_uint_eq(es_btf_type_cnt(split), S_COUNT + 2);
 	lookup_ok(split, "mod_ctx.task", &mi);
 	ck_assert_uint_eq(mi.target_id, S_TASK);
 	ck_assert_str_eq(mi.type_name, "struct task_struct *");
@@ -1045,10 +1045,10 @@ START_TEST(split_btf_over_base)
 	/* Base structs are found through the split BTF as well. */
 	check_sample_lookups(split);
 
-	btf_free(split);
+	es_btf_free(split);
 	/* The split blob alone does not stand: its ids and names need the base. */
-	expect_open_error(split_blob, split_size, NULL, BTF_ERR_STR_NOT_NUL);
-	btf_free(base);
+	expect_open_error(split_blob, split_size, NULL, ES_BTF_ERR_STR_NOT_NUL);
+	es_btf_free(base);
 	free(base_blob);
 	free(split_blob);
 	bb_free(&base_b);
@@ -1058,9 +1058,9 @@ END_TEST
 
 START_TEST(big_endian_split_over_big_endian_base)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	struct bb base_b, split_b;
-	struct btf *base, *split;
+	struct es_btf *base, *split;
 	void *base_blob, *split_blob;
 	size_t base_size, split_size;
 
@@ -1069,13 +1069,13 @@ START_TEST(big_endian_split_over_big_endian_base)
 	split_blob = bb_blob(&split_b, true, &split_size);
 	base = open_ok(base_blob, base_size, NULL);
 	split = open_ok(split_blob, split_size, base);
-	ck_assert_int_eq(btf_is_swapped(split), 1);
+	ck_assert_int_eq(es_btf_is_swapped(split), 1);
 	lookup_ok(split, "mod_ctx.owner", &mi);
 	ck_assert_uint_eq(mi.offset, 8);
 	ck_assert_str_eq(mi.type_name, "pid_t");
 	check_sample_lookups(split);
-	btf_free(split);
-	btf_free(base);
+	es_btf_free(split);
+	es_btf_free(base);
 	free(base_blob);
 	free(split_blob);
 	bb_free(&base_b);
@@ -1086,7 +1086,7 @@ END_TEST
 START_TEST(split_btf_checks_ids_and_names_against_base)
 {
 	struct bb base_b, split_b;
-	struct btf *base;
+	struct es_btf *base;
 	void *base_blob, *split_blob;
 	size_t base_size, split_size;
 
@@ -1096,7 +1096,7 @@ START_TEST(split_btf_checks_ids_and_names_against_base)
 
 	bb_ref(&split_b, BTF_KIND_PTR, NULL, S_COUNT + 3); /* ids 23..25 exist */
 	split_blob = bb_blob(&split_b, false, &split_size);
-	expect_open_error(split_blob, split_size, base, BTF_ERR_TYPE_ID);
+	expect_open_error(split_blob, split_size, base, ES_BTF_ERR_TYPE_ID);
 	free(split_blob);
 
 	bb_free(&split_b);
@@ -1104,12 +1104,12 @@ START_TEST(split_btf_checks_ids_and_names_against_base)
 	bb_int(&split_b, "mod_int", 4, 0, 32);
 	split_b.types[split_b.last] = split_b.start_str_off + split_b.strs_len; /* past the end */
 	split_blob = bb_blob(&split_b, false, &split_size);
-	expect_open_error(split_blob, split_size, base, BTF_ERR_NAME_OFF);
+	expect_open_error(split_blob, split_size, base, ES_BTF_ERR_NAME_OFF);
 	free(split_blob);
 
 	/* Split BTF in the other byte order from its base. */
 	split_blob = bb_blob(&split_b, true, &split_size);
-	expect_open_error_why(split_blob, split_size, base, BTF_ERR_BASE, "big-endian");
+	expect_open_error_why(split_blob, split_size, base, ES_BTF_ERR_BASE, "big-endian");
 	free(split_blob);
 
 	/* Split BTF without strings of its own is fine. */
@@ -1117,10 +1117,10 @@ START_TEST(split_btf_checks_ids_and_names_against_base)
 	bb_init(&split_b, &base_b);
 	bb_ref(&split_b, BTF_KIND_PTR, NULL, S_FILE);
 	split_blob = bb_blob(&split_b, false, &split_size);
-	btf_free(open_ok(split_blob, split_size, base));
+	es_btf_free(open_ok(split_blob, split_size, base));
 	free(split_blob);
 
-	btf_free(base);
+	es_btf_free(base);
 	free(base_blob);
 	bb_free(&base_b);
 	bb_free(&split_b);
@@ -1144,20 +1144,20 @@ START_TEST(elf_with_btf_section)
 	void *ro;
 	size_t size;
 	void *elf = sample_elf(false, false, BB_ELF_BTF, &size);
-	struct btf *btf = open_ok(elf, size, NULL);
+	struct es_btf *btf = open_ok(elf, size, NULL);
 
-	ck_assert_uint_eq(btf_type_cnt(btf), S_COUNT);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), S_COUNT);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(elf);
 
 	/* An s390x object: big-endian ELF with big-endian BTF, in read-only memory. */
 	elf = sample_elf(true, true, BB_ELF_BTF, &size);
 	ro = readonly_copy(elf, size);
 	btf = open_ok(ro, size, NULL);
-	ck_assert_int_eq(btf_is_swapped(btf), 1);
+	ck_assert_int_eq(es_btf_is_swapped(btf), 1);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	munmap(ro, size);
 	free(elf);
 }
@@ -1168,7 +1168,7 @@ START_TEST(elf_without_btf_section)
 	size_t size;
 	void *elf = sample_elf(false, false, BB_ELF_NO_BTF, &size);
 
-	expect_open_error(elf, size, NULL, BTF_ERR_ELF_NO_BTF);
+	expect_open_error(elf, size, NULL, ES_BTF_ERR_ELF_NO_BTF);
 	free(elf);
 }
 END_TEST
@@ -1178,10 +1178,10 @@ START_TEST(elf_empty_or_nobits_btf_section)
 	size_t size;
 	void *elf = sample_elf(false, false, BB_ELF_EMPTY_BTF, &size);
 
-	expect_open_error(elf, size, NULL, BTF_ERR_ELF_EMPTY);
+	expect_open_error(elf, size, NULL, ES_BTF_ERR_ELF_EMPTY);
 	free(elf);
 	elf = sample_elf(false, false, BB_ELF_NOBITS_BTF, &size);
-	expect_open_error(elf, size, NULL, BTF_ERR_ELF_EMPTY);
+	expect_open_error(elf, size, NULL, ES_BTF_ERR_ELF_EMPTY);
 	free(elf);
 }
 END_TEST
@@ -1191,10 +1191,10 @@ START_TEST(elf_byte_order_mismatch)
 	size_t size;
 	void *elf = sample_elf(false, true, BB_ELF_BTF, &size);
 
-	expect_open_error(elf, size, NULL, BTF_ERR_ENDIAN_MISMATCH);
+	expect_open_error(elf, size, NULL, ES_BTF_ERR_ENDIAN_MISMATCH);
 	free(elf);
 	elf = sample_elf(true, false, BB_ELF_BTF, &size);
-	expect_open_error(elf, size, NULL, BTF_ERR_ENDIAN_MISMATCH);
+	expect_open_error(elf, size, NULL, ES_BTF_ERR_ENDIAN_MISMATCH);
 	free(elf);
 }
 END_TEST
@@ -1205,34 +1205,34 @@ START_TEST(elf_truncated)
 	void *elf = sample_elf(false, false, BB_ELF_BTF, &size);
 
 	/* Section headers cut off: libelf cannot read the file. */
-	expect_open_error(elf, size - 64, NULL, BTF_ERR_ELF);
-	expect_open_error(elf, 20, NULL, BTF_ERR_ELF);
+	expect_open_error(elf, size - 64, NULL, ES_BTF_ERR_ELF);
+	expect_open_error(elf, 20, NULL, ES_BTF_ERR_ELF);
 	free(elf);
 }
 END_TEST
 
 START_TEST(open_file_missing_or_not_btf)
 {
-	struct btf_diag diag;
-	struct btf *btf = (struct btf *)&diag; /* must be reset to NULL */
+	struct es_btf_diag diag;
+	struct es_btf *btf = (struct es_btf *)&diag; /* must be reset to NULL */
 	char path[] = "/tmp/test_btf_XXXXXX";
 	size_t size;
 	void *blob;
 	FILE *f;
 	int fd;
 
-	ck_assert_int_eq(btf_open_file("/nonexistent/btf", NULL, &btf, &diag), -BTF_ERR_IO);
+	ck_assert_int_eq(es_btf_open_file("/nonexistent/btf", NULL, &btf, &diag), -ES_BTF_ERR_IO);
 	ck_assert_ptr_null(btf);
 	ck_assert_ptr_nonnull(strstr(diag.msg, "/nonexistent/btf"));
-	ck_assert_int_eq(btf_open_file("/tmp", NULL, &btf, &diag), -BTF_ERR_IO);
+	ck_assert_int_eq(es_btf_open_file("/tmp", NULL, &btf, &diag), -ES_BTF_ERR_IO);
 
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	f = fdopen(fd, "w");
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), -BTF_ERR_NOT_BTF);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), -ES_BTF_ERR_NOT_BTF);
 	fputs("#!/bin/sh\necho not btf\n", f);
 	fflush(f);
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), -BTF_ERR_NOT_BTF);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), -ES_BTF_ERR_NOT_BTF);
 	ck_assert_ptr_nonnull(strstr(diag.msg, path));
 
 	/* A real file, raw then ELF. */
@@ -1241,12 +1241,12 @@ START_TEST(open_file_missing_or_not_btf)
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
 	fwrite(blob, 1, size, f);
 	fflush(f);
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), 0);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), 0);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	/* Truncated file. */
 	ck_assert_int_eq(ftruncate(fd, size - 10), 0);
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), -BTF_ERR_SECTION_BOUNDS);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), -ES_BTF_ERR_SECTION_BOUNDS);
 	free(blob);
 
 	blob = sample_elf(false, false, BB_ELF_BTF, &size);
@@ -1254,9 +1254,9 @@ START_TEST(open_file_missing_or_not_btf)
 	ck_assert_int_eq(ftruncate(fd, 0), 0);
 	fwrite(blob, 1, size, f);
 	fflush(f);
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), 0);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), 0);
 	check_sample_lookups(btf);
-	btf_free(btf);
+	es_btf_free(btf);
 	free(blob);
 	fclose(f);
 	unlink(path);
@@ -1272,9 +1272,9 @@ START_TEST(every_byte_corruption_is_handled)
 {
 	static const char *const paths[] = { "task_struct.real_parent", "task_struct.tgid",
 					     "mm_struct.exe_file", "dentry.d_name.name" };
-	struct btf_member_info mi;
-	struct btf_diag diag;
-	struct btf *btf;
+	struct es_btf_member_info mi;
+	struct es_btf_diag diag;
+	struct es_btf *btf;
 	size_t size, i, p;
 	uint8_t *blob, saved;
 	int err, bit;
@@ -1291,14 +1291,14 @@ START_TEST(every_byte_corruption_is_handled)
 		saved = blob[i];
 		for (bit = 0; bit < 8; bit++) {
 			blob[i] = saved ^ (1u << bit);
-			err = btf_open_mem(blob, size, NULL, &btf, &diag);
-			ck_assert_msg(err <= 0 && err > -BTF_ERR__MAX, "byte %zu: %d", i, err);
+			err = es_btf_open_mem(blob, size, NULL, &btf, &diag);
+			ck_assert_msg(err <= 0 && err > -ES_BTF_ERR__MAX, "byte %zu: %d", i, err);
 			ck_assert_int_eq(diag.code, err);
 			if (err)
 				continue;
 			for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
-				btf_member_lookup(btf, paths[p], &mi, &diag);
-			btf_free(btf);
+				es_btf_member_lookup(btf, paths[p], &mi, &diag);
+			es_btf_free(btf);
 		}
 		blob[i] = saved;
 	}
@@ -1310,12 +1310,12 @@ START_TEST(strerror_covers_every_code)
 {
 	int code;
 
-	for (code = 1; code < BTF_ERR__MAX; code++) {
-		ck_assert_str_ne(btf_strerror(-code), "unknown error");
-		ck_assert_str_eq(btf_strerror(-code), btf_strerror(code));
+	for (code = 1; code < ES_BTF_ERR__MAX; code++) {
+		ck_assert_str_ne(es_btf_strerror(-code), "unknown error");
+		ck_assert_str_eq(es_btf_strerror(-code), es_btf_strerror(code));
 	}
-	ck_assert_str_eq(btf_strerror(0), "success");
-	ck_assert_str_eq(btf_strerror(BTF_ERR__MAX), "unknown error");
+	ck_assert_str_eq(es_btf_strerror(0), "success");
+	ck_assert_str_eq(es_btf_strerror(ES_BTF_ERR__MAX), "unknown error");
 }
 END_TEST
 

@@ -21,15 +21,15 @@
 /* ctest's skip code (SKIP_RETURN_CODE in CMakeLists.txt). */
 #define EXIT_SKIP 77
 
-static struct btf *ours;
+static struct es_btf *ours;
 static struct btf *oracle; /* libbpf's, a different struct btf: only used through btf__* */
 
 static void open_both(void)
 {
-	struct btf_diag diag;
+	struct es_btf_diag diag;
 	int err;
 
-	err = btf_open_file(VMLINUX, NULL, &ours, &diag);
+	err = es_btf_open_file(VMLINUX, NULL, &ours, &diag);
 	ck_assert_msg(err == 0, "%s: %s", VMLINUX, diag.msg);
 	oracle = btf__parse(VMLINUX, NULL);
 	ck_assert_msg(oracle, "libbpf cannot parse %s: %s", VMLINUX, strerror(errno));
@@ -37,7 +37,7 @@ static void open_both(void)
 
 static void close_both(void)
 {
-	btf_free(ours);
+	es_btf_free(ours);
 	btf__free(oracle);
 }
 
@@ -93,13 +93,13 @@ static void oracle_lookup(const char *path, struct oracle_member *om)
 	}
 }
 
-static void compare_with_oracle(const char *path, struct btf_member_info *mi)
+static void compare_with_oracle(const char *path, struct es_btf_member_info *mi)
 {
 	struct oracle_member om;
-	struct btf_diag diag;
+	struct es_btf_diag diag;
 	int err;
 
-	err = btf_member_lookup(ours, path, mi, &diag);
+	err = es_btf_member_lookup(ours, path, mi, &diag);
 	ck_assert_msg(err == 0, "%s: %s", path, diag.msg);
 	oracle_lookup(path, &om);
 	ck_assert_msg(mi->bit_offset == om.bit_offset, "%s: bit offset %u, libbpf %u", path,
@@ -112,7 +112,7 @@ static void compare_with_oracle(const char *path, struct btf_member_info *mi)
 
 START_TEST(member_offset_resolves_task_struct_fields)
 {
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	const struct btf_type *t;
 
 	open_both();
@@ -155,8 +155,8 @@ START_TEST(type_count_matches_libbpf_and_bpftool)
 	FILE *dump;
 
 	open_both();
-	ck_assert_uint_eq(btf_type_cnt(ours), btf__type_cnt(oracle));
-	ck_assert_int_eq(btf_is_swapped(ours), 0);
+	ck_assert_uint_eq(es_btf_type_cnt(ours), btf__type_cnt(oracle));
+	ck_assert_int_eq(es_btf_is_swapped(ours), 0);
 
 	dump = popen("bpftool btf dump file " VMLINUX " format raw", "r");
 	ck_assert_ptr_nonnull(dump);
@@ -165,7 +165,7 @@ START_TEST(type_count_matches_libbpf_and_bpftool)
 			last = id;
 	ck_assert_int_eq(pclose(dump), 0);
 	/* bpftool lists ids 1..N; the count includes void. */
-	ck_assert_uint_eq(btf_type_cnt(ours), last + 1);
+	ck_assert_uint_eq(es_btf_type_cnt(ours), last + 1);
 	close_both();
 }
 END_TEST
@@ -175,9 +175,9 @@ static void check_members_of(__u32 sid, const char *sname, int *checked)
 {
 	const struct btf_type *t = btf__type_by_id(oracle, sid);
 	const struct btf_member *m = btf_members(t);
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	struct oracle_member om;
-	struct btf_diag diag;
+	struct es_btf_diag diag;
 	char path[512];
 	const char *mname;
 	int i, err;
@@ -187,7 +187,7 @@ static void check_members_of(__u32 sid, const char *sname, int *checked)
 		if (!mname || !*mname)
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", sname, mname);
-		err = btf_member_lookup(ours, path, &mi, &diag);
+		err = es_btf_member_lookup(ours, path, &mi, &diag);
 		ck_assert_msg(err == 0, "%s: %s", path, diag.msg);
 		ck_assert(oracle_find(sid, mname, 0, &om));
 		ck_assert_msg(mi.bit_offset == om.bit_offset, "%s: %u vs libbpf %u", path,
@@ -250,15 +250,15 @@ static const char *const paths[] = {
 	"mm_struct.exe_file",	   "dentry.d_name.name", "sk_buff.len",
 };
 
-static void expect_same_lookups(const struct btf *a, const struct btf *b)
+static void expect_same_lookups(const struct es_btf *a, const struct es_btf *b)
 {
-	struct btf_member_info ma, mb;
-	struct btf_diag diag;
+	struct es_btf_member_info ma, mb;
+	struct es_btf_diag diag;
 	size_t i;
 
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		ck_assert_msg(!btf_member_lookup(a, paths[i], &ma, &diag), "%s", diag.msg);
-		ck_assert_msg(!btf_member_lookup(b, paths[i], &mb, &diag), "%s", diag.msg);
+		ck_assert_msg(!es_btf_member_lookup(a, paths[i], &ma, &diag), "%s", diag.msg);
+		ck_assert_msg(!es_btf_member_lookup(b, paths[i], &mb, &diag), "%s", diag.msg);
 		ck_assert_msg(!memcmp(&ma, &mb, sizeof(ma)), "%s differs", paths[i]);
 	}
 }
@@ -325,21 +325,21 @@ static void swap_to_foreign(uint8_t *d, size_t size)
 /* The real vmlinux BTF, byte-swapped (as an s390x host would have it), reads the same. */
 START_TEST(big_endian_vmlinux_reads_the_same)
 {
-	struct btf *native, *swapped;
-	struct btf_diag diag;
+	struct es_btf *native, *swapped;
+	struct es_btf_diag diag;
 	size_t size;
 	uint8_t *data = read_all(VMLINUX, &size), *foreign = malloc(size);
 
 	ck_assert_ptr_nonnull(foreign);
 	memcpy(foreign, data, size);
 	swap_to_foreign(foreign, size);
-	ck_assert_int_eq(btf_open_mem(data, size, NULL, &native, &diag), 0);
-	ck_assert_msg(!btf_open_mem(foreign, size, NULL, &swapped, &diag), "%s", diag.msg);
-	ck_assert_int_eq(btf_is_swapped(swapped), 1);
-	ck_assert_uint_eq(btf_type_cnt(swapped), btf_type_cnt(native));
+	ck_assert_int_eq(es_btf_open_mem(data, size, NULL, &native, &diag), 0);
+	ck_assert_msg(!es_btf_open_mem(foreign, size, NULL, &swapped, &diag), "%s", diag.msg);
+	ck_assert_int_eq(es_btf_is_swapped(swapped), 1);
+	ck_assert_uint_eq(es_btf_type_cnt(swapped), es_btf_type_cnt(native));
 	expect_same_lookups(native, swapped);
-	btf_free(swapped);
-	btf_free(native);
+	es_btf_free(swapped);
+	es_btf_free(native);
 	free(foreign);
 	free(data);
 }
@@ -348,18 +348,18 @@ END_TEST
 /* The real vmlinux BTF as the .BTF section of an ELF file (as in a vmlinux image). */
 START_TEST(vmlinux_btf_in_elf_reads_the_same)
 {
-	struct btf *raw, *in_elf;
-	struct btf_diag diag;
+	struct es_btf *raw, *in_elf;
+	struct es_btf_diag diag;
 	size_t size, elf_size;
 	uint8_t *data = read_all(VMLINUX, &size), *elf;
 
 	elf = bb_elf(data, size, false, BB_ELF_BTF, &elf_size);
-	ck_assert_int_eq(btf_open_mem(data, size, NULL, &raw, &diag), 0);
-	ck_assert_msg(!btf_open_mem(elf, elf_size, NULL, &in_elf, &diag), "%s", diag.msg);
-	ck_assert_uint_eq(btf_type_cnt(in_elf), btf_type_cnt(raw));
+	ck_assert_int_eq(es_btf_open_mem(data, size, NULL, &raw, &diag), 0);
+	ck_assert_msg(!es_btf_open_mem(elf, elf_size, NULL, &in_elf, &diag), "%s", diag.msg);
+	ck_assert_uint_eq(es_btf_type_cnt(in_elf), es_btf_type_cnt(raw));
 	expect_same_lookups(raw, in_elf);
-	btf_free(in_elf);
-	btf_free(raw);
+	es_btf_free(in_elf);
+	es_btf_free(raw);
 	free(elf);
 	free(data);
 }
@@ -401,11 +401,11 @@ static const char module_c[] = "struct task_struct;\n"
 START_TEST(pahole_split_btf_over_vmlinux)
 {
 	char dir[] = "/tmp/test_btf_live_XXXXXX", obj[4096];
-	struct btf *base, *split;
+	struct es_btf *base, *split, *unbased;
 	struct btf *lbase, *lsplit;
-	struct btf_member_info mi;
+	struct es_btf_member_info mi;
 	struct oracle_member om;
-	struct btf_diag diag;
+	struct es_btf_diag diag;
 	int id;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -414,35 +414,35 @@ START_TEST(pahole_split_btf_over_vmlinux)
 	run(dir, "pahole -J --btf_base " VMLINUX " mod.o");
 	snprintf(obj, sizeof(obj), "%s/mod.o", dir);
 
-	ck_assert_int_eq(btf_open_file(VMLINUX, NULL, &base, &diag), 0);
-	ck_assert_msg(!btf_open_file(obj, base, &split, &diag), "%s", diag.msg);
+	ck_assert_int_eq(es_btf_open_file(VMLINUX, NULL, &base, &diag), 0);
+	ck_assert_msg(!es_btf_open_file(obj, base, &split, &diag), "%s", diag.msg);
 	/* Without its base, the module's BTF does not open. */
-	ck_assert_int_lt(btf_open_file(obj, NULL, &lsplit, &diag), 0);
+	ck_assert_int_lt(es_btf_open_file(obj, NULL, &unbased, &diag), 0);
 
 	lbase = btf__parse(VMLINUX, NULL);
 	lsplit = btf__parse_split(obj, lbase);
 	ck_assert_ptr_nonnull(lsplit);
-	ck_assert_uint_eq(btf_type_cnt(split), btf__type_cnt(lsplit));
-	ck_assert_uint_gt(btf_type_cnt(split), btf_type_cnt(base));
+	ck_assert_uint_eq(es_btf_type_cnt(split), btf__type_cnt(lsplit));
+	ck_assert_uint_gt(es_btf_type_cnt(split), es_btf_type_cnt(base));
 
-	ck_assert_msg(!btf_member_lookup(split, "mod_ctx.task", &mi, &diag), "%s", diag.msg);
+	ck_assert_msg(!es_btf_member_lookup(split, "mod_ctx.task", &mi, &diag), "%s", diag.msg);
 	ck_assert_str_eq(mi.type_name, "struct task_struct *");
-	ck_assert_uint_lt(mi.target_id, btf_type_cnt(base)); /* the base's task_struct */
-	ck_assert_msg(!btf_member_lookup(split, "mod_ctx.more", &mi, &diag), "%s", diag.msg);
+	ck_assert_uint_lt(mi.target_id, es_btf_type_cnt(base)); /* the base's task_struct */
+	ck_assert_msg(!es_btf_member_lookup(split, "mod_ctx.more", &mi, &diag), "%s", diag.msg);
 	id = btf__find_by_name_kind(lsplit, "mod_ctx", BTF_KIND_STRUCT);
-	ck_assert_int_gt(id, (int)btf_type_cnt(base) - 1);
+	ck_assert_int_gt(id, (int)es_btf_type_cnt(base) - 1);
 	oracle = lsplit;
 	ck_assert(oracle_find(id, "more", 0, &om));
 	ck_assert_uint_eq(mi.bit_offset, om.bit_offset);
 	ck_assert_uint_eq(mi.bit_size, 5);
 	ck_assert_uint_eq(mi.bit_size, om.bit_size);
 	/* Base structs are reached through the split BTF. */
-	ck_assert_msg(!btf_member_lookup(split, "task_struct.tgid", &mi, &diag), "%s", diag.msg);
+	ck_assert_msg(!es_btf_member_lookup(split, "task_struct.tgid", &mi, &diag), "%s", diag.msg);
 
 	btf__free(lsplit);
 	btf__free(lbase);
-	btf_free(split);
-	btf_free(base);
+	es_btf_free(split);
+	es_btf_free(base);
 	run(dir, "rm -f mod.c mod.o && cd / && rmdir \"$OLDPWD\"");
 }
 END_TEST
@@ -458,23 +458,24 @@ static const char bpf_prog_c[] = "struct event { int pid; int ppid; char comm[16
 START_TEST(clang_bpf_object)
 {
 	char dir[] = "/tmp/test_btf_live_XXXXXX", obj[4096];
-	struct btf_member_info mi;
-	struct btf_diag diag;
-	struct btf *btf, *lb;
+	struct es_btf_member_info mi;
+	struct es_btf_diag diag;
+	struct es_btf *btf;
+	struct btf *lb;
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	write_file(dir, "prog.c", bpf_prog_c);
 	run(dir, "clang -g -O2 -target bpf -c prog.c -o prog.o");
 	snprintf(obj, sizeof(obj), "%s/prog.o", dir);
-	ck_assert_msg(!btf_open_file(obj, NULL, &btf, &diag), "%s", diag.msg);
+	ck_assert_msg(!es_btf_open_file(obj, NULL, &btf, &diag), "%s", diag.msg);
 	lb = btf__parse(obj, NULL);
 	ck_assert_ptr_nonnull(lb);
-	ck_assert_uint_eq(btf_type_cnt(btf), btf__type_cnt(lb));
-	ck_assert_msg(!btf_member_lookup(btf, "event.comm", &mi, &diag), "%s", diag.msg);
+	ck_assert_uint_eq(es_btf_type_cnt(btf), btf__type_cnt(lb));
+	ck_assert_msg(!es_btf_member_lookup(btf, "event.comm", &mi, &diag), "%s", diag.msg);
 	ck_assert_uint_eq(mi.offset, 8);
 	ck_assert_str_eq(mi.type_name, "char[16]");
 	btf__free(lb);
-	btf_free(btf);
+	es_btf_free(btf);
 	run(dir, "rm -f prog.c prog.o && cd / && rmdir \"$OLDPWD\"");
 }
 END_TEST
@@ -487,14 +488,14 @@ END_TEST
 START_TEST(unmappable_file_is_read)
 {
 	static const char path[] = "/sys/kernel/uevent_seqnum";
-	struct btf_diag diag;
-	struct btf *btf;
+	struct es_btf_diag diag;
+	struct es_btf *btf;
 
 	if (access(path, R_OK)) {
 		printf("SKIP unmappable_file_is_read: %s: %s\n", path, strerror(errno));
 		return;
 	}
-	ck_assert_int_eq(btf_open_file(path, NULL, &btf, &diag), -BTF_ERR_NOT_BTF);
+	ck_assert_int_eq(es_btf_open_file(path, NULL, &btf, &diag), -ES_BTF_ERR_NOT_BTF);
 	ck_assert_msg(strstr(diag.msg, "neither BTF magic"), "%s", diag.msg);
 }
 END_TEST

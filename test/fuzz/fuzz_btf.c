@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer harness for the BTF parser: arbitrary bytes through
- * btf_open_mem() (raw BTF of either byte order, or an ELF image), as base
+ * es_btf_open_mem() (raw BTF of either byte order, or an ELF image), as base
  * BTF and as split BTF over a fixed small base (task_btf.c); on success,
  * lookups of the sensor's fields and of members of the structs the input
  * declares, and a base input is opened again as split BTF over itself.
@@ -27,48 +27,48 @@ static const char *const fixed_paths[] = {
 	"a.b.c.d",
 };
 
-static void lookup_declared_members(const struct btf *btf)
+static void lookup_declared_members(const struct es_btf *btf)
 {
 	const struct btf_type *t;
 	const struct btf_member *m;
-	struct btf_member_info info;
-	struct btf_diag diag;
-	char path[2 * BTF_TYPE_NAME_MAX];
+	struct es_btf_member_info info;
+	struct es_btf_diag diag;
+	char path[2 * ES_BTF_TYPE_NAME_MAX];
 	uint32_t i, j;
 
 	for (i = 0; i < btf->nr_composites && i < MAX_STRUCTS; i++) {
-		t = btf_type_by_id(btf, btf->composites[i]);
-		m = btf_members(t);
-		for (j = 0; j < btf_vlen(t) && j < MAX_STRUCTS; j++, m++) {
-			snprintf(path, sizeof(path), "%.120s.%.120s", btf_name(btf, t->name_off),
-				 btf_name(btf, m->name_off));
-			btf_member_lookup(btf, path, &info, &diag);
+		t = es_btf_type_by_id(btf, btf->composites[i]);
+		m = es_btf_members(t);
+		for (j = 0; j < es_btf_vlen(t) && j < MAX_STRUCTS; j++, m++) {
+			snprintf(path, sizeof(path), "%.120s.%.120s", es_btf_name(btf, t->name_off),
+				 es_btf_name(btf, m->name_off));
+			es_btf_member_lookup(btf, path, &info, &diag);
 		}
 	}
 }
 
-static void exercise(const struct btf *btf)
+static void exercise(const struct es_btf *btf)
 {
-	struct btf_member_info info;
-	struct btf_diag diag;
+	struct es_btf_member_info info;
+	struct es_btf_diag diag;
 	size_t i;
 
-	(void)btf_type_cnt(btf);
-	(void)btf_is_swapped(btf);
+	(void)es_btf_type_cnt(btf);
+	(void)es_btf_is_swapped(btf);
 	for (i = 0; i < sizeof(fixed_paths) / sizeof(fixed_paths[0]); i++)
-		btf_member_lookup(btf, fixed_paths[i], &info, &diag);
+		es_btf_member_lookup(btf, fixed_paths[i], &info, &diag);
 	lookup_declared_members(btf);
 }
 
 static void *base_blob;
-static struct btf *base;
+static struct es_btf *base;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct btf_diag diag;
+	struct es_btf_diag diag;
 	size_t size;
 	struct bb b;
 
@@ -77,22 +77,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	task_btf_build(&b);
 	base_blob = bb_blob(&b, false, &size);
 	bb_free(&b);
-	if (btf_open_mem(base_blob, size, NULL, &base, &diag))
+	if (es_btf_open_mem(base_blob, size, NULL, &base, &diag))
 		__builtin_trap(); /* the harness's own base must open */
 	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct btf *btf, *split;
-	struct btf_diag diag;
+	struct es_btf *btf, *split;
+	struct es_btf_diag diag;
 
 	/* Split BTF over a real base: ids and name offsets start after the base's. */
-	if (!btf_open_mem(data, size, base, &split, &diag)) {
+	if (!es_btf_open_mem(data, size, base, &split, &diag)) {
 		exercise(split);
-		btf_free(split);
+		es_btf_free(split);
 	}
-	if (btf_open_mem(data, size, NULL, &btf, &diag)) {
+	if (es_btf_open_mem(data, size, NULL, &btf, &diag)) {
 		/* Every failure is explained. */
 		if (!diag.msg[0] || diag.code >= 0)
 			__builtin_trap();
@@ -100,10 +100,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	exercise(btf);
 	/* The same bytes as split BTF over themselves: ids and strings continue. */
-	if (!btf_open_mem(data, size, btf, &split, &diag)) {
+	if (!es_btf_open_mem(data, size, btf, &split, &diag)) {
 		exercise(split);
-		btf_free(split);
+		es_btf_free(split);
 	}
-	btf_free(btf);
+	es_btf_free(btf);
 	return 0;
 }

@@ -406,10 +406,11 @@ START_TEST(test_auto_falls_back_and_offsets_match_libbpf)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert_str_eq(info->btf_source, "/sys/kernel/btf/vmlinux");
-	ck_assert_uint_eq(info->offsets[ES_TASK_OFF_REAL_PARENT].value,
+	ck_assert_uint_eq(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].value,
 			  libbpf_task_offset("real_parent"));
-	ck_assert_uint_eq(info->offsets[ES_TASK_OFF_TGID].value, libbpf_task_offset("tgid"));
-	ck_assert(info->kernel_ppid);
+	ck_assert_uint_eq(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_TGID].value,
+			  libbpf_task_offset("tgid"));
+	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].enabled);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED);
 	if (kernel_has_kprobes()) {
 		ck_assert_int_eq(info->attach_mode, ES_ATTACH_KPROBE);
@@ -749,7 +750,7 @@ START_TEST(test_literal_strings_after_fork_are_seen)
 	collector_init(&c);
 	l = start(&c, &opts);
 	ck_assert(es_loader_info(l)->exec_image);
-	ck_assert(es_loader_info(l)->image_argv);
+	ck_assert(es_loader_info(l)->groups[ES_OFFSET_GROUP_EXEC].enabled);
 	for (i = 0; i < LITERAL_CHILDREN; i++) {
 		pid_t pid = fork();
 
@@ -890,7 +891,7 @@ static void assert_images_without_argv(const struct collector *c)
 START_TEST(test_exec_offsets_absent_give_filename_without_argv)
 {
 	static const uint32_t zero[ES_EXEC_OFF__MAX];
-	struct es_loader_opts opts = { .override_exec_offsets = zero };
+	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_EXEC] = zero };
 	const struct es_loader_info *info;
 	uint64_t stats[ES_STAT__MAX];
 	struct collector c;
@@ -900,19 +901,20 @@ START_TEST(test_exec_offsets_absent_give_filename_without_argv)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert(info->exec_image);
-	ck_assert(!info->image_argv);
-	ck_assert_ptr_nonnull(strstr(info->image_argv_reason, "overridden"));
-	ck_assert_ptr_nonnull(strstr(info->image_selftest_detail, "no argv"));
+	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "overridden"));
+	ck_assert_ptr_nonnull(strstr(info->checks[ES_OFFSET_GROUP_EXEC].detail, "no argv"));
 	/* The offsets were resolved and are reported; only the map holds 0. */
-	ck_assert(info->exec_offsets[ES_EXEC_OFF_ARG_START].resolved);
-	ck_assert(info->kernel_ppid); /* the parent does not depend on them */
+	ck_assert(info->groups[ES_OFFSET_GROUP_EXEC].fields[ES_EXEC_OFF_ARG_START].resolved);
+	ck_assert(info->groups[ES_OFFSET_GROUP_TASK]
+			  .enabled); /* the parent does not depend on them */
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
 	assert_images_without_argv(&c);
 	assert_children_ppid(&c, (uint32_t)getpid());
 	finish(l, &c, stats);
 	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
-	ck_assert_uint_eq(info->image_argv_scrubbed, 0);
+	ck_assert_uint_eq(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 0);
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -922,7 +924,7 @@ END_TEST
 START_TEST(test_image_selftest_mismatch_disables_image_argv)
 {
 	uint32_t wrong[ES_EXEC_OFF__MAX];
-	struct es_loader_opts opts = { .override_exec_offsets = wrong };
+	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_EXEC] = wrong };
 	const struct es_loader_info *info;
 	struct collector c;
 	struct es_loader *l;
@@ -935,13 +937,13 @@ START_TEST(test_image_selftest_mismatch_disables_image_argv)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert(info->exec_image);
-	ck_assert(!info->image_argv);
-	ck_assert_msg(strstr(info->image_argv_reason, "self-test failed") != NULL, "reason: %s",
-		      info->image_argv_reason);
+	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
+	ck_assert_msg(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "self-test failed") != NULL,
+		      "reason: %s", info->groups[ES_OFFSET_GROUP_EXEC].reason);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED); /* the parent is not affected */
 	/* The self-test child's own image record, read with the wrong offsets, was scrubbed. */
 	ck_assert_int_ge(es_loader_poll(l, 0), 0);
-	ck_assert_uint_ge(info->image_argv_scrubbed, 1);
+	ck_assert_uint_ge(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 1);
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
 	assert_images_without_argv(&c);
@@ -969,9 +971,9 @@ static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 	ck_assert_uint_eq(c->exec_kernel_ppid, 0);
 	ck_assert_uint_eq(c->exec_ppid_zero, c->exec_records);
 	/* The kernel read parents only for records the loader then scrubbed. */
-	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], info->kernel_ppid_scrubbed);
+	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], info->checks[ES_OFFSET_GROUP_TASK].scrubbed);
 	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT] + stats[ES_STAT_KERNEL_READ_FAIL] +
-				  info->kernel_ppid_scrubbed,
+				  info->checks[ES_OFFSET_GROUP_TASK].scrubbed,
 			  c->exec_records);
 	ck_assert_uint_ge(stats[ES_STAT_OFFSETS_ABSENT], 100);
 	reap(c);
@@ -988,11 +990,12 @@ START_TEST(test_no_kernel_ppid_counts_offsets_absent)
 	collector_init(&c);
 	l = start(&c, &opts);
 	info = es_loader_info(l);
-	ck_assert(!info->kernel_ppid);
-	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "--no-kernel-ppid"));
+	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "--no-kernel-ppid"));
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_NO_KERNEL_PPID);
 	/* The offsets were still resolved and are reported; only the map holds 0. */
-	ck_assert(info->offsets[ES_TASK_OFF_REAL_PARENT].resolved);
+	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].resolved);
 	assert_no_kernel_ppid(l, &c, stats);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
@@ -1013,11 +1016,13 @@ START_TEST(test_missing_btf_runs_without_kernel_ppid)
 	info = es_loader_info(l);
 	ck_assert_str_eq(info->btf_source, "");
 	ck_assert_ptr_nonnull(strstr(info->btf_error, "/nonexistent-es-live/vmlinux"));
-	ck_assert(!info->offsets[ES_TASK_OFF_REAL_PARENT].resolved);
-	ck_assert_ptr_nonnull(strstr(info->offsets[ES_TASK_OFF_TGID].reason, "no BTF"));
-	ck_assert(info->exec_image && !info->image_argv);
-	ck_assert_ptr_nonnull(strstr(info->image_argv_reason, "no BTF"));
-	ck_assert_ptr_nonnull(strstr(info->exec_offsets[ES_EXEC_OFF_TASK_MM].reason, "no BTF"));
+	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].resolved);
+	ck_assert_ptr_nonnull(strstr(
+		info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_TGID].reason, "no BTF"));
+	ck_assert(info->exec_image && !info->groups[ES_OFFSET_GROUP_EXEC].enabled);
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "no BTF"));
+	ck_assert_ptr_nonnull(strstr(
+		info->groups[ES_OFFSET_GROUP_EXEC].fields[ES_EXEC_OFF_TASK_MM].reason, "no BTF"));
 	assert_no_kernel_ppid(l, &c, stats);
 	assert_images_without_argv(&c);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
@@ -1029,7 +1034,7 @@ END_TEST
 START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 {
 	uint32_t wrong[ES_TASK_OFF__MAX];
-	struct es_loader_opts opts = { .override_offsets = wrong };
+	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_TASK] = wrong };
 	uint64_t stats[ES_STAT__MAX];
 	const struct es_loader_info *info;
 	struct collector c;
@@ -1042,8 +1047,9 @@ START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_MISMATCH);
-	ck_assert(!info->kernel_ppid);
-	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "self-test failed"));
+	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "self-test failed"));
 	assert_no_kernel_ppid(l, &c, stats);
 	/* The self-test child's record at least was read with the wrong offsets. */
 	ck_assert_uint_ge(stats[ES_STAT_PPID_KERNEL] + stats[ES_STAT_KERNEL_READ_FAIL], 1);
@@ -1071,12 +1077,13 @@ START_TEST(test_lockdown_confidentiality_degrades)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert_int_eq(info->lockdown, ES_LOCKDOWN_CONFIDENTIALITY);
-	ck_assert(!info->kernel_ppid);
-	ck_assert_ptr_nonnull(strstr(info->kernel_ppid_reason, "lockdown=confidentiality"));
+	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "lockdown=confidentiality"));
 	/* kprobes need kernel reads: even auto must use tracepoints. */
 	ck_assert_int_eq(info->attach_mode, ES_ATTACH_TRACEPOINT);
 	/* So does the image record: not loaded, and said why. */
-	ck_assert(!info->exec_image && !info->image_argv);
+	ck_assert(!info->exec_image && !info->groups[ES_OFFSET_GROUP_EXEC].enabled);
 	ck_assert_ptr_nonnull(strstr(info->exec_image_reason, "lockdown=confidentiality"));
 	assert_no_kernel_ppid(l, &c, stats);
 	ck_assert_uint_eq(c.image_records, 0);

@@ -14,13 +14,13 @@
 static char *buf;
 static size_t buf_len;
 static FILE *mem;
-static struct json_writer w;
+static struct es_json_writer w;
 
 static void setup(void)
 {
 	mem = open_memstream(&buf, &buf_len);
 	ck_assert_ptr_nonnull(mem);
-	json_writer_init(&w, mem);
+	es_json_writer_init(&w, mem);
 }
 
 static void teardown(void)
@@ -31,45 +31,47 @@ static void teardown(void)
 
 START_TEST(nesting_places_commas_and_colons)
 {
-	json_object_begin(&w);
-	json_key(&w, "btf");
-	json_string(&w, "/sys/kernel/btf/vmlinux");
-	json_key(&w, "fields");
-	json_array_begin(&w);
-	json_object_begin(&w);
-	json_key(&w, "offset");
-	json_uint(&w, 1280);
-	json_key(&w, "delta");
-	json_int(&w, -3);
-	json_key(&w, "resolved");
-	json_bool(&w, true);
-	json_key(&w, "reason");
-	json_null(&w);
-	json_object_end(&w);
-	json_object_begin(&w);
-	json_object_end(&w);
-	json_array_begin(&w);
-	json_array_end(&w);
-	json_uint(&w, UINT64_MAX);
-	json_array_end(&w);
-	json_object_end(&w);
-	ck_assert_int_eq(json_writer_finish(&w), 0);
+	es_json_object_begin(&w);
+	es_json_key(&w, "btf");
+	es_json_string(&w, "/sys/kernel/btf/vmlinux");
+	es_json_key(&w, "fields");
+	es_json_array_begin(&w);
+	es_json_object_begin(&w);
+	es_json_key(&w, "offset");
+	es_json_uint(&w, 1280);
+	es_json_key(&w, "delta");
+	es_json_int(&w, -3);
+	es_json_key(&w, "resolved");
+	es_json_bool(&w, true);
+	es_json_key(&w, "reason");
+	es_json_null(&w);
+	es_json_object_end(&w);
+	es_json_object_begin(&w);
+	es_json_object_end(&w);
+	es_json_array_begin(&w);
+	es_json_array_end(&w);
+	es_json_uint(&w, UINT64_MAX);
+	es_json_array_end(&w);
+	es_json_object_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), 0);
+	ck_assert_int_eq(fflush(mem), 0); /* the writer does not flush: its caller does */
 	ck_assert_str_eq(buf, "{\"btf\":\"/sys/kernel/btf/vmlinux\",\"fields\":[{\"offset\":1280,"
 			      "\"delta\":-3,\"resolved\":true,\"reason\":null},{},[],"
 			      "18446744073709551615]}\n");
 }
 END_TEST
 
-/* Strings and keys go through json_escape_bytes(): the event stream's encoding. */
+/* Strings and keys go through es_json_escape_bytes(): the event stream's encoding. */
 START_TEST(strings_and_keys_use_the_event_stream_escaping)
 {
 	static const char in[] = "a\"b\\c\n\x01\xc3\xa9\xff\0z";
 
-	json_object_begin(&w);
-	json_key(&w, "k\"\xfe");
-	json_string_len(&w, in, sizeof(in) - 1);
-	json_object_end(&w);
-	ck_assert_int_eq(json_writer_finish(&w), 0);
+	es_json_object_begin(&w);
+	es_json_key(&w, "k\"\xfe");
+	es_json_string_len(&w, in, sizeof(in) - 1);
+	es_json_object_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), 0);
+	ck_assert_int_eq(fflush(mem), 0); /* the writer does not flush: its caller does */
 	ck_assert_str_eq(buf,
 			 "{\"k\\\"\\udcfe\":\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\\udcff\\u0000z\"}\n");
 }
@@ -78,37 +80,37 @@ END_TEST
 START_TEST(misuse_is_reported)
 {
 	/* A value inside an object without its key. */
-	json_object_begin(&w);
-	json_uint(&w, 1);
-	json_object_end(&w);
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL);
+	es_json_object_begin(&w);
+	es_json_uint(&w, 1);
+	es_json_object_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL);
 
 	teardown();
 	setup();
-	json_array_begin(&w);
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL); /* unclosed */
+	es_json_array_begin(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL); /* unclosed */
 
 	teardown();
 	setup();
-	json_array_begin(&w);
-	json_object_end(&w); /* mismatched */
-	json_array_end(&w);
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL);
+	es_json_array_begin(&w);
+	es_json_object_end(&w); /* mismatched */
+	es_json_array_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL);
 
 	teardown();
 	setup();
-	json_null(&w);
-	json_null(&w); /* two documents */
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL);
+	es_json_null(&w);
+	es_json_null(&w); /* two documents */
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL);
 
 	teardown();
 	setup();
-	json_key(&w, "k"); /* a key outside an object */
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL);
+	es_json_key(&w, "k"); /* a key outside an object */
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL);
 
 	teardown();
 	setup();
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL); /* nothing written */
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL); /* nothing written */
 }
 END_TEST
 
@@ -116,23 +118,24 @@ START_TEST(nesting_beyond_the_limit_is_misuse)
 {
 	int i;
 
-	for (i = 0; i < JSON_DEPTH_MAX + 1; i++)
-		json_array_begin(&w);
-	for (i = 0; i < JSON_DEPTH_MAX; i++)
-		json_array_end(&w);
-	ck_assert_int_eq(json_writer_finish(&w), -EINVAL);
+	for (i = 0; i < ES_JSON_DEPTH_MAX + 1; i++)
+		es_json_array_begin(&w);
+	for (i = 0; i < ES_JSON_DEPTH_MAX; i++)
+		es_json_array_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), -EINVAL);
 }
 END_TEST
 
 START_TEST(write_error_is_reported)
 {
 	FILE *full = fopen("/dev/full", "w");
-	struct json_writer fw;
+	struct es_json_writer fw;
 
 	ck_assert_ptr_nonnull(full);
-	json_writer_init(&fw, full);
-	json_string(&fw, "lost");
-	ck_assert_int_eq(json_writer_finish(&fw), -EIO);
+	setvbuf(full, NULL, _IONBF, 0); /* every byte is a write, which fails */
+	es_json_writer_init(&fw, full);
+	es_json_string(&fw, "lost");
+	ck_assert_int_eq(es_json_writer_finish(&fw), -EIO);
 	fclose(full);
 }
 END_TEST

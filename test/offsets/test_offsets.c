@@ -66,17 +66,17 @@ static uint32_t common_id(const struct common_ids *c, size_t id)
 
 /* The blobs stay allocated while the btf handles use them. */
 static void *blob, *split_blob;
-static struct btf *btf, *split;
+static struct es_btf *btf, *split;
 
-static struct btf *open_built(struct bb *b)
+static struct es_btf *open_built(struct bb *b)
 {
-	struct btf_diag diag = {};
+	struct es_btf_diag diag = {};
 	size_t size;
 	int err;
 
 	blob = bb_blob(b, false, &size);
 	ck_assert_uint_gt(size, 0);
-	err = btf_open_mem(blob, size, NULL, &btf, &diag);
+	err = es_btf_open_mem(blob, size, NULL, &btf, &diag);
 	ck_assert_msg(err == 0, "btf_open_mem: %d %s", err, diag.msg);
 	return btf;
 }
@@ -84,9 +84,9 @@ static struct btf *open_built(struct bb *b)
 static void teardown(void)
 {
 	if (split)
-		btf_free(split);
+		es_btf_free(split);
 	if (btf)
-		btf_free(btf);
+		es_btf_free(btf);
 	split = NULL;
 	btf = NULL;
 	free(split_blob);
@@ -102,8 +102,8 @@ static void teardown(void)
  * (@tgid_bits > 0: a kflag bitfield), real_parent as @rp_type at @rp_off,
  * and mm, a well-formed pointer to add_common()'s mm_struct.
  */
-static struct btf *task_layout(struct bb *b, const struct common_ids *c, uint32_t tgid_type,
-			       uint32_t tgid_bits, uint32_t rp_type, uint32_t rp_off)
+static struct es_btf *task_layout(struct bb *b, const struct common_ids *c, uint32_t tgid_type,
+				  uint32_t tgid_bits, uint32_t rp_type, uint32_t rp_off)
 {
 	bb_struct(b, "task_struct", TASK_SIZE, tgid_bits > 0);
 	bb_member(b, "thread_flags", 1, 0, 0);
@@ -121,26 +121,26 @@ static void assert_refused(const struct es_offset *o, int ret, int code, const c
 	ck_assert_str_eq(o->reason, reason);
 }
 
-static const struct es_offset_field *map_field(const char *map, uint32_t key)
+static const struct es_offset_field *group_field(enum es_offset_group_id group, uint32_t key)
 {
 	size_t i;
 
 	for (i = 0; i < es_offset_fields_cnt; i++) {
-		if (!strcmp(es_offset_fields[i].map, map) && es_offset_fields[i].key == key)
+		if (es_offset_fields[i].group == group && es_offset_fields[i].key == key)
 			return &es_offset_fields[i];
 	}
-	ck_abort_msg("no table field for %s[%u]", map, key);
+	ck_abort_msg("no table field for %s[%u]", es_offset_groups[group].map, key);
 	return NULL;
 }
 
 static const struct es_offset_field *table(enum es_task_offset key)
 {
-	return map_field("TASK_OFFSETS", key);
+	return group_field(ES_OFFSET_GROUP_TASK, key);
 }
 
 static const struct es_offset_field *exec_table(enum es_exec_offset key)
 {
-	return map_field("EXEC_OFFSETS", key);
+	return group_field(ES_OFFSET_GROUP_EXEC, key);
 }
 
 /* Where es_offsets_resolve_table() puts @field's result. */
@@ -156,18 +156,20 @@ START_TEST(table_holds_one_field_per_map_key)
 	char want[64];
 	size_t i, j;
 
-	ck_assert_uint_eq(es_offset_fields_cnt, ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX);
+	size_t keys = 0;
+
+	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
+		keys += es_offset_groups[i].nkeys;
+	ck_assert_uint_eq(es_offset_fields_cnt, keys);
+	ck_assert_uint_eq(es_offset_groups[ES_OFFSET_GROUP_TASK].nkeys, ES_TASK_OFF__MAX);
+	ck_assert_uint_eq(es_offset_groups[ES_OFFSET_GROUP_EXEC].nkeys, ES_EXEC_OFF__MAX);
 	for (i = 0; i < es_offset_fields_cnt; i++) {
 		const struct es_offset_field *f = &es_offset_fields[i];
 
-		if (!strcmp(f->map, "TASK_OFFSETS"))
-			ck_assert_uint_lt(f->key, ES_TASK_OFF__MAX);
-		else if (!strcmp(f->map, "EXEC_OFFSETS"))
-			ck_assert_uint_lt(f->key, ES_EXEC_OFF__MAX);
-		else
-			ck_abort_msg("%s: unknown map %s", f->path, f->map);
+		ck_assert_uint_lt(f->group, ES_OFFSET_GROUP__MAX);
+		ck_assert_uint_lt(f->key, es_offset_groups[f->group].nkeys);
 		for (j = i + 1; j < es_offset_fields_cnt; j++)
-			ck_assert(strcmp(f->map, es_offset_fields[j].map) ||
+			ck_assert(f->group != es_offset_fields[j].group ||
 				  f->key != es_offset_fields[j].key);
 	}
 	ck_assert_str_eq(table(ES_TASK_OFF_REAL_PARENT)->path, "task_struct.real_parent");
@@ -505,7 +507,7 @@ START_TEST(missing_member_or_struct_is_unresolved)
 	/* Every task_struct field is missing; mm_struct's two resolve. */
 	ck_assert_uint_eq(es_offsets_resolve_table(btf, out), es_offset_fields_cnt - 2);
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &out[0]);
-	ck_assert_int_eq(ret, -BTF_ERR_NO_MEMBER);
+	ck_assert_int_eq(ret, -ES_BTF_ERR_NO_MEMBER);
 	ck_assert_int_eq(out[0].resolved, 0);
 	ck_assert_int_eq(out[0].found, 0);
 	ck_assert_uint_eq(out[0].value, 0);
@@ -516,7 +518,7 @@ START_TEST(missing_member_or_struct_is_unresolved)
 	add_common(&builder, &c);
 	open_built(&builder);
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_REAL_PARENT), &out[0]);
-	ck_assert_int_eq(ret, -BTF_ERR_NO_STRUCT);
+	ck_assert_int_eq(ret, -ES_BTF_ERR_NO_STRUCT);
 	ck_assert_uint_eq(out[0].value, 0);
 	ck_assert_ptr_nonnull(strstr(out[0].reason, "task_struct"));
 }
@@ -594,7 +596,7 @@ START_TEST(offset_beyond_32_bits_is_unresolved)
 	open_built(&builder);
 
 	ret = es_offset_resolve(btf, table(ES_TASK_OFF_TGID), &o);
-	ck_assert_int_eq(ret, -BTF_ERR_MEMBER_OFFSET);
+	ck_assert_int_eq(ret, -ES_BTF_ERR_MEMBER_OFFSET);
 	ck_assert_int_eq(o.resolved, 0);
 	ck_assert_uint_eq(o.value, 0);
 	ck_assert_msg(strstr(o.reason, "beyond 2^32"), "reason: %s", o.reason);
@@ -623,7 +625,8 @@ START_TEST(ad_hoc_path_has_no_type_expectation)
 	ck_assert_uint_eq(o.info.bit_size, 1);
 	ck_assert_uint_eq(o.value, 1188);
 
-	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.nope", &o), -BTF_ERR_NO_MEMBER);
+	ck_assert_int_eq(es_offset_resolve_path(btf, "task_struct.nope", &o),
+			 -ES_BTF_ERR_NO_MEMBER);
 	ck_assert_int_eq(o.resolved, 0);
 	ck_assert_uint_eq(o.value, 0);
 	ck_assert_str_ne(o.reason, "");
@@ -634,7 +637,7 @@ END_TEST
 START_TEST(split_btf_resolves_through_base)
 {
 	struct es_offset out[ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX], o;
-	struct btf_diag diag = {};
+	struct es_btf_diag diag = {};
 	struct common_ids c;
 	uint32_t ptr_task, task, mod;
 	size_t size;
@@ -653,7 +656,7 @@ START_TEST(split_btf_resolves_through_base)
 	ck_assert_uint_gt(mod, task);
 	split_blob = bb_blob(&split_builder, false, &size);
 	ck_assert_uint_gt(size, 0);
-	err = btf_open_mem(split_blob, size, btf, &split, &diag);
+	err = es_btf_open_mem(split_blob, size, btf, &split, &diag);
 	ck_assert_msg(err == 0, "split open: %d %s", err, diag.msg);
 
 	ck_assert_uint_eq(es_offsets_resolve_table(split, out), 0);

@@ -66,9 +66,11 @@ static void format_row(enum doc_format format, const struct es_offset_field *f, 
 
 	es_offset_expect_describe(f, expect, sizeof(expect));
 	if (format == DOC_MARKDOWN)
-		snprintf(buf, size, "| `%s` | %u | `%s` | %s |", f->map, f->key, f->path, expect);
+		snprintf(buf, size, "| `%s` | %u | `%s` | %s |", es_offset_field_map(f), f->key,
+			 f->path, expect);
 	else
-		snprintf(buf, size, ".It %s Ta %s Ta %u Ta %s", f->path, f->map, f->key, expect);
+		snprintf(buf, size, ".It %s Ta %s Ta %u Ta %s", f->path, es_offset_field_map(f),
+			 f->key, expect);
 }
 
 static void assert_same_rows(const char *path, const struct doc_table *t, enum doc_format format)

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The output sink (output.h): records formatted into memory, appended to a
+ * batch of whole lines, the batch written with write(2).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "output.h"
+
+/* A batch this big is written out before the next record. */
+#define BATCH_FLUSH_BYTES (256 * 1024)
+
+static int buf_append(struct es_output_buf *b, const void *data, size_t len)
+{
+	size_t cap;
+	char *p;
+
+	if (len > SIZE_MAX / 2 - b->len)
+		return -ENOMEM;
+	if (b->len + len > b->cap) {
+		cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + len)
+			cap *= 2;
+		p = realloc(b->data, cap);
+		if (!p)
+			return -ENOMEM;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	return 0;
+}
+
+/* The record stream's sink: bytes go to o->line (a failed growth sets the stream's error). */
+static ssize_t record_write(void *cookie, const char *data, size_t len)
+{
+	struct es_output *o = cookie;
+
+	if (buf_append(&o->line, data, len)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+int es_output_open(struct es_output *o, const char *path, enum es_format fmt)
+{
+	static const cookie_io_functions_t record_io = { .write = record_write };
+
+	memset(o, 0, sizeof(*o));
+	o->fmt = fmt;
+	o->fd = STDOUT_FILENO;
+	if (path) {
+		o->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		if (o->fd < 0)
+			return -errno;
+		o->owns_fd = true;
+	}
+	o->record = fopencookie(o, "w", record_io);
+	if (!o->record) {
+		if (o->owns_fd)
+			close(o->fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Start formatting a record: an empty line buffer and a clean stream. */
+static void record_begin(struct es_output *o)
+{
+	o->line.len = 0;
+	clearerr(o->record);
+}
+
+/* The record is formatted (@err from its format): keep it whole, or drop it. */
+static int record_end(struct es_output *o, int err)
+{
+	if (fflush(o->record) || ferror(o->record))
+		err = -ENOMEM;
+	if (err) {
+		if (err == -EINVAL)
+			o->malformed++;
+		return err;
+	}
+	err = buf_append(&o->batch, o->line.data, o->line.len);
+	if (err)
+		return err;
+	return o->batch.len >= BATCH_FLUSH_BYTES ? es_output_flush(o) : 0;
+}
+
+int es_output_startup(struct es_output *o, const struct es_startup_host *host,
+		      const struct es_loader_info *info, int64_t wall_ns)
+{
+	record_begin(o);
+	if (o->fmt == ES_FORMAT_JSON)
+		return record_end(o, es_format_json_startup(o->record, host, info, wall_ns));
+	es_format_text_startup(o->record, host, info, wall_ns);
+	return record_end(o, 0);
+}
+
+int es_output_exec(struct es_output *o, const struct es_exec_report *r, int64_t wall_ns)
+{
+	record_begin(o);
+	if (o->fmt == ES_FORMAT_JSON)
+		return record_end(o, es_format_json_exec(o->record, r, wall_ns));
+	es_format_text_exec(o->record, r, wall_ns, &o->header_done);
+	return record_end(o, 0);
+}
+
+int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
+		    int64_t wall_ns)
+{
+	record_begin(o);
+	if (o->fmt == ES_FORMAT_JSON)
+		return record_end(o, es_format_json_stats(o->record, s, final, wall_ns));
+	es_format_text_stats(o->record, s, final, wall_ns);
+	return record_end(o, 0);
+}
+
+int es_output_flush(struct es_output *o)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	if (o->error)
+		return o->error;
+	while (done < o->batch.len) {
+		n = write(o->fd, o->batch.data + done, o->batch.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			o->error = n < 0 ? -errno : -EIO;
+			return o->error;
+		}
+		done += (size_t)n;
+	}
+	o->batch.len = 0;
+	return 0;
+}
+
+int es_output_close(struct es_output *o)
+{
+	int err = es_output_flush(o);
+
+	if (o->record)
+		fclose(o->record);
+	if (o->owns_fd && close(o->fd) && !err)
+		err = -errno;
+	free(o->line.data);
+	free(o->batch.data);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	return err;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The agent's output: JSON lines (docs/events.md) or execsnoop-like text
+ * columns, on stdout or appended to a file.
+ *
+ * Every record is written whole or not at all: it is formatted into memory
+ * first (JSON through the checked writer, so a malformed document never
+ * reaches the output), then appended to a batch of complete lines, which
+ * es_output_flush() writes with write(2), once per ring-buffer batch and at
+ * exit. A line is never split across two writes' worth of a file, so a
+ * reader (a log shipper, logrotate's copytruncate) never sees half of one.
+ */
+#ifndef EXECSENSOR_OUTPUT_H
+#define EXECSENSOR_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "exec_report.h"
+#include "loader.h"
+#include "stats.h"
+
+enum es_format {
+	ES_FORMAT_JSON,
+	ES_FORMAT_TEXT,
+};
+
+/* A growable byte buffer. */
+struct es_output_buf {
+	char *data;
+	size_t len, cap;
+};
+
+struct es_output {
+	int fd;
+	bool owns_fd;
+	enum es_format fmt;
+	bool header_done; /* text: the column header was written */
+	FILE *record; /* writes into @line (fopencookie): the record being formatted */
+	struct es_output_buf line; /* the record being formatted */
+	struct es_output_buf batch; /* complete lines not written yet */
+	uint64_t malformed; /* records dropped because their document was malformed (a bug) */
+	int error; /* the first write error, -errno; 0 while fine */
+};
+
+/* What the startup record says beyond the loader's info. */
+struct es_startup_host {
+	const char *version;
+	const char *kernel_release;
+};
+
+/* @path NULL: stdout. A file is opened for appending (created 0640). 0 or -errno. */
+int es_output_open(struct es_output *o, const char *path, enum es_format fmt);
+
+/*
+ * Each formats one record and appends it to the batch: 0, -EINVAL when its
+ * document was malformed (dropped, counted in o->malformed), -ENOMEM.
+ */
+int es_output_startup(struct es_output *o, const struct es_startup_host *host,
+		      const struct es_loader_info *info, int64_t wall_ns);
+int es_output_exec(struct es_output *o, const struct es_exec_report *r, int64_t wall_ns);
+int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
+		    int64_t wall_ns);
+
+/* Write out the batch: 0, or the write error (-errno, also kept in o->error). */
+int es_output_flush(struct es_output *o);
+
+/* Flush and close; 0 or -errno. */
+int es_output_close(struct es_output *o);
+
+#endif /* EXECSENSOR_OUTPUT_H */

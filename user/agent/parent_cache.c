@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parent_cache.h"
+#include "procfs.h"
+#include "walltime.h"
+
+int es_parent_cache_init(struct es_parent_cache *cache, const char *proc_root)
+{
+	memset(cache, 0, sizeof(*cache));
+	cache->proc_root = proc_root;
+	cache->slots = calloc(ES_PARENT_CACHE_SLOTS, sizeof(*cache->slots));
+	return cache->slots ? 0 : -ENOMEM;
+}
+
+void es_parent_cache_free(struct es_parent_cache *cache)
+{
+	free(cache->slots);
+	cache->slots = NULL;
+}
+
+static struct es_parent_cache_entry *slot_of(struct es_parent_cache *cache, uint32_t pid)
+{
+	return &cache->slots[pid & (ES_PARENT_CACHE_SLOTS - 1)];
+}
+
+/* The cached answer when the entry provably describes the parent at @event_ns. */
+static const char *cached_for(struct es_parent_cache_entry *e, uint32_t ppid, uint64_t event_ns)
+{
+	if (e->pid != ppid || e->start_ns > event_ns || event_ns > e->alive_ns)
+		return NULL;
+	return e->exe_known ? e->exe : NULL;
+}
+
+/* Fill @e for the process of @dirfd (@pid, started at @start_ns, alive at @now). */
+static const char *remember(struct es_parent_cache *cache, struct es_parent_cache_entry *e,
+			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now)
+{
+	ssize_t n;
+
+	cache->stats.lookups++;
+	e->pid = pid;
+	e->start_ns = start_ns;
+	e->alive_ns = now;
+	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
+	e->exe_known = n > 0;
+	e->exe[n > 0 ? n : 0] = '\0';
+	return e->exe_known ? e->exe : NULL;
+}
+
+const char *es_parent_cache_exe(struct es_parent_cache *cache, uint32_t ppid,
+				uint64_t event_boot_ns)
+{
+	struct es_parent_cache_entry *e = slot_of(cache, ppid);
+	uint64_t start_ns, now;
+	const char *exe;
+	int dirfd;
+
+	if (ppid == 0)
+		goto unknown;
+	dirfd = es_procfs_open_pid(cache->proc_root, ppid);
+	if (dirfd < 0)
+		goto gone;
+	/* Read the time before the start time: V must not claim more than was seen. */
+	now = es_boottime_ns();
+	if (es_procfs_start_ns(dirfd, &start_ns)) {
+		close(dirfd);
+		goto gone;
+	}
+	if (start_ns > event_boot_ns) {
+		/* The pid was reused after the exec: the parent we want is gone. */
+		close(dirfd);
+		goto gone;
+	}
+	if (e->pid == ppid && e->start_ns == start_ns) {
+		close(dirfd);
+		e->alive_ns = now > e->alive_ns ? now : e->alive_ns;
+		cache->stats.hits++;
+		if (!e->exe_known)
+			goto unknown;
+		return e->exe;
+	}
+	exe = remember(cache, e, dirfd, ppid, start_ns, now);
+	close(dirfd);
+	if (!exe)
+		goto unknown;
+	return exe;
+gone:
+	if (cached_for(e, ppid, event_boot_ns)) {
+		cache->stats.hits++;
+		return e->exe;
+	}
+unknown:
+	cache->stats.unknown++;
+	return NULL;
+}
+
+const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid)
+{
+	struct es_parent_cache_entry *e = slot_of(cache, pid);
+	uint64_t start_ns, now;
+	const char *exe = NULL;
+	int dirfd;
+
+	dirfd = es_procfs_open_pid(cache->proc_root, pid);
+	if (dirfd < 0)
+		return NULL;
+	now = es_boottime_ns();
+	if (!es_procfs_start_ns(dirfd, &start_ns))
+		exe = remember(cache, e, dirfd, pid, start_ns, now);
+	close(dirfd);
+	return exe;
+}
+
+void es_parent_cache_forget(struct es_parent_cache *cache, uint32_t pid)
+{
+	struct es_parent_cache_entry *e = slot_of(cache, pid);
+
+	if (e->pid == pid)
+		e->pid = 0;
+}

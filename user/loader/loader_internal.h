@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The loader's state and the offset groups' maps, shared by loader.c and offset_maps.c only. */
+#ifndef EXECSENSOR_LOADER_INTERNAL_H
+#define EXECSENSOR_LOADER_INTERNAL_H
+
+#include <bpf/libbpf.h>
+
+#include "loader.h"
+#include "selftest.h"
+
+/* A record copied while the self-test owns the ring buffer. */
+struct es_backlog_record {
+	struct es_backlog_record *next;
+	size_t size;
+	unsigned char data[];
+};
+
+/* Attach order: entries, the image, exits; detached in reverse. */
+enum es_link {
+	ES_LINK_ENTER_EXECVE,
+	ES_LINK_ENTER_EXECVEAT,
+	ES_LINK_EXEC_IMAGE, /* attached only when info.exec_image */
+	ES_LINK_EXIT_EXECVE,
+	ES_LINK_EXIT_EXECVEAT,
+	ES_LINKS_MAX,
+};
+
+/* The largest record the programs make: a copy of it is scrubbed in place. */
+#define ES_RECORD_MAX                                                \
+	(sizeof(struct es_exec_event) > sizeof(struct es_exec_image) \
+		 ? sizeof(struct es_exec_event)                      \
+		 : sizeof(struct es_exec_image))
+
+struct es_loader {
+	struct es_loader_opts opts;
+	struct es_loader_info info;
+	struct execsensor_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *links[ES_LINKS_MAX];
+	char error[512];
+
+	/* The self-test: its child, whose records are noted while all are queued. */
+	bool selftest_running;
+	struct es_selftest_child child;
+	struct es_backlog_record *backlog, **backlog_tail;
+	/* A refuted group: every record made with it loses its values from here on. */
+	bool scrub[ES_OFFSET_GROUP__MAX];
+	unsigned char scratch[ES_RECORD_MAX]; /* the copy a scrub works on */
+};
+
+/* Write @values (the group's nkeys entries) to group @id's map. 0 or -errno. */
+int es_offset_map_write(struct execsensor_bpf *skel, enum es_offset_group_id id,
+			const uint32_t *values);
+
+/*
+ * The map's size is the group's key count: the object and the table agree.
+ * 0, or -EPROTO naming the map in @why.
+ */
+int es_offset_map_check(struct execsensor_bpf *skel, enum es_offset_group_id id, char *why,
+			size_t why_size);
+
+/*
+ * Drop group @id's values from @copy, a record made with its offsets (the
+ * ring buffer is mapped read-only: callers pass a copy). Returns whether the
+ * record carried any.
+ */
+bool es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size);
+
+#endif /* EXECSENSOR_LOADER_INTERNAL_H */

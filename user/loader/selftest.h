@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The start-up self-test, as a verdict: a child of the loader execs a
+ * short-lived program, its records are observed, and each offset group is
+ * judged against what the loader knows independently (its own pid, the
+ * child's path and argv). BTF and the type checks say the offsets are right;
+ * only this says the kernel reads land where BTF said.
+ *
+ * Nothing here touches the BPF objects: the loader spawns the child through
+ * es_selftest_spawn(), polls the ring buffer, passes every record to
+ * es_selftest_observe(), and acts on es_selftest_judge()'s verdict (rewrite
+ * a refuted group as 0, scrub what was made with it).
+ */
+#ifndef EXECSENSOR_SELFTEST_H
+#define EXECSENSOR_SELFTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "loader.h"
+
+/* One run of the self-test child: what it was given, what its records said. */
+struct es_selftest_child {
+	pid_t pid;
+	char path[64]; /* its filename and argv[0] */
+	char marker[48]; /* its argv[1]: found even where pids differ */
+	bool exec_seen; /* its exec record arrived */
+	uint32_t kernel_pid; /* its pid as the kernel reported it */
+	uint32_t ppid;
+	uint32_t exec_flags;
+	bool image_seen; /* its image record arrived */
+	bool image_filename_ok; /* that record names its path */
+	bool image_argv_ok; /* and carries exactly its path and marker */
+	uint32_t image_flags;
+};
+
+/* What the loader knew before the child ran. */
+struct es_selftest_expect {
+	uint32_t loader_pid; /* the child's parent */
+	bool enabled[ES_OFFSET_GROUP__MAX]; /* groups with offsets in their maps */
+	bool image_attached; /* the image program is attached: the child has an image record */
+	bool records_lost; /* the ring buffer was full while the child ran */
+};
+
+struct es_selftest_verdict {
+	/*
+	 * 0, or why the attach must fail: -ETIMEDOUT (no exec record, or no
+	 * image record though one is attached, and nothing was lost), -EXDEV
+	 * (the kernel numbers the child differently: a nested PID namespace),
+	 * -EPROTO (the image record does not name the child's path).
+	 */
+	int error;
+	char error_msg[ES_REASON_MAX];
+	enum es_selftest result; /* the kernel ppid's: what the startup record reports */
+	char detail[ES_REASON_MAX];
+	struct es_group_check groups[ES_OFFSET_GROUP__MAX];
+};
+
+/* The program the child execs (/bin/true or /usr/bin/true), or NULL. */
+const char *es_selftest_program(void);
+
+/* Set up @c for a child that execs @prog with a marker unique to this run. */
+void es_selftest_prepare(struct es_selftest_child *c, const char *prog);
+
+/*
+ * Fork the child. It execs at once: only async-signal-safe calls run
+ * between fork and exec, so the loader may be inside a multithreaded
+ * program. 0 (c->pid set) or -errno.
+ */
+int es_selftest_spawn(struct es_selftest_child *c);
+
+/* Note what a ring-buffer record says about the child (records of others are ignored). */
+void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size);
+
+/* The child's records are all in: its exec record, and its image record if one is expected. */
+bool es_selftest_done(const struct es_selftest_child *c, bool image_expected);
+
+void es_selftest_judge(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+		       struct es_selftest_verdict *v);
+
+#endif /* EXECSENSOR_SELFTEST_H */

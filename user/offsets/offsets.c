@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The offset table and its type checks. The BPF side follows these offsets
+ * with bpf_probe_read_kernel() and no other safety net, so a field is only
+ * resolved when the kernel's BTF says it is exactly what the handler reads:
+ * real_parent a pointer to struct task_struct, tgid a 4-byte integer, mm a
+ * pointer to struct mm_struct, arg_start and arg_end 8-byte integers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/btf.h>
+
+#include "offsets.h"
+#include "execsensor.h"
+
+const struct es_offset_group es_offset_groups[ES_OFFSET_GROUP__MAX] = {
+	[ES_OFFSET_GROUP_TASK] = {
+		.map = "TASK_OFFSETS",
+		.serves = "the kernel ppid",
+		.nkeys = ES_TASK_OFF__MAX,
+	},
+	[ES_OFFSET_GROUP_EXEC] = {
+		.map = "EXEC_OFFSETS",
+		.serves = "image argv",
+		.nkeys = ES_EXEC_OFF__MAX,
+	},
+};
+
+_Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_EXEC_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
+	       "every group's keys fit es_offset_group_state");
+
+const struct es_offset_field es_offset_fields[] = {
+	{
+		.path = "task_struct.real_parent",
+		.group = ES_OFFSET_GROUP_TASK,
+		.key = ES_TASK_OFF_REAL_PARENT,
+		.expect = ES_EXPECT_PTR_TO_STRUCT,
+		.expect_name = "task_struct",
+	},
+	{
+		.path = "task_struct.tgid",
+		.group = ES_OFFSET_GROUP_TASK,
+		.key = ES_TASK_OFF_TGID,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 4,
+	},
+	{
+		.path = "task_struct.mm",
+		.group = ES_OFFSET_GROUP_EXEC,
+		.key = ES_EXEC_OFF_TASK_MM,
+		.expect = ES_EXPECT_PTR_TO_STRUCT,
+		.expect_name = "mm_struct",
+	},
+	{
+		.path = "mm_struct.arg_start",
+		.group = ES_OFFSET_GROUP_EXEC,
+		.key = ES_EXEC_OFF_ARG_START,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 8,
+	},
+	{
+		.path = "mm_struct.arg_end",
+		.group = ES_OFFSET_GROUP_EXEC,
+		.key = ES_EXEC_OFF_ARG_END,
+		.expect = ES_EXPECT_INT,
+		.expect_size = 8,
+	},
+};
+
+const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);
+
+_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) ==
+		       ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX,
+	       "every TASK_OFFSETS and EXEC_OFFSETS key has exactly one table field");
+
+const char *es_offset_field_map(const struct es_offset_field *field)
+{
+	return field->group < ES_OFFSET_GROUP__MAX ? es_offset_groups[field->group].map : "?";
+}
+
+const struct es_offset_field *es_offset_field_find(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		if (strcmp(es_offset_fields[i].path, path) == 0)
+			return &es_offset_fields[i];
+	}
+	return NULL;
+}
+
+/* "an 8-byte", "an 11-byte", "an 18-byte": the numbers said with a vowel sound. */
+static const char *article(uint32_t n)
+{
+	return n == 8 || n == 11 || n == 18 ? "an" : "a";
+}
+
+void es_offset_expect_describe(const struct es_offset_field *field, char *buf, size_t size)
+{
+	switch (field->expect) {
+	case ES_EXPECT_PTR_TO_STRUCT:
+		snprintf(buf, size, "a pointer to struct %s", field->expect_name);
+		break;
+	case ES_EXPECT_INT:
+		snprintf(buf, size, "%s %u-byte integer", article(field->expect_size),
+			 field->expect_size);
+		break;
+	default:
+		snprintf(buf, size, "an unknown expectation %d", (int)field->expect);
+		break;
+	}
+}
+
+static const char *kind_word(uint32_t kind)
+{
+	switch (kind) {
+	case BTF_KIND_UNKN:
+		return "void";
+	case BTF_KIND_INT:
+		return "integer";
+	case BTF_KIND_PTR:
+		return "pointer";
+	case BTF_KIND_ARRAY:
+		return "array";
+	case BTF_KIND_STRUCT:
+		return "struct";
+	case BTF_KIND_UNION:
+		return "union";
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return "enum";
+	case BTF_KIND_FWD:
+		return "forward declaration";
+	case BTF_KIND_FUNC_PROTO:
+		return "function";
+	case BTF_KIND_FLOAT:
+		return "float";
+	default:
+		return "type";
+	}
+}
+
+/*
+ * snprintf() whose cut output is intended: descriptions are bounded by their
+ * buffer, and a long type name is cut, not overrun. (Through va_list, so
+ * -Wformat-truncation at -O3 does not flag the intended cut.)
+ */
+__attribute__((format(printf, 3, 4))) static void format_bounded(char *buf, size_t size,
+								 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+}
+
+/* What the member resolved to, in words, for a reason: "a pointer to struct mm_struct". */
+static void describe_found(const struct es_btf_member_info *info, char *buf, size_t size)
+{
+	if (info->kind == BTF_KIND_PTR) {
+		if (info->target_kind == BTF_KIND_UNKN)
+			format_bounded(buf, size, "a pointer to void");
+		else
+			format_bounded(buf, size, "a pointer to %s %s",
+				       kind_word(info->target_kind),
+				       info->target_name[0] ? info->target_name : "(anon)");
+	} else if (info->kind == BTF_KIND_INT || info->kind == BTF_KIND_FLOAT) {
+		format_bounded(buf, size, "%s %u-byte %s", article(info->size), info->size,
+			       kind_word(info->kind));
+	} else {
+		format_bounded(buf, size, "%s %s", kind_word(info->kind),
+			       info->target_name[0] ? info->target_name : "(anon)");
+	}
+}
+
+static int type_matches(const struct es_offset_field *field, const struct es_btf_member_info *info)
+{
+	switch (field->expect) {
+	case ES_EXPECT_PTR_TO_STRUCT:
+		return info->kind == BTF_KIND_PTR && info->target_kind == BTF_KIND_STRUCT &&
+		       strcmp(info->target_name, field->expect_name) == 0;
+	case ES_EXPECT_INT:
+		return info->kind == BTF_KIND_INT && info->size == field->expect_size;
+	default:
+		return 0;
+	}
+}
+
+/* Reasons are bounded by ES_BTF_MSG_MAX; a long path or type name is cut, not overrun. */
+__attribute__((format(printf, 2, 3))) static void set_reason(struct es_offset *out, const char *fmt,
+							     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void reset(struct es_offset *out, const struct es_offset_field *field, const char *path)
+{
+	memset(out, 0, sizeof(*out));
+	out->field = field;
+	out->path = path;
+}
+
+static int lookup(const struct es_btf *btf, struct es_offset *out)
+{
+	struct es_btf_diag diag = {};
+	int err;
+
+	err = es_btf_member_lookup(btf, out->path, &out->info, &diag);
+	if (err) {
+		memset(&out->info, 0, sizeof(out->info));
+		set_reason(out, "%s", diag.msg[0] ? diag.msg : es_btf_strerror(err));
+		return err < 0 ? err : -err;
+	}
+	out->found = 1;
+	return 0;
+}
+
+static int refuse(struct es_offset *out, int code)
+{
+	out->resolved = 0;
+	out->value = 0;
+	return -code;
+}
+
+int es_offset_resolve(const struct es_btf *btf, const struct es_offset_field *field,
+		      struct es_offset *out)
+{
+	const struct es_btf_member_info *info = &out->info;
+	char want[64], found[ES_BTF_TYPE_NAME_MAX + 32];
+	int err;
+
+	reset(out, field, field->path);
+	err = lookup(btf, out);
+	if (err)
+		return err;
+
+	if (info->bit_size) {
+		set_reason(out, "%s is a bitfield (%u bit%s)", field->path, info->bit_size,
+			   info->bit_size == 1 ? "" : "s");
+		return refuse(out, ES_OFFSET_ERR_BITFIELD);
+	}
+	if (info->bit_offset % 8) {
+		set_reason(out, "%s starts at bit %u, not on a byte boundary", field->path,
+			   info->bit_offset);
+		return refuse(out, ES_OFFSET_ERR_UNALIGNED);
+	}
+	if (!type_matches(field, info)) {
+		es_offset_expect_describe(field, want, sizeof(want));
+		describe_found(info, found, sizeof(found));
+		set_reason(out, "%s is '%s' (%s), expected %s", field->path, info->type_name, found,
+			   want);
+		return refuse(out, ES_OFFSET_ERR_TYPE);
+	}
+	/*
+	 * The BPF handlers treat a 0 in TASK_OFFSETS as "not resolved" (an
+	 * array map starts zeroed), so a field really at offset 0 cannot be
+	 * told apart from a missing one: refuse it rather than let the
+	 * handler skip it silently.
+	 */
+	if (info->offset == 0) {
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s is at offset 0, which %s cannot express (0 means absent)", field->path,
+			 es_offset_field_map(field));
+		return refuse(out, ES_OFFSET_ERR_ZERO);
+	}
+
+	out->resolved = 1;
+	out->value = info->offset;
+	return 0;
+}
+
+int es_offset_resolve_path(const struct es_btf *btf, const char *path, struct es_offset *out)
+{
+	int err;
+
+	reset(out, NULL, path);
+	err = lookup(btf, out);
+	if (err)
+		return err;
+	out->resolved = 1;
+	out->value = out->info.offset;
+	return 0;
+}
+
+size_t es_offsets_resolve_table(const struct es_btf *btf, struct es_offset *out)
+{
+	size_t i, unresolved = 0;
+
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		if (es_offset_resolve(btf, &es_offset_fields[i], &out[i]))
+			unresolved++;
+	}
+	return unresolved;
+}
+
+/* Point each group's fields at their table rows, before any lookup. */
+static void groups_reset(struct es_offset_group_state *out)
+{
+	size_t i;
+
+	memset(out, 0, ES_OFFSET_GROUP__MAX * sizeof(*out));
+	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
+		out[i].group = &es_offset_groups[i];
+	for (i = 0; i < es_offset_fields_cnt; i++) {
+		const struct es_offset_field *f = &es_offset_fields[i];
+
+		reset(&out[f->group].fields[f->key], f, f->path);
+	}
+}
+
+void es_offset_group_disable(struct es_offset_group_state *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	g->enabled = 0;
+	memset(g->values, 0, sizeof(g->values));
+	va_start(ap, fmt);
+	vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
+	va_end(ap);
+}
+
+void es_offset_groups_resolve(const struct es_btf *btf, struct es_offset_group_state *out)
+{
+	const struct es_offset *first_bad;
+	uint32_t key;
+	size_t i;
+
+	groups_reset(out);
+	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++) {
+		struct es_offset_group_state *g = &out[i];
+
+		first_bad = NULL;
+		for (key = 0; key < g->group->nkeys; key++) {
+			struct es_offset *f = &g->fields[key];
+
+			es_offset_resolve(btf, f->field, f);
+			g->values[key] = f->value;
+			if (!f->resolved && !first_bad)
+				first_bad = f;
+		}
+		g->enabled = !first_bad;
+		if (first_bad)
+			es_offset_group_disable(g, "%s unresolved: %s", first_bad->path,
+						first_bad->reason);
+	}
+}
+
+void es_offset_groups_unresolved(const char *why, struct es_offset_group_state *out)
+{
+	uint32_t key;
+	size_t i;
+
+	groups_reset(out);
+	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++) {
+		for (key = 0; key < out[i].group->nkeys; key++)
+			set_reason(&out[i].fields[key], "%s", why);
+		es_offset_group_disable(&out[i], "%s", why);
+	}
+}
