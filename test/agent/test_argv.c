@@ -138,5 +138,5 @@ START_TEST(random_records_stay_in_bounds)
 }
 END_TEST
 
-CHECK_MAIN("argv", plain, empty_argv, kernel_flag, last_entry_without_nul, sizes_that_lie,
-	   full_buffer_of_args, random_records_stay_in_bounds)
+ES_CHECK_MAIN("argv", plain, empty_argv, kernel_flag, last_entry_without_nul, sizes_that_lie,
+	      full_buffer_of_args, random_records_stay_in_bounds)

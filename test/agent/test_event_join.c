@@ -155,5 +155,5 @@ START_TEST(full_table_evicts_oldest)
 }
 END_TEST
 
-CHECK_MAIN("event_join", match_by_pid_and_tid, non_leader_thread_exec, same_tid_preferred,
-	   orphan_result, expire_after_timeout, full_table_evicts_oldest)
+ES_CHECK_MAIN("event_join", match_by_pid_and_tid, non_leader_thread_exec, same_tid_preferred,
+	      orphan_result, expire_after_timeout, full_table_evicts_oldest)

@@ -152,4 +152,4 @@ START_TEST(allowlist_canonical)
 }
 END_TEST
 
-CHECK_MAIN("fileless", fd_paths, systemd_comm, verdicts, allowlist_canonical)
+ES_CHECK_MAIN("fileless", fd_paths, systemd_comm, verdicts, allowlist_canonical)

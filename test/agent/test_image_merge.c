@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "exec_image.h"
 
 static struct es_exec_event ev;
@@ -192,25 +193,17 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("image_merge");
-	TCase *tc = tcase_create("merge");
-	SRunner *sr;
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "merge",
+		  ES_CHECK_TESTS(
+			  matches_by_tgid_and_exec_thread, faulted_entry_takes_filename_and_argv,
+			  fexecve_empty_filename_takes_dev_fd, values_read_at_entry_are_kept,
+			  image_without_values_changes_nothing, truncation_flags_follow_the_image,
+			  more_than_argv_max_entries_keeps_the_first, lying_args_size_is_clamped,
+			  random_images_stay_in_bounds),
+		  .timeout_s = 60 },
+		{ NULL },
+	};
 
-	tcase_add_test(tc, matches_by_tgid_and_exec_thread);
-	tcase_add_test(tc, faulted_entry_takes_filename_and_argv);
-	tcase_add_test(tc, fexecve_empty_filename_takes_dev_fd);
-	tcase_add_test(tc, values_read_at_entry_are_kept);
-	tcase_add_test(tc, image_without_values_changes_nothing);
-	tcase_add_test(tc, truncation_flags_follow_the_image);
-	tcase_add_test(tc, more_than_argv_max_entries_keeps_the_first);
-	tcase_add_test(tc, lying_args_size_is_clamped);
-	tcase_add_test(tc, random_images_stay_in_bounds);
-	tcase_set_timeout(tc, 60);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("image_merge", NULL, cases);
 }

@@ -14,6 +14,7 @@
 
 #include "check_main.h"
 #include "output.h"
+#include "python_check.h"
 
 static char path[] = "/tmp/es-output-XXXXXX";
 
@@ -44,19 +45,9 @@ static void fill_report(struct es_exec_report *r)
 	snprintf(r->fileless.reason, sizeof(r->fileless.reason), "why; gate: because");
 }
 
-/* Run a python3 check on the file; 0 when it printed "ok". */
 static int python_check(const char *program)
 {
-	char cmd[8192], out[64] = "";
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "python3 -c '%s' %s", program, path);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	if (!fgets(out, sizeof(out), p))
-		out[0] = '\0';
-	ck_assert_int_eq(pclose(p), 0);
-	return strcmp(out, "ok\n");
+	return es_python_check(program, path);
 }
 
 static const char exec_check[] =
@@ -236,4 +227,4 @@ START_TEST(text_has_no_raw_controls)
 }
 END_TEST
 
-CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls)
+ES_CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls)

@@ -175,4 +175,4 @@ START_TEST(learn_short_lived_parent)
 }
 END_TEST
 
-CHECK_MAIN("parent_cache", pid_reuse, unreadable_exe, live_child, learn_short_lived_parent)
+ES_CHECK_MAIN("parent_cache", pid_reuse, unreadable_exe, live_child, learn_short_lived_parent)

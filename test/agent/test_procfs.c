@@ -226,6 +226,6 @@ START_TEST(random_text_never_overreads)
 }
 END_TEST
 
-CHECK_MAIN("procfs", status_plain, status_hostile_name, status_malformed, stat_hostile_name,
-	   stat_malformed, live_self, live_hostile_comm_and_gone, dying_task_ppid_zero_is_gone,
-	   random_text_never_overreads)
+ES_CHECK_MAIN("procfs", status_plain, status_hostile_name, status_malformed, stat_hostile_name,
+	      stat_malformed, live_self, live_hostile_comm_and_gone, dying_task_ppid_zero_is_gone,
+	      random_text_never_overreads)

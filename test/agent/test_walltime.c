@@ -55,4 +55,4 @@ START_TEST(boot_to_wall)
 }
 END_TEST
 
-CHECK_MAIN("walltime", formats, too_small_buffer, boot_to_wall)
+ES_CHECK_MAIN("walltime", formats, too_small_buffer, boot_to_wall)

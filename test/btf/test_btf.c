@@ -15,6 +15,7 @@
 
 #include "btf.h"
 #include "btf_builder.h"
+#include "check_main.h"
 
 /* Ids of the sample BTF: a miniature of the kernel structs execsensor reads. */
 enum {
@@ -1319,83 +1320,37 @@ START_TEST(strerror_covers_every_code)
 }
 END_TEST
 
-static Suite *btf_suite(void)
-{
-	Suite *s = suite_create("btf");
-	TCase *lookup = tcase_create("lookup");
-	TCase *header = tcase_create("header");
-	TCase *types = tcase_create("types");
-	TCase *order = tcase_create("byte_order");
-	TCase *split = tcase_create("split");
-	TCase *elf = tcase_create("elf");
-	TCase *robust = tcase_create("robustness");
-
-	tcase_add_test(lookup, sample_resolves_the_three_example_paths);
-	tcase_add_test(lookup, anonymous_union_in_anonymous_struct);
-	tcase_add_test(lookup, kflag_bitfields);
-	tcase_add_test(lookup, bitfields_without_kflag);
-	tcase_add_test(lookup, type_names_in_c);
-	tcase_add_test(lookup, lookup_errors);
-	tcase_add_test(lookup, same_named_structs_agreeing_are_fine);
-	tcase_add_test(lookup, same_named_structs_disagreeing_are_ambiguous);
-	tcase_add_test(lookup, member_past_struct_end_refused_on_lookup);
-	tcase_add_test(lookup, self_pointer_through_struct_is_fine);
-	suite_add_tcase(s, lookup);
-
-	tcase_add_test(header, not_btf);
-	tcase_add_test(header, header_truncated);
-	tcase_add_test(header, header_version);
-	tcase_add_test(header, header_flags);
-	tcase_add_test(header, header_len);
-	tcase_add_test(header, section_bounds);
-	tcase_add_test(header, section_alignment);
-	tcase_add_test(header, section_overlap);
-	tcase_add_test(header, strings_not_nul_terminated);
-	suite_add_tcase(s, header);
-
-	tcase_add_test(types, name_offsets);
-	tcase_add_test(types, unknown_kind);
-	tcase_add_test(types, record_truncated);
-	tcase_add_test(types, walk_must_end_at_section_end);
-	tcase_add_test(types, referenced_type_ids);
-	tcase_add_test(types, inconsistent_records);
-	tcase_add_test(types, every_kind_is_known);
-	tcase_add_test(types, member_offsets);
-	tcase_add_test(types, loops);
-	suite_add_tcase(s, types);
-
-	tcase_add_test(order, big_endian_reads_like_little_endian);
-	tcase_add_test(order, big_endian_malformed_is_refused_the_same);
-	suite_add_tcase(s, order);
-
-	tcase_add_test(split, split_btf_over_base);
-	tcase_add_test(split, split_btf_checks_ids_and_names_against_base);
-	tcase_add_test(split, big_endian_split_over_big_endian_base);
-	suite_add_tcase(s, split);
-
-	tcase_add_test(elf, elf_with_btf_section);
-	tcase_add_test(elf, elf_without_btf_section);
-	tcase_add_test(elf, elf_empty_or_nobits_btf_section);
-	tcase_add_test(elf, elf_byte_order_mismatch);
-	tcase_add_test(elf, elf_truncated);
-	tcase_add_test(elf, open_file_missing_or_not_btf);
-	suite_add_tcase(s, elf);
-
-	/* Both byte orders, raw and in ELF; the ASan build is slower. */
-	tcase_add_loop_test(robust, every_byte_corruption_is_handled, 0, 4);
-	tcase_add_test(robust, strerror_covers_every_code);
-	tcase_set_timeout(robust, 120);
-	suite_add_tcase(s, robust);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(btf_suite());
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "lookup", ES_CHECK_TESTS(sample_resolves_the_three_example_paths,
+					   anonymous_union_in_anonymous_struct, kflag_bitfields,
+					   bitfields_without_kflag, type_names_in_c, lookup_errors,
+					   same_named_structs_agreeing_are_fine,
+					   same_named_structs_disagreeing_are_ambiguous,
+					   member_past_struct_end_refused_on_lookup,
+					   self_pointer_through_struct_is_fine) },
+		{ "header", ES_CHECK_TESTS(not_btf, header_truncated, header_version, header_flags,
+					   header_len, section_bounds, section_alignment,
+					   section_overlap, strings_not_nul_terminated) },
+		{ "types", ES_CHECK_TESTS(name_offsets, unknown_kind, record_truncated,
+					  walk_must_end_at_section_end, referenced_type_ids,
+					  inconsistent_records, every_kind_is_known, member_offsets,
+					  loops) },
+		{ "byte_order", ES_CHECK_TESTS(big_endian_reads_like_little_endian,
+					       big_endian_malformed_is_refused_the_same) },
+		{ "split",
+		  ES_CHECK_TESTS(split_btf_over_base, split_btf_checks_ids_and_names_against_base,
+				 big_endian_split_over_big_endian_base) },
+		{ "elf", ES_CHECK_TESTS(elf_with_btf_section, elf_without_btf_section,
+					elf_empty_or_nobits_btf_section, elf_byte_order_mismatch,
+					elf_truncated, open_file_missing_or_not_btf) },
+		/* Both byte orders, raw and in ELF (_i); the ASan build is slower. */
+		{ "robustness", ES_CHECK_TESTS(every_byte_corruption_is_handled), .timeout_s = 120,
+		  .loops = 4 },
+		{ "errors", ES_CHECK_TESTS(strerror_covers_every_code) },
+		{ NULL },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("btf", NULL, cases);
 }

@@ -15,11 +15,11 @@
 
 #include "btf.h"
 #include "btf_builder.h"
+#include "check_main.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
 
 /* ctest's skip code (SKIP_RETURN_CODE in CMakeLists.txt). */
-#define EXIT_SKIP 77
 
 static struct es_btf *ours;
 static struct btf *oracle; /* libbpf's, a different struct btf: only used through btf__* */
@@ -502,29 +502,24 @@ END_TEST
 
 int main(void)
 {
-	Suite *s = suite_create("btf_live");
-	TCase *tc = tcase_create("vmlinux");
-	SRunner *sr;
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "vmlinux",
+		  ES_CHECK_TESTS(member_offset_resolves_task_struct_fields,
+				 type_count_matches_libbpf_and_bpftool,
+				 sampled_struct_members_match_libbpf,
+				 big_endian_vmlinux_reads_the_same,
+				 vmlinux_btf_in_elf_reads_the_same, pahole_split_btf_over_vmlinux,
+				 clang_bpf_object, unmappable_file_is_read),
+		  .timeout_s = 300 },
+		{ NULL },
+	};
 
 	if (access(VMLINUX, R_OK)) {
-		printf("SKIP: %s: %s (kernel built without CONFIG_DEBUG_INFO_BTF)\n", VMLINUX,
-		       strerror(errno));
-		return EXIT_SKIP;
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s: %s (kernel built without CONFIG_DEBUG_INFO_BTF)",
+			 VMLINUX, strerror(errno));
+		return es_check_skip("btf_live", why);
 	}
-	tcase_add_test(tc, member_offset_resolves_task_struct_fields);
-	tcase_add_test(tc, type_count_matches_libbpf_and_bpftool);
-	tcase_add_test(tc, sampled_struct_members_match_libbpf);
-	tcase_add_test(tc, big_endian_vmlinux_reads_the_same);
-	tcase_add_test(tc, vmlinux_btf_in_elf_reads_the_same);
-	tcase_add_test(tc, pahole_split_btf_over_vmlinux);
-	tcase_add_test(tc, clang_bpf_object);
-	tcase_add_test(tc, unmappable_file_is_read);
-	tcase_set_timeout(tc, 300);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("btf_live", NULL, cases);
 }

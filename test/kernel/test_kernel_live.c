@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Live kernel tests of the BPF programs, the loader and execsensor-verify.
+ * Live kernel tests of the BPF programs through the loader.
  * They run as root and really load, attach and exec. The oracles are
  * independent of the code under test: the pids this test forks itself and
  * its own pid, libbpf's BTF API for the offsets, the kernel's id lists for
  * what stays loaded, and the verifier's own messages.
  *
- * Cases (CK_RUN_CASE): verify, parent, fallback, cleanup.
+ * Cases (CK_RUN_CASE): parent, fallback, cleanup, stats.
  */
 #include <check.h>
 #include <errno.h>
@@ -27,6 +27,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "check_main.h"
 #include "child_state.h"
 #include "loader.h"
 
@@ -1456,184 +1457,37 @@ START_TEST(test_recursion_misses_are_read)
 }
 END_TEST
 
-/* ---- case verify: execsensor-verify --------------------------------- */
-
-/* Run execsensor-verify with @args; its stdout into @out. Returns the exit status. */
-static int run_verify(const char *args, char *out, size_t size)
-{
-	char cmd[1024];
-	size_t n;
-	FILE *p;
-	int status;
-
-	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", VERIFY_BIN, args);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	n = fread(out, 1, size - 1, p);
-	out[n] = '\0';
-	status = pclose(p);
-	ck_assert(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
-/* The number after "key": in the JSON object of program @name. */
-static long json_prog_field(const char *json, const char *name, const char *key)
-{
-	char want[128];
-	const char *p;
-
-	snprintf(want, sizeof(want), "{\"name\":\"%s\"", name);
-	p = strstr(json, want);
-	ck_assert_msg(p != NULL, "no program %s in %s", name, json);
-	snprintf(want, sizeof(want), "\"%s\":", key);
-	p = strstr(p, want);
-	ck_assert_ptr_nonnull(p);
-	return strtol(p + strlen(want), NULL, 10);
-}
-
-START_TEST(test_verify_accepts_the_built_object)
-{
-	static char out[1 << 20];
-	struct bpf_program *prog;
-	struct bpf_object *obj;
-	int programs = 0;
-
-	ck_assert_int_eq(run_verify("--json", out, sizeof(out)), 0);
-	/* libbpf lists the object's programs: each must be there, accepted. */
-	obj = bpf_object__open_file(BPF_OBJECT, NULL);
-	ck_assert_ptr_nonnull(obj);
-	bpf_object__for_each_program(prog, obj)
-	{
-		const char *name = bpf_program__name(prog);
-		char want[128];
-
-		snprintf(want, sizeof(want), "{\"name\":\"%s\",", name);
-		ck_assert_msg(strstr(out, want) != NULL, "%s missing: %s", name, out);
-		ck_assert_int_gt(json_prog_field(out, name, "insns"), 0);
-		ck_assert_int_gt(json_prog_field(out, name, "verified_insns"), 0);
-		programs++;
-	}
-	bpf_object__close(obj);
-	ck_assert_int_eq(programs, 9);
-	ck_assert_ptr_null(strstr(out, "\"rejected\""));
-	ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"tp_exec_image\",\"type\":\"tracepoint\""));
-
-	/* The object file itself, in text form. */
-	ck_assert_int_eq(run_verify("--object " BPF_OBJECT, out, sizeof(out)), 0);
-	ck_assert_ptr_nonnull(strstr(out, "9 programs: 9 accepted, 0 not"));
-}
-END_TEST
-
-START_TEST(test_verify_counts_match_the_kernel)
-{
-	static char out[1 << 20];
-	struct bpf_prog_info info = {};
-	uint32_t len = sizeof(info);
-	struct bpf_object *obj;
-	struct bpf_program *prog, *p;
-	struct bpf_map *map;
-
-	ck_assert_int_eq(run_verify("--json --object " BPF_OBJECT, out, sizeof(out)), 0);
-	/* Load tp_exit_execve with libbpf alone; the kernel's own counts are the oracle. */
-	obj = bpf_object__open_file(BPF_OBJECT, NULL);
-	ck_assert_ptr_nonnull(obj);
-	prog = bpf_object__find_program_by_name(obj, "tp_exit_execve");
-	ck_assert_ptr_nonnull(prog);
-	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, p == prog);
-	bpf_object__for_each_map(map, obj)
-	{
-		if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF)
-			bpf_map__set_max_entries(map, getpagesize());
-	}
-	ck_assert_int_eq(bpf_object__load(obj), 0);
-	ck_assert_int_eq(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len), 0);
-	ck_assert_int_eq(json_prog_field(out, "tp_exit_execve", "insns"), info.xlated_prog_len / 8);
-	ck_assert_int_eq(json_prog_field(out, "tp_exit_execve", "verified_insns"),
-			 info.verified_insns);
-	bpf_object__close(obj);
-}
-END_TEST
-
-START_TEST(test_verify_rejects_a_broken_object)
-{
-	static char out[1 << 20];
-
-	ck_assert_int_eq(run_verify("--object " BROKEN_OBJECT, out, sizeof(out)), 1);
-	ck_assert_msg(strstr(out, "missing_null_check   tracepoint   rejected") != NULL, "%s", out);
-	ck_assert_ptr_nonnull(strstr(out, "with_null_check      tracepoint   accepted"));
-	/* The verifier's own words for a NULL-able pointer dereference. */
-	ck_assert_msg(strstr(out, "invalid mem access 'map_value_or_null'") != NULL, "%s", out);
-
-	ck_assert_int_eq(run_verify("--json --object " BROKEN_OBJECT, out, sizeof(out)), 1);
-	ck_assert_ptr_nonnull(strstr(out, "\"verdict\":\"rejected\""));
-	ck_assert_ptr_nonnull(strstr(out, "map_value_or_null"));
-}
-END_TEST
-
-START_TEST(test_verify_unusable_input_exits_2)
-{
-	static char out[1 << 16];
-
-	ck_assert_int_eq(run_verify("--object /nonexistent-es-live.o", out, sizeof(out)), 2);
-	ck_assert_ptr_nonnull(strstr(out, "not a usable BPF object"));
-	ck_assert_int_eq(run_verify("--object /etc/passwd", out, sizeof(out)), 2);
-	ck_assert_int_eq(run_verify("--no-such-option", out, sizeof(out)), 2);
-}
-END_TEST
-
 int main(void)
 {
-	Suite *s = suite_create("kernel");
-	TCase *verify = tcase_create("verify"), *parent = tcase_create("parent");
-	TCase *fallback = tcase_create("fallback"), *cleanup = tcase_create("cleanup");
-	TCase *stats = tcase_create("stats");
-	SRunner *sr;
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "parent",
+		  ES_CHECK_TESTS(test_auto_falls_back_and_offsets_match_libbpf,
+				 test_500_children_have_parent_from_kernel,
+				 test_children_of_a_thread_have_the_process_as_parent,
+				 test_execveat_memfd_is_seen_with_its_flags,
+				 test_failed_exec_reports_its_error,
+				 test_literal_strings_after_fork_are_seen,
+				 test_exec_from_a_thread_has_old_pid_in_image,
+				 test_long_argv_and_filename_are_cut_and_flagged),
+		  .timeout_s = 240 },
+		{ "fallback",
+		  ES_CHECK_TESTS(test_no_kernel_ppid_counts_offsets_absent,
+				 test_exec_offsets_absent_give_filename_without_argv,
+				 test_image_selftest_mismatch_disables_image_argv,
+				 test_missing_btf_runs_without_kernel_ppid,
+				 test_selftest_mismatch_disables_kernel_ppid,
+				 test_lockdown_confidentiality_degrades, test_exec_image_is_opt_in,
+				 test_bad_ring_buffer_size_is_refused,
+				 test_full_ring_buffer_loss_is_counted,
+				 test_nested_pid_namespace_is_refused,
+				 test_tracefs_is_mounted_when_missing,
+				 test_kprobe_mode_attaches_or_says_why),
+		  .timeout_s = 120 },
+		{ "cleanup", ES_CHECK_TESTS(test_destroy_leaves_no_program_link_or_map) },
+		{ "stats", ES_CHECK_TESTS(test_recursion_misses_are_read) },
+		{ NULL },
+	};
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_kernel_live: needs root (CAP_BPF, CAP_PERFMON, "
-				"CAP_SYS_ADMIN): the tests load and attach BPF programs\n");
-		return EXIT_FAILURE;
-	}
-	tcase_add_test(verify, test_verify_accepts_the_built_object);
-	tcase_add_test(verify, test_verify_counts_match_the_kernel);
-	tcase_add_test(verify, test_verify_rejects_a_broken_object);
-	tcase_add_test(verify, test_verify_unusable_input_exits_2);
-	tcase_add_test(parent, test_auto_falls_back_and_offsets_match_libbpf);
-	tcase_add_test(parent, test_500_children_have_parent_from_kernel);
-	tcase_add_test(parent, test_children_of_a_thread_have_the_process_as_parent);
-	tcase_add_test(parent, test_execveat_memfd_is_seen_with_its_flags);
-	tcase_add_test(parent, test_failed_exec_reports_its_error);
-	tcase_add_test(parent, test_literal_strings_after_fork_are_seen);
-	tcase_add_test(parent, test_exec_from_a_thread_has_old_pid_in_image);
-	tcase_add_test(parent, test_long_argv_and_filename_are_cut_and_flagged);
-	tcase_add_test(fallback, test_no_kernel_ppid_counts_offsets_absent);
-	tcase_add_test(fallback, test_exec_offsets_absent_give_filename_without_argv);
-	tcase_add_test(fallback, test_image_selftest_mismatch_disables_image_argv);
-	tcase_add_test(fallback, test_missing_btf_runs_without_kernel_ppid);
-	tcase_add_test(fallback, test_selftest_mismatch_disables_kernel_ppid);
-	tcase_add_test(fallback, test_lockdown_confidentiality_degrades);
-	tcase_add_test(fallback, test_exec_image_is_opt_in);
-	tcase_add_test(fallback, test_bad_ring_buffer_size_is_refused);
-	tcase_add_test(fallback, test_full_ring_buffer_loss_is_counted);
-	tcase_add_test(fallback, test_nested_pid_namespace_is_refused);
-	tcase_add_test(fallback, test_tracefs_is_mounted_when_missing);
-	tcase_add_test(fallback, test_kprobe_mode_attaches_or_says_why);
-	tcase_add_test(cleanup, test_destroy_leaves_no_program_link_or_map);
-	tcase_add_test(stats, test_recursion_misses_are_read);
-	tcase_set_timeout(verify, 120);
-	tcase_set_timeout(parent, 240);
-	tcase_set_timeout(fallback, 120);
-	tcase_set_timeout(cleanup, 60);
-	tcase_set_timeout(stats, 60);
-	suite_add_tcase(s, verify);
-	suite_add_tcase(s, parent);
-	suite_add_tcase(s, fallback);
-	suite_add_tcase(s, cleanup);
-	suite_add_tcase(s, stats);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("kernel",
+			    "the tests load and attach BPF programs (CAP_BPF, CAP_PERFMON)", cases);
 }

@@ -14,6 +14,7 @@
 
 #include "btf.h"
 #include "btf_builder.h"
+#include "check_main.h"
 #include "execsensor.h"
 #include "offsets.h"
 
@@ -670,43 +671,29 @@ START_TEST(split_btf_resolves_through_base)
 }
 END_TEST
 
-static Suite *offsets_suite(void)
-{
-	Suite *s = suite_create("offsets");
-	TCase *tc = tcase_create("table");
-
-	tcase_add_checked_fixture(tc, NULL, teardown);
-	tcase_add_test(tc, table_holds_one_field_per_map_key);
-	tcase_add_test(tc, well_formed_layout_resolves_exact_offsets);
-	tcase_add_test(tc, real_parent_through_const_and_typedef_resolves);
-	tcase_add_test(tc, real_parent_int_is_refused);
-	tcase_add_test(tc, real_parent_pointer_to_other_struct_is_refused);
-	tcase_add_test(tc, real_parent_void_pointer_is_refused);
-	tcase_add_test(tc, real_parent_pointer_to_pointer_is_refused);
-	tcase_add_test(tc, real_parent_pointer_to_forward_declaration_is_refused);
-	tcase_add_test(tc, tgid_bitfield_is_refused);
-	tcase_add_test(tc, tgid_bitfield_without_kflag_is_refused);
-	tcase_add_test(tc, tgid_not_on_a_byte_is_refused);
-	tcase_add_test(tc, tgid_wrong_width_or_kind_is_refused);
-	tcase_add_test(tc, tgid_unsigned_int_resolves);
-	tcase_add_test(tc, exec_fields_of_the_wrong_type_are_refused);
-	tcase_add_test(tc, missing_member_or_struct_is_unresolved);
-	tcase_add_test(tc, table_field_at_offset_zero_is_unresolved);
-	tcase_add_test(tc, fields_in_anonymous_struct_resolve);
-	tcase_add_test(tc, offset_beyond_32_bits_is_unresolved);
-	tcase_add_test(tc, ad_hoc_path_has_no_type_expectation);
-	tcase_add_test(tc, split_btf_resolves_through_base);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(offsets_suite());
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "table",
+		  ES_CHECK_TESTS(
+			  table_holds_one_field_per_map_key,
+			  well_formed_layout_resolves_exact_offsets,
+			  real_parent_through_const_and_typedef_resolves,
+			  real_parent_int_is_refused,
+			  real_parent_pointer_to_other_struct_is_refused,
+			  real_parent_void_pointer_is_refused,
+			  real_parent_pointer_to_pointer_is_refused,
+			  real_parent_pointer_to_forward_declaration_is_refused,
+			  tgid_bitfield_is_refused, tgid_bitfield_without_kflag_is_refused,
+			  tgid_not_on_a_byte_is_refused, tgid_wrong_width_or_kind_is_refused,
+			  tgid_unsigned_int_resolves, exec_fields_of_the_wrong_type_are_refused,
+			  missing_member_or_struct_is_unresolved,
+			  table_field_at_offset_zero_is_unresolved,
+			  fields_in_anonymous_struct_resolve, offset_beyond_32_bits_is_unresolved,
+			  ad_hoc_path_has_no_type_expectation, split_btf_resolves_through_base),
+		  .setup = NULL, .teardown = teardown },
+		{ NULL },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("offsets", NULL, cases);
 }

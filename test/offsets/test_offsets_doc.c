@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "offsets.h"
 
 #ifndef ES_DOCS_DIR
@@ -87,7 +88,7 @@ static void assert_same_rows(const char *path, const struct doc_table *t, enum d
 		ck_assert_msg(found, "%s lacks the table row\n  %s", path, want);
 	}
 	ck_assert_msg(t->cnt == es_offset_fields_cnt,
-		      "%s has %zu table rows, user/offsets.c has %zu fields", path, t->cnt,
+		      "%s has %zu table rows, user/offsets/offsets.c has %zu fields", path, t->cnt,
 		      es_offset_fields_cnt);
 }
 
@@ -112,17 +113,11 @@ START_TEST(man_page_lists_exactly_the_table)
 END_TEST
 int main(void)
 {
-	Suite *s = suite_create("offsets_doc");
-	TCase *tc = tcase_create("doc");
-	SRunner *sr;
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "doc", ES_CHECK_TESTS(offsets_md_lists_exactly_the_table,
+					man_page_lists_exactly_the_table) },
+		{ NULL },
+	};
 
-	tcase_add_test(tc, offsets_md_lists_exactly_the_table);
-	tcase_add_test(tc, man_page_lists_exactly_the_table);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("offsets_doc", NULL, cases);
 }

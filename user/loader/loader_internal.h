@@ -45,7 +45,8 @@ struct es_loader {
 	struct es_backlog_record *backlog, **backlog_tail;
 	/* A refuted group: every record made with it loses its values from here on. */
 	bool scrub[ES_OFFSET_GROUP__MAX];
-	unsigned char scratch[ES_RECORD_MAX]; /* the copy a scrub works on */
+	/* The copy a scrub works on, aligned as the ring buffer aligns records. */
+	unsigned char scratch[ES_RECORD_MAX] __attribute__((aligned(8)));
 };
 
 /* Write @values (the group's nkeys entries) to group @id's map. 0 or -errno. */

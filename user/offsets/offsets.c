@@ -31,42 +31,25 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		       ES_EXEC_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
 	       "every group's keys fit es_offset_group_state");
 
+/* One row each: a pointer to a named struct, or an integer of a given size. */
+#define PTR_TO_STRUCT(grp, k, p, name)                                                      \
+	{                                                                                   \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_STRUCT, \
+		.expect_name = (name)                                                       \
+	}
+#define INT(grp, k, p, size)                                                      \
+	{                                                                         \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, \
+		.expect_size = (size)                                             \
+	}
+
 const struct es_offset_field es_offset_fields[] = {
-	{
-		.path = "task_struct.real_parent",
-		.group = ES_OFFSET_GROUP_TASK,
-		.key = ES_TASK_OFF_REAL_PARENT,
-		.expect = ES_EXPECT_PTR_TO_STRUCT,
-		.expect_name = "task_struct",
-	},
-	{
-		.path = "task_struct.tgid",
-		.group = ES_OFFSET_GROUP_TASK,
-		.key = ES_TASK_OFF_TGID,
-		.expect = ES_EXPECT_INT,
-		.expect_size = 4,
-	},
-	{
-		.path = "task_struct.mm",
-		.group = ES_OFFSET_GROUP_EXEC,
-		.key = ES_EXEC_OFF_TASK_MM,
-		.expect = ES_EXPECT_PTR_TO_STRUCT,
-		.expect_name = "mm_struct",
-	},
-	{
-		.path = "mm_struct.arg_start",
-		.group = ES_OFFSET_GROUP_EXEC,
-		.key = ES_EXEC_OFF_ARG_START,
-		.expect = ES_EXPECT_INT,
-		.expect_size = 8,
-	},
-	{
-		.path = "mm_struct.arg_end",
-		.group = ES_OFFSET_GROUP_EXEC,
-		.key = ES_EXEC_OFF_ARG_END,
-		.expect = ES_EXPECT_INT,
-		.expect_size = 8,
-	},
+	PTR_TO_STRUCT(ES_OFFSET_GROUP_TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent",
+		      "task_struct"),
+	INT(ES_OFFSET_GROUP_TASK, ES_TASK_OFF_TGID, "task_struct.tgid", 4),
+	PTR_TO_STRUCT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_TASK_MM, "task_struct.mm", "mm_struct"),
+	INT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_ARG_START, "mm_struct.arg_start", 8),
+	INT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_ARG_END, "mm_struct.arg_end", 8),
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);

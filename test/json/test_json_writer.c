@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "json_writer.h"
 
 static char *buf;
@@ -140,28 +141,12 @@ START_TEST(write_error_is_reported)
 }
 END_TEST
 
-static Suite *json_writer_suite(void)
-{
-	Suite *s = suite_create("json_writer");
-	TCase *tc = tcase_create("writer");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, nesting_places_commas_and_colons);
-	tcase_add_test(tc, strings_and_keys_use_the_event_stream_escaping);
-	tcase_add_test(tc, misuse_is_reported);
-	tcase_add_test(tc, nesting_beyond_the_limit_is_misuse);
-	tcase_add_test(tc, write_error_is_reported);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	SRunner *sr = srunner_create(json_writer_suite());
-	int failed;
+	const struct es_check_case cases[] = {
+		{ "writer", ES_CHECK_TESTS(nesting_places_commas_and_colons, strings_and_keys_use_the_event_stream_escaping, misuse_is_reported, nesting_beyond_the_limit_is_misuse, write_error_is_reported), .setup = setup, .teardown = teardown },
+		{ NULL },
+	};
 
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return es_check_run("json_writer", NULL, cases);
 }

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <string.h>
+
+#include "python_check.h"
+
+int es_python_check(const char *program, const char *path)
+{
+	char cmd[16384], out[64] = "";
+	FILE *p;
+	int n;
+
+	if (strchr(program, '\'') || strchr(path, '\''))
+		return -1;
+	n = snprintf(cmd, sizeof(cmd), "python3 -c '%s' '%s'", program, path);
+	if (n < 0 || (size_t)n >= sizeof(cmd))
+		return -1;
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (!fgets(out, sizeof(out), p))
+		out[0] = '\0';
+	if (pclose(p) != 0)
+		return -1;
+	return strcmp(out, "ok\n") ? -1 : 0;
+}
