@@ -103,6 +103,7 @@ struct es_btf_member_info {
 	/* For kind PTR: the pointee through typedefs and modifiers, else 0. */
 	uint32_t target_id;
 	uint32_t target_kind;
+	uint32_t target_size; /* the pointee's size in bytes; 0 when not a pointer, or unsized */
 	/* The member's declared type in C: "pid_t", "struct task_struct *". */
 	char type_name[ES_BTF_TYPE_NAME_MAX];
 	/* Resolved pointee's name for PTR ("task_struct"), else the resolved type's name. */

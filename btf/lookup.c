@@ -188,6 +188,9 @@ static void fill_info(const struct es_btf *btf, const struct btf_type *owner,
 		info->target_kind = target ? es_btf_kind(target) : BTF_KIND_UNKN;
 		snprintf(info->target_name, sizeof(info->target_name), "%s",
 			 target ? es_btf_name(btf, target->name_off) : "void");
+		if (target && !es_btf_resolve_size(btf, info->target_id, &size) &&
+		    size <= UINT32_MAX)
+			info->target_size = size;
 	} else {
 		snprintf(info->target_name, sizeof(info->target_name), "%s",
 			 t ? es_btf_name(btf, t->name_off) : "void");
@@ -261,7 +264,8 @@ static bool same_member(const struct es_btf_member_info *a, const struct es_btf_
 {
 	return a->offset == b->offset && a->bit_offset == b->bit_offset &&
 	       a->bit_size == b->bit_size && a->size == b->size && a->kind == b->kind &&
-	       a->target_kind == b->target_kind && a->int_encoding == b->int_encoding &&
+	       a->target_kind == b->target_kind && a->target_size == b->target_size &&
+	       a->int_encoding == b->int_encoding &&
 	       !strcmp(a->type_name, b->type_name) && !strcmp(a->target_name, b->target_name);
 }
 

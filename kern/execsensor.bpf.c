@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * execsensor's BPF programs: one exec record at execve/execveat entry, one
- * result record at exit, with the parent read in the kernel through the byte
- * offsets userspace resolved from BTF (TASK_OFFSETS). No CO-RE: only uapi
- * layouts (pt_regs, tracepoint records) and offsets handed in at run time.
+ * execsensor's BPF programs: one record per exec, exactly as long as its
+ * content (see kern/execsensor.h). No CO-RE: only uapi layouts (pt_regs,
+ * tracepoint records) and byte offsets userspace resolved from BTF and
+ * wrote to the offset maps, each 0 when absent.
  *
- * Two attach flavours share the same logic: kprobes on the syscall functions
- * (__x64_sys_execve, __arm64_sys_execve, ...; the loader resolves the names)
- * and the syscalls:sys_enter/sys_exit tracepoints. The loader loads only the
- * flavour it attaches. With either, an image record at sched_process_exec
- * gives the kernel's filename and the new argv of every successful exec
- * (EXEC_OFFSETS), which the entry's user-memory reads can miss.
+ *   exec entry	(kprobe on the syscall function, or syscalls:sys_enter_*):
+ *		the parent through TASK_OFFSETS and a small pending state per
+ *		thread; no user memory (unless the kernel cannot give argv later)
+ *   sched_process_exec: the exec record: the pending state, the kernel's
+ *		filename, argv from the new mm (EXEC_OFFSETS), the exe's path and
+ *		inode (EXE_OFFSETS), one timestamp
+ *   exec exit	(kretprobe, or syscalls:sys_exit_*): a failed exec's record,
+ *		or a PATH-search miss held for the search's end
+ *   sched_process_exit: a held miss of an exiting thread is its search's end
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
+#include <linux/errno.h>
 #include <linux/fcntl.h>
 #include <asm/ptrace.h>
 #include <bpf/bpf_helpers.h>
@@ -28,7 +32,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
  * (lockdown=confidentiality). The verifier then drops every
  * bpf_probe_read_kernel() as dead code instead of rejecting the program.
  */
-const volatile __u8 kernel_parent = 1;
+const volatile __u8 kernel_reads = 1;
 
 /*
  * Pending ring-buffer bytes from which a record wakes the reader. Below it
@@ -53,6 +57,13 @@ struct {
 } EXEC_OFFSETS SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ES_EXE_OFF__MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} EXE_OFFSETS SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, ES_RINGBUF_DEFAULT_SIZE);
 } EVENTS SEC(".maps");
@@ -65,9 +76,58 @@ struct {
 } STATS SEC(".maps");
 
 /*
- * The syscall registers as the uapi lays them out (ABI). The wrapper's
- * pt_regs is copied in one read; only the argument registers are used.
+ * The entry's state by thread id. LRU: an entry whose exec never ended (the
+ * task was killed inside it) is evicted in time rather than filling the map.
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct es_pending);
+} PENDING SEC(".maps");
+
+/*
+ * A record is built here, then copied to the ring buffer at its exact size.
+ * Writes land at masked offsets: the mask bounds every offset for the
+ * verifier, and the room after ES_SCRATCH_MASK takes the longest write.
+ */
+#define ES_SCRATCH_MASK 8191
+struct scratch {
+	struct es_exec_record rec;
+	char data[ES_SCRATCH_MASK + 1 + ES_ARGS_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} SCRATCH SEC(".maps");
+
+/* A PATH-search miss's failure record, by thread id, until the search ends. */
+struct held {
+	struct es_exec_record rec;
+	char data[ES_FILENAME_MAX + ES_ARGS_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct held);
+} HELD SEC(".maps");
+
+/* Filename and argv read at entry, when the exec cannot read them (no offsets, lockdown). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct es_entry_args);
+} ENTRY_ARGS SEC(".maps");
+
+/* The syscall registers as the uapi lays them out (ABI): only the argument registers. */
 #if defined(__TARGET_ARCH_x86)
 typedef struct pt_regs es_user_regs;
 #define ES_SYSCALL_ARG0(r) ((r)->rdi)
@@ -105,10 +165,9 @@ struct syscall_exit_record {
 };
 
 /*
- * sched:sched_process_exec's record (see its format file): the 8-byte
- * common header, then filename as a __data_loc (offset from the record's
- * start in the low 16 bits, length with the NUL in the high 16), pid and
- * old_pid.
+ * sched:sched_process_exec's record: the 8-byte common header, then
+ * filename as a __data_loc (offset from the record's start in the low 16
+ * bits, length with the NUL in the high 16), pid and old_pid.
  */
 struct sched_process_exec_record {
 	__u64 common;
@@ -117,34 +176,65 @@ struct sched_process_exec_record {
 	__s32 old_pid;
 };
 
-static __always_inline void stat_inc(__u32 slot)
+/* sched:sched_process_exit's: the header, comm[16], pid (the exiting thread). */
+struct sched_process_exit_record {
+	__u64 common;
+	char comm[16];
+	__s32 pid;
+};
+
+/* The syscalls an exec may take, as the entry saw them. */
+struct exec_call {
+	__u16 syscall;
+	const char *filename;
+	const char *const *argv;
+	__s32 dirfd;
+	__u32 at_flags;
+};
+
+static __always_inline void stat_add(__u32 slot, __u64 n)
 {
 	__u64 *count = bpf_map_lookup_elem(&STATS, &slot);
 
 	/* Atomic: a preemptible program may be interrupted by another on this CPU. */
 	if (count)
-		__sync_fetch_and_add(count, 1);
+		__sync_fetch_and_add(count, n);
 }
 
-/* A failed reservation: counted in total and by the record type it was for. */
-static __always_inline void ringbuf_full(__u32 lost_slot)
+static __always_inline void stat_inc(__u32 slot)
 {
-	stat_inc(ES_STAT_RINGBUF_FULL);
-	stat_inc(lost_slot);
+	stat_add(slot, 1);
 }
 
-static __always_inline __u32 task_offset(__u32 key)
+static __always_inline __u32 offset_of(void *map, __u32 key)
 {
-	__u32 *off = bpf_map_lookup_elem(&TASK_OFFSETS, &key);
+	__u32 *off = bpf_map_lookup_elem(map, &key);
 
 	return off ? *off : 0;
 }
 
-static __always_inline __u32 exec_offset(__u32 key)
+static __always_inline __u64 submit_flags(void)
 {
-	__u32 *off = bpf_map_lookup_elem(&EXEC_OFFSETS, &key);
+	if (bpf_ringbuf_query(&EVENTS, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
 
-	return off ? *off : 0;
+/*
+ * A whole record into the ring buffer, or counted lost as @lost_slot. @max
+ * is the size of @rec's memory, a constant at each call: the verifier's bound.
+ */
+static __always_inline void submit(void *rec, __u64 size, __u64 max, __u32 lost_slot)
+{
+	if (size > max)
+		size = max; /* never: records claim no more than they hold */
+	if (bpf_ringbuf_output(&EVENTS, rec, size, submit_flags())) {
+		stat_inc(ES_STAT_RINGBUF_FULL);
+		stat_inc(lost_slot);
+		return;
+	}
+	stat_inc(ES_STAT_EVENTS);
+	stat_add(ES_STAT_BYTES, size);
 }
 
 /*
@@ -157,47 +247,27 @@ static __always_inline __u32 read_ppid(__u32 *flags)
 	void *task, *parent = NULL;
 	__s32 ppid = 0;
 
-	if (!kernel_parent) {
+	if (!kernel_reads) {
 		stat_inc(ES_STAT_OFFSETS_ABSENT);
 		return 0;
 	}
-	parent_off = task_offset(ES_TASK_OFF_REAL_PARENT);
-	tgid_off = task_offset(ES_TASK_OFF_TGID);
+	parent_off = offset_of(&TASK_OFFSETS, ES_TASK_OFF_REAL_PARENT);
+	tgid_off = offset_of(&TASK_OFFSETS, ES_TASK_OFF_TGID);
 	if (!parent_off || !tgid_off) {
 		stat_inc(ES_STAT_OFFSETS_ABSENT);
 		return 0;
 	}
-
 	task = (void *)bpf_get_current_task();
 	if (bpf_probe_read_kernel(&parent, sizeof(parent), task + parent_off) || !parent)
 		goto fail;
 	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + tgid_off) || ppid <= 0)
 		goto fail;
-
 	*flags |= ES_EXEC_F_PPID_KERNEL;
 	stat_inc(ES_STAT_PPID_KERNEL);
 	return ppid;
 fail:
 	stat_inc(ES_STAT_KERNEL_READ_FAIL);
 	return 0;
-}
-
-static __always_inline __u64 submit_flags(void)
-{
-	if (bpf_ringbuf_query(&EVENTS, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
-}
-
-static __always_inline void fill_header(struct es_record_header *hdr, __u32 type, __u32 syscall)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	hdr->type = type;
-	hdr->pid = pid_tgid >> 32;
-	hdr->tid = (__u32)pid_tgid;
-	hdr->syscall = syscall;
-	hdr->time_ns = bpf_ktime_get_boot_ns();
 }
 
 /* A string read that filled @size bytes was cut if the source goes on. */
@@ -208,24 +278,25 @@ static __always_inline int user_str_continues(const char *src, __u32 size)
 	return !bpf_probe_read_user(&c, 1, src + size - 1) && c;
 }
 
-static __always_inline void read_filename(struct es_exec_event *e, const char *filename)
+/* The caller's filename into @buf (no NUL kept); its length. */
+static __always_inline __u16 read_user_filename(char *buf, const char *filename, __u32 *flags)
 {
-	long n = bpf_probe_read_user_str(e->filename, sizeof(e->filename), filename);
+	long n = bpf_probe_read_user_str(buf, ES_FILENAME_MAX, filename);
 
-	if (n < 0) {
-		e->filename[0] = '\0';
-		e->flags |= ES_EXEC_F_FILENAME_FAULT;
-	} else if (n == sizeof(e->filename) && user_str_continues(filename, sizeof(e->filename))) {
-		e->flags |= ES_EXEC_F_FILENAME_TRUNCATED;
+	if (n <= 0) {
+		*flags |= ES_EXEC_F_FILENAME_FAULT;
+		return 0;
 	}
+	if (n == ES_FILENAME_MAX && user_str_continues(filename, ES_FILENAME_MAX))
+		*flags |= ES_EXEC_F_FILENAME_TRUNCATED;
+	return n - 1;
 }
 
 /*
- * One argument into args[off...]. The verifier needs a constant bound on
+ * One argument at @off of @args. The verifier needs a constant bound on
  * off + size, so the largest read that still fits is chosen from three
- * sizes: an argument gets up to ES_ARG_READ_MAX bytes while there is room,
- * less near the end of args[]. Returns the bytes used (with the NUL), 0 when
- * no room is left, or a negative error; *cut is set when the string was cut.
+ * sizes. Returns the bytes used (with the NUL), 0 when no room is left, or a
+ * negative error; *cut is set when the string was cut.
  */
 #define ES_ARG_READ_MAX	 2048
 #define ES_ARG_READ_MID	 512
@@ -236,13 +307,13 @@ static __always_inline long read_arg(char *args, __u64 off, const char *arg, int
 	__u32 size;
 	long n;
 
-	if (off <= ES_ARGS_LEN - ES_ARG_READ_MAX) {
+	if (off <= ES_ARGS_MAX - ES_ARG_READ_MAX) {
 		size = ES_ARG_READ_MAX;
 		n = bpf_probe_read_user_str(args + off, ES_ARG_READ_MAX, arg);
-	} else if (off <= ES_ARGS_LEN - ES_ARG_READ_MID) {
+	} else if (off <= ES_ARGS_MAX - ES_ARG_READ_MID) {
 		size = ES_ARG_READ_MID;
 		n = bpf_probe_read_user_str(args + off, ES_ARG_READ_MID, arg);
-	} else if (off <= ES_ARGS_LEN - ES_ARG_READ_TAIL) {
+	} else if (off <= ES_ARGS_MAX - ES_ARG_READ_TAIL) {
 		size = ES_ARG_READ_TAIL;
 		n = bpf_probe_read_user_str(args + off, ES_ARG_READ_TAIL, arg);
 	} else {
@@ -254,90 +325,535 @@ static __always_inline long read_arg(char *args, __u64 off, const char *arg, int
 	return n;
 }
 
-static __always_inline void read_argv(struct es_exec_event *e, const char *const *argv)
+/*
+ * The caller's argv from its memory into @args (ES_ARGS_MAX bytes): at most
+ * ES_ARGV_ENTRY_MAX strings, each with its NUL. Only where the kernel cannot
+ * give it: BPF cannot fault pages in, so strings not resident are missed.
+ */
+static __always_inline __u16 read_user_argv(char *args, const char *const *argv, __u32 *flags)
 {
 	const char *arg = NULL;
+	__u32 used = 0;
 	int i, cut = 0;
 	__u64 off;
 	long n;
 
-	e->argc = 0;
-	e->args_size = 0;
 #pragma clang loop unroll(disable)
-	for (i = 0; i < ES_ARGV_MAX; i++) {
+	for (i = 0; i < ES_ARGV_ENTRY_MAX; i++) {
 		/*
-		 * Reloaded from the record, so the verifier sees the same
-		 * unknown offset every iteration rather than a new range per
-		 * path (which it cannot prune); read_arg() bounds it.
+		 * Reloaded, so the verifier sees the same unknown offset every
+		 * iteration rather than a new range per path; read_arg() bounds it.
 		 */
-		off = *(volatile __u32 *)&e->args_size;
+		off = *(volatile __u32 *)&used;
 		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
-			e->flags |= ES_EXEC_F_ARGV_FAULT;
-			return;
+			*flags |= ES_EXEC_F_ARGV_FAULT;
+			return used;
 		}
 		if (!arg)
-			return;
-		n = read_arg(e->args, off, arg, &cut);
+			return used;
+		n = read_arg(args, off, arg, &cut);
 		if (n == 0) {
-			e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
-			return;
+			*flags |= ES_EXEC_F_ARGV_TRUNCATED;
+			return used;
 		}
 		if (n < 0) {
-			e->flags |= ES_EXEC_F_ARGV_FAULT;
-			return;
+			*flags |= ES_EXEC_F_ARGV_FAULT;
+			return used;
 		}
-		e->args_size = off + n;
-		e->argc = i + 1;
+		used = off + n;
 		/* A cut argument is flagged; the ones after it still count. */
 		if (cut)
-			e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
+			*flags |= ES_EXEC_F_ARGV_TRUNCATED;
 	}
-	/* All ES_ARGV_MAX slots used: truncated if argv goes on. */
-	if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_MAX]) && arg)
-		e->flags |= ES_EXEC_F_ARGV_TRUNCATED;
+	/* All entries used: truncated if argv goes on. */
+	if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_ENTRY_MAX]) && arg)
+		*flags |= ES_EXEC_F_ARGV_TRUNCATED;
+	return used;
 }
 
-/* The entry record, reserved and filled in place in the ring buffer. */
-static __always_inline int submit_exec(__u32 syscall, const char *filename, const char *const *argv,
-				       __s32 dirfd, __u32 at_flags)
+static __always_inline struct scratch *scratch_get(void)
 {
-	struct es_exec_event *e;
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&SCRATCH, &zero);
+}
+
+/* The thread's held PATH-search miss, if any, as the search's end: reported now. */
+static __always_inline void flush_held(__u32 tid)
+{
+	struct held *h = bpf_map_lookup_elem(&HELD, &tid);
+
+	if (!h)
+		return;
+	submit(h, es_exec_record_size(&h->rec), sizeof(*h), ES_STAT_LOST_FAILURE);
+	bpf_map_delete_elem(&HELD, &tid);
+}
+
+/*
+ * The caller's filename and argv from its memory, kept for the exec record:
+ * when EXEC_OFFSETS are absent (argv), and under lockdown (the filename too,
+ * since the tracepoint record's copy needs a kernel read).
+ */
+static __always_inline void capture_entry_args(__u32 tid, const struct exec_call *call)
+{
+	struct es_entry_args *e;
+	struct scratch *s;
+	__u32 flen;
+
+	if (kernel_reads && offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM))
+		return;
+	s = scratch_get();
+	if (!s)
+		return;
+	e = (struct es_entry_args *)s;
+	e->rec.hdr.flags = 0;
+	e->rec.filename_len = 0;
+	if (!kernel_reads) {
+		e->rec.hdr.flags |= ES_EXEC_F_FILENAME_ENTRY;
+		e->rec.filename_len = read_user_filename(e->data, call->filename, &e->rec.hdr.flags);
+	}
+	flen = e->rec.filename_len & (ES_FILENAME_MAX - 1);
+	e->rec.args_len = read_user_argv(e->data + flen, call->argv, &e->rec.hdr.flags);
+	if (bpf_map_update_elem(&ENTRY_ARGS, &tid, e, BPF_ANY))
+		stat_inc(ES_STAT_ENTRY_ARGS_FULL);
+}
+
+/* At entry: the pending state, and a held miss whose search this exec does not go on. */
+static __always_inline int exec_entry(const struct exec_call *call)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct es_pending p = {}, *prev;
 	__u64 uid_gid;
 
-	e = bpf_ringbuf_reserve(&EVENTS, sizeof(*e), 0);
-	if (!e) {
-		ringbuf_full(ES_STAT_LOST_EXEC);
-		return 0;
+	prev = bpf_map_lookup_elem(&PENDING, &tid);
+	if (prev && prev->path_misses) {
+		/* The same argv: the next attempt of one PATH search (execvp). */
+		if (prev->argv == (__u64)call->argv)
+			p.path_misses = prev->path_misses;
+		else
+			flush_held(tid);
 	}
-	fill_header(&e->hdr, ES_RECORD_EXEC, syscall);
-	e->flags = 0;
-	e->ppid = read_ppid(&e->flags);
+	p.filename = (__u64)call->filename;
+	p.argv = (__u64)call->argv;
+	p.ppid = read_ppid(&p.flags);
 	uid_gid = bpf_get_current_uid_gid();
-	e->uid = (__u32)uid_gid;
-	e->gid = uid_gid >> 32;
-	e->dirfd = dirfd;
-	e->execveat_flags = at_flags;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	read_filename(e, filename);
-	read_argv(e, argv);
-	bpf_ringbuf_submit(e, submit_flags());
-	stat_inc(ES_STAT_EVENTS);
+	p.uid = (__u32)uid_gid;
+	p.gid = uid_gid >> 32;
+	p.dirfd = call->dirfd;
+	p.execveat_flags = call->at_flags;
+	p.syscall = call->syscall;
+	bpf_get_current_comm(p.comm, sizeof(p.comm));
+	bpf_map_update_elem(&PENDING, &tid, &p, BPF_ANY);
+	capture_entry_args(tid, call);
 	return 0;
 }
 
-static __always_inline int submit_result(__u32 syscall, __s64 ret)
+/* The fixed part common to exec and failure records. */
+static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __u32 pid,
+					__u32 tid, const struct es_pending *p)
 {
-	struct es_exec_result *r;
+	__u64 uid_gid;
 
-	r = bpf_ringbuf_reserve(&EVENTS, sizeof(*r), 0);
-	if (!r) {
-		ringbuf_full(ES_STAT_LOST_RESULT);
+	r->hdr.type = type;
+	r->hdr.pid = pid;
+	r->hdr.tid = tid;
+	r->hdr.flags = 0;
+	r->exe_ino = 0;
+	r->exe_dev = 0;
+	r->exe_nlink = 0;
+	r->ret = 0;
+	r->filename_len = 0;
+	r->args_len = 0;
+	r->exe_path_len = 0;
+	r->pad[0] = r->pad[1] = r->pad[2] = 0;
+	if (p) {
+		r->hdr.flags = p->flags;
+		r->ppid = p->ppid;
+		r->uid = p->uid;
+		r->gid = p->gid;
+		r->dirfd = p->dirfd;
+		r->execveat_flags = p->execveat_flags;
+		r->syscall = p->syscall;
+		r->path_misses = p->path_misses;
+		__builtin_memcpy(r->comm, p->comm, sizeof(r->comm));
+		return;
+	}
+	/* No entry state: what can still be known now, said so. */
+	r->hdr.flags = ES_EXEC_F_NO_PENDING;
+	r->ppid = read_ppid(&r->hdr.flags);
+	uid_gid = bpf_get_current_uid_gid();
+	r->uid = (__u32)uid_gid;
+	r->gid = uid_gid >> 32;
+	r->dirfd = AT_FDCWD;
+	r->execveat_flags = 0;
+	r->syscall = ES_SYSCALL_UNKNOWN;
+	r->path_misses = 0;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+}
+
+/* The kernel's filename from the tracepoint record (bprm->filename): at data[0]. */
+static __always_inline void exec_filename(struct scratch *s,
+					  const struct sched_process_exec_record *ctx)
+{
+	__u32 loc = ctx->filename_loc;
+	long n;
+
+	n = bpf_probe_read_kernel_str(s->data, ES_FILENAME_MAX, (const char *)ctx + (loc & 0xffff));
+	if (n <= 0) {
+		s->rec.hdr.flags |= ES_EXEC_F_FILENAME_FAULT;
+		return;
+	}
+	if ((loc >> 16) > ES_FILENAME_MAX)
+		s->rec.hdr.flags |= ES_EXEC_F_FILENAME_TRUNCATED;
+	s->rec.filename_len = n - 1;
+}
+
+/*
+ * The new image's argv: current->mm->arg_start..arg_end, copied in one read
+ * after the filename. The kernel wrote those stack pages during this exec,
+ * so they are present: the read does not fault.
+ */
+static __always_inline void exec_argv(struct scratch *s)
+{
+	__u32 mm_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM);
+	__u32 start_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_ARG_START);
+	__u32 end_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_ARG_END);
+	unsigned long start = 0, end = 0;
+	__u32 off = s->rec.filename_len & (ES_FILENAME_MAX - 1);
+	void *task, *mm = NULL;
+	__u64 size;
+
+	if (!mm_off || !start_off || !end_off) {
+		s->rec.hdr.flags |= ES_EXEC_F_ARGV_ABSENT;
+		return;
+	}
+	task = (void *)bpf_get_current_task();
+	if (bpf_probe_read_kernel(&mm, sizeof(mm), task + mm_off) || !mm ||
+	    bpf_probe_read_kernel(&start, sizeof(start), mm + start_off) ||
+	    bpf_probe_read_kernel(&end, sizeof(end), mm + end_off) || end < start) {
+		s->rec.hdr.flags |= ES_EXEC_F_ARGV_FAULT;
+		return;
+	}
+	size = end - start;
+	if (size > ES_ARGS_MAX) {
+		size = ES_ARGS_MAX;
+		s->rec.hdr.flags |= ES_EXEC_F_ARGV_TRUNCATED;
+	}
+	if (bpf_probe_read_user(s->data + off, size, (const void *)start)) {
+		s->rec.hdr.flags |= ES_EXEC_F_ARGV_FAULT;
+		return;
+	}
+	s->rec.args_len = size;
+}
+
+/*
+ * Where the kernel cannot give argv (no EXEC_OFFSETS): the caller's, read at
+ * entry, after the kernel's filename.
+ */
+static __always_inline void exec_entry_args(struct scratch *s, __u32 tid)
+{
+	struct es_entry_args *e = bpf_map_lookup_elem(&ENTRY_ARGS, &tid);
+	__u32 flen = s->rec.filename_len & (ES_FILENAME_MAX - 1), alen;
+
+	if (!e) {
+		s->rec.hdr.flags |= ES_EXEC_F_ARGV_ABSENT;
+		return;
+	}
+	alen = e->rec.args_len > ES_ARGS_MAX ? ES_ARGS_MAX : e->rec.args_len;
+	s->rec.hdr.flags |= e->rec.hdr.flags | ES_EXEC_F_ARGV_ENTRY;
+	if (!bpf_probe_read_kernel(s->data + flen, alen, e->data))
+		s->rec.args_len = alen;
+	bpf_map_delete_elem(&ENTRY_ARGS, &tid);
+}
+
+/*
+ * Under lockdown no kernel read is allowed, not even of map memory: the
+ * record is completed where the entry left its strings, and sent from there.
+ */
+static __always_inline void exec_locked_down(__u32 pid, __u32 tid, const struct es_pending *p)
+{
+	struct es_entry_args *e = bpf_map_lookup_elem(&ENTRY_ARGS, &tid);
+	struct scratch *s;
+	__u32 flags;
+	__u16 flen, alen;
+
+	if (!e) {
+		/* Nothing read at entry: the record has neither filename nor argv. */
+		s = scratch_get();
+		if (!s)
+			return;
+		fill_record(&s->rec, ES_RECORD_EXEC, pid, tid, p);
+		s->rec.hdr.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_ABSENT |
+				    ES_EXEC_F_EXE_ABSENT;
+		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
+		submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_EXEC);
+		return;
+	}
+	flags = e->rec.hdr.flags;
+	flen = e->rec.filename_len;
+	alen = e->rec.args_len;
+	fill_record(&e->rec, ES_RECORD_EXEC, pid, tid, p);
+	e->rec.hdr.flags |= flags | ES_EXEC_F_ARGV_ENTRY | ES_EXEC_F_EXE_ABSENT;
+	e->rec.filename_len = flen;
+	e->rec.args_len = alen;
+	e->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
+	submit(e, es_exec_record_size(&e->rec), sizeof(*e), ES_STAT_LOST_EXEC);
+	bpf_map_delete_elem(&ENTRY_ARGS, &tid);
+}
+
+/* The exe walk's offsets, looked up once. */
+struct exe_offsets {
+	__u32 v[ES_EXE_OFF__MAX];
+};
+
+static __always_inline int exe_offsets_get(struct exe_offsets *o)
+{
+	int i;
+
+	for (i = 0; i < ES_EXE_OFF__MAX; i++) {
+		o->v[i] = offset_of(&EXE_OFFSETS, i);
+		if (!o->v[i])
+			return -1;
+	}
+	return 0;
+}
+
+static __always_inline void *read_ptr(const void *base, __u32 off)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), base + off);
+	return p;
+}
+
+/* The exe path walk's state, shared by bpf_loop()'s steps. */
+struct exe_walk {
+	struct scratch *s;
+	const struct exe_offsets *o;
+	void *dentry; /* the component to name next */
+	void *mnt; /* its struct mount */
+	void *mnt_root; /* that mount's root dentry */
+	__u32 base; /* where the path starts in s->data */
+	__u32 pos; /* bytes of it so far */
+	__u32 flags; /* ES_EXEC_F_EXE_* found */
+	__u32 done; /* the walk reached the root, or stopped on a fault */
+};
+
+/* One path component's name at w->pos; its bytes with the NUL, or <= 0. */
+static __always_inline long exe_component(struct exe_walk *w)
+{
+	const char *name = read_ptr(w->dentry, w->o->v[ES_EXE_OFF_D_NAME]);
+
+	if (!name)
+		return -1;
+	return bpf_probe_read_kernel_str(w->s->data + ((w->base + w->pos) & ES_SCRATCH_MASK),
+					 ES_EXE_NAME_MAX, name);
+}
+
+/*
+ * One step up from w->dentry: its name, or, at a mount's root, over to the
+ * mount point in the parent mount. 0 goes on, 1 stops (bpf_loop()'s rule).
+ */
+static __always_inline long exe_step_once(__u32 i, struct exe_walk *w)
+{
+	const struct exe_offsets *o = w->o;
+	void *parent, *mnt_parent;
+	long n;
+
+	parent = read_ptr(w->dentry, o->v[ES_EXE_OFF_D_PARENT]);
+	if (!parent) {
+		w->flags |= ES_EXEC_F_EXE_FAULT;
+		return 1;
+	}
+	if (w->dentry == parent && w->dentry != w->mnt_root && i == 0) {
+		/* A file of no directory (memfd, anonymous): its name is all there is. */
+		w->flags |= ES_EXEC_F_EXE_PSEUDO;
+		n = exe_component(w);
+		w->pos += n > 0 ? n : 0;
+		return 1;
+	}
+	if (w->dentry == w->mnt_root || w->dentry == parent) {
+		mnt_parent = read_ptr(w->mnt, o->v[ES_EXE_OFF_MNT_PARENT]);
+		if (!mnt_parent || mnt_parent == w->mnt)
+			return 1; /* the root of the mount namespace */
+		w->dentry = read_ptr(w->mnt, o->v[ES_EXE_OFF_MNT_MOUNTPOINT]);
+		w->mnt = mnt_parent;
+		w->mnt_root = read_ptr(mnt_parent, o->v[ES_EXE_OFF_MOUNT_ROOT]);
+		if (!w->dentry) {
+			w->flags |= ES_EXEC_F_EXE_FAULT;
+			return 1;
+		}
 		return 0;
 	}
-	fill_header(&r->hdr, ES_RECORD_EXEC_RESULT, syscall);
-	r->ret = ret;
-	bpf_ringbuf_submit(r, submit_flags());
-	stat_inc(ES_STAT_EVENTS);
+	if (w->pos > ES_EXE_PATH_MAX - ES_EXE_NAME_MAX) {
+		w->flags |= ES_EXEC_F_EXE_TRUNCATED;
+		return 1;
+	}
+	n = exe_component(w);
+	if (n <= 0) {
+		w->flags |= ES_EXEC_F_EXE_FAULT;
+		return 1;
+	}
+	w->pos += n;
+	w->dentry = parent;
+	return 0;
+}
+
+static long exe_step(__u32 i, void *ctx)
+{
+	struct exe_walk *w = ctx;
+
+	w->done = exe_step_once(i, w);
+	return w->done;
+}
+
+/*
+ * The new image's file (current->mm->exe_file): inode number, device and
+ * link count, and its path as components from the file up to the root of
+ * its mount namespace, crossing mounts (struct mount's parent and mount
+ * point), bounded by ES_EXE_DEPTH_MAX steps and ES_EXE_PATH_MAX bytes. The
+ * walk is a bpf_loop() (5.17+): its step is verified once.
+ */
+static __always_inline void exec_exe(struct scratch *s)
+{
+	struct es_exec_record *r = &s->rec;
+	void *mm, *file, *vfsmnt, *inode, *sb;
+	struct exe_offsets o;
+	struct exe_walk w = {
+		.s = s,
+		.o = &o,
+		.base = (r->filename_len + r->args_len) & ES_SCRATCH_MASK,
+	};
+
+	if (exe_offsets_get(&o)) {
+		r->hdr.flags |= ES_EXEC_F_EXE_ABSENT;
+		return;
+	}
+	mm = read_ptr((void *)bpf_get_current_task(), o.v[ES_EXE_OFF_TASK_MM]);
+	file = mm ? read_ptr(mm, o.v[ES_EXE_OFF_EXE_FILE]) : NULL;
+	w.dentry = file ? read_ptr(file, o.v[ES_EXE_OFF_FILE_DENTRY]) : NULL;
+	vfsmnt = file ? read_ptr(file, o.v[ES_EXE_OFF_FILE_MNT]) : NULL;
+	inode = w.dentry ? read_ptr(w.dentry, o.v[ES_EXE_OFF_D_INODE]) : NULL;
+	if (!inode || !vfsmnt) {
+		r->hdr.flags |= ES_EXEC_F_EXE_FAULT;
+		return;
+	}
+	bpf_probe_read_kernel(&r->exe_ino, sizeof(r->exe_ino), inode + o.v[ES_EXE_OFF_I_INO]);
+	bpf_probe_read_kernel(&r->exe_nlink, sizeof(r->exe_nlink), inode + o.v[ES_EXE_OFF_I_NLINK]);
+	sb = read_ptr(inode, o.v[ES_EXE_OFF_I_SB]);
+	if (sb)
+		bpf_probe_read_kernel(&r->exe_dev, sizeof(r->exe_dev), sb + o.v[ES_EXE_OFF_S_DEV]);
+	/* The struct mount around the vfsmount (the kernel's real_mount()). */
+	w.mnt = vfsmnt - o.v[ES_EXE_OFF_MOUNT_MNT];
+	w.mnt_root = read_ptr(w.mnt, o.v[ES_EXE_OFF_MOUNT_ROOT]);
+	bpf_loop(ES_EXE_DEPTH_MAX, exe_step, &w, 0);
+	if (!w.done)
+		w.flags |= ES_EXEC_F_EXE_TRUNCATED; /* ES_EXE_DEPTH_MAX steps, still not at the root */
+	r->hdr.flags |= w.flags;
+	r->exe_path_len = w.pos > ES_EXE_PATH_MAX ? ES_EXE_PATH_MAX : w.pos;
+}
+
+/*
+ * Once per successful exec, in the new image: the one exec record. The
+ * pending state is the calling thread's (old_pid: de_thread made it the
+ * leader since).
+ */
+SEC("tracepoint/sched/sched_process_exec")
+int tp_sched_exec(struct sched_process_exec_record *ctx)
+{
+	__u32 tid = (__u32)ctx->old_pid;
+	struct es_pending *p;
+	struct scratch *s;
+
+	p = bpf_map_lookup_elem(&PENDING, &tid);
+	if (!p)
+		stat_inc(ES_STAT_EXEC_NO_PENDING);
+	if (!kernel_reads) {
+		exec_locked_down((__u32)ctx->pid, tid, p);
+	} else {
+		s = scratch_get();
+		if (!s)
+			return 0;
+		fill_record(&s->rec, ES_RECORD_EXEC, (__u32)ctx->pid, tid, p);
+		exec_filename(s, ctx);
+		if (offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM))
+			exec_argv(s);
+		else
+			exec_entry_args(s, tid);
+		exec_exe(s);
+		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
+		submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_EXEC);
+	}
+	if (p) {
+		if (p->path_misses)
+			bpf_map_delete_elem(&HELD, &tid); /* the search ended well: folded */
+		bpf_map_delete_elem(&PENDING, &tid);
+	}
+	return 0;
+}
+
+/* A PATH search goes on after these: the attempt's file was not found, or not allowed. */
+static __always_inline int path_miss(long ret)
+{
+	return ret == -ENOENT || ret == -ENOTDIR || ret == -EACCES;
+}
+
+/*
+ * At exit: nothing for a successful exec (its record is made). A failed one
+ * gets its record, with the filename and argv read from the caller's memory
+ * now; a PATH-search miss is held instead, counted in the pending state.
+ */
+static __always_inline int exec_exit(long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, flen;
+	struct es_pending *p;
+	struct scratch *s;
+
+	if (ret >= 0)
+		return 0;
+	p = bpf_map_lookup_elem(&PENDING, &tid);
+	s = scratch_get();
+	if (!s)
+		return 0;
+	fill_record(&s->rec, ES_RECORD_EXEC_FAILURE, pid_tgid >> 32, tid, p);
+	s->rec.ret = ret;
+	if (p) {
+		s->rec.filename_len = read_user_filename(s->data, (const char *)p->filename,
+							 &s->rec.hdr.flags);
+		flen = s->rec.filename_len & (ES_FILENAME_MAX - 1);
+		s->rec.args_len = read_user_argv(s->data + flen, (const char *const *)p->argv,
+						 &s->rec.hdr.flags);
+	} else {
+		s->rec.hdr.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_ABSENT;
+	}
+	s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
+	bpf_map_delete_elem(&ENTRY_ARGS, &tid);
+	if (p && path_miss(ret) && p->path_misses < 0xffff &&
+	    !bpf_map_update_elem(&HELD, &tid, s, BPF_ANY)) {
+		/* Held for the search's end; the pending state counts it for the next attempt. */
+		p->path_misses++;
+		stat_inc(ES_STAT_FAILURES_HELD);
+		return 0;
+	}
+	if (p && path_miss(ret))
+		stat_inc(ES_STAT_HELD_FULL);
+	bpf_map_delete_elem(&HELD, &tid); /* this failure ends the search: it is the report */
+	submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_FAILURE);
+	bpf_map_delete_elem(&PENDING, &tid);
+	return 0;
+}
+
+/* A thread that exits ends its PATH search: a held miss is reported, its state dropped. */
+SEC("tracepoint/sched/sched_process_exit")
+int tp_sched_exit(struct sched_process_exit_record *ctx)
+{
+	__u32 tid = (__u32)ctx->pid;
+
+	flush_held(tid);
+	/* A lookup first: most exiting threads have no state, and the lookup takes no lock. */
+	if (bpf_map_lookup_elem(&PENDING, &tid))
+		bpf_map_delete_elem(&PENDING, &tid);
 	return 0;
 }
 
@@ -348,7 +864,7 @@ static __always_inline int submit_result(__u32 syscall, __s64 ret)
  */
 static __always_inline int syscall_regs(struct pt_regs *ctx, es_user_regs *regs)
 {
-	if (!kernel_parent)
+	if (!kernel_reads)
 		return -1; /* lockdown refuses kernel reads: kprobe mode cannot work */
 	return bpf_probe_read_kernel(regs, sizeof(*regs), (void *)PT_REGS_PARM1(ctx));
 }
@@ -357,145 +873,81 @@ SEC("kprobe")
 int kprobe_execve(struct pt_regs *ctx)
 {
 	es_user_regs regs;
+	struct exec_call call = { .syscall = ES_SYSCALL_EXECVE, .dirfd = AT_FDCWD };
 
 	if (syscall_regs(ctx, &regs)) {
-		stat_inc(ES_STAT_LOST_EXEC_REGS);
+		stat_inc(ES_STAT_ENTRY_REGS);
 		return 0;
 	}
-	return submit_exec(ES_SYSCALL_EXECVE, (const char *)ES_SYSCALL_ARG0(&regs),
-			   (const char *const *)ES_SYSCALL_ARG1(&regs), AT_FDCWD, 0);
+	call.filename = (const char *)ES_SYSCALL_ARG0(&regs);
+	call.argv = (const char *const *)ES_SYSCALL_ARG1(&regs);
+	return exec_entry(&call);
 }
 
 SEC("kretprobe")
 int kretprobe_execve(struct pt_regs *ctx)
 {
-	return submit_result(ES_SYSCALL_EXECVE, (long)PT_REGS_RC(ctx));
+	return exec_exit((long)PT_REGS_RC(ctx));
 }
 
 SEC("kprobe")
 int kprobe_execveat(struct pt_regs *ctx)
 {
 	es_user_regs regs;
+	struct exec_call call = { .syscall = ES_SYSCALL_EXECVEAT };
 
 	if (syscall_regs(ctx, &regs)) {
-		stat_inc(ES_STAT_LOST_EXEC_REGS);
+		stat_inc(ES_STAT_ENTRY_REGS);
 		return 0;
 	}
-	return submit_exec(ES_SYSCALL_EXECVEAT, (const char *)ES_SYSCALL_ARG1(&regs),
-			   (const char *const *)ES_SYSCALL_ARG2(&regs),
-			   (__s32)ES_SYSCALL_ARG0(&regs), (__u32)ES_SYSCALL_ARG4(&regs));
+	call.dirfd = (__s32)ES_SYSCALL_ARG0(&regs);
+	call.filename = (const char *)ES_SYSCALL_ARG1(&regs);
+	call.argv = (const char *const *)ES_SYSCALL_ARG2(&regs);
+	call.at_flags = (__u32)ES_SYSCALL_ARG4(&regs);
+	return exec_entry(&call);
 }
 
 SEC("kretprobe")
 int kretprobe_execveat(struct pt_regs *ctx)
 {
-	return submit_result(ES_SYSCALL_EXECVEAT, (long)PT_REGS_RC(ctx));
+	return exec_exit((long)PT_REGS_RC(ctx));
 }
 
 SEC("tracepoint/syscalls/sys_enter_execve")
-int tp_enter_execve(struct syscall_enter_record *rec)
+int tp_enter_execve(struct syscall_enter_record *ctx)
 {
-	return submit_exec(ES_SYSCALL_EXECVE, (const char *)rec->args[0],
-			   (const char *const *)rec->args[1], AT_FDCWD, 0);
+	struct exec_call call = {
+		.syscall = ES_SYSCALL_EXECVE,
+		.filename = (const char *)ctx->args[0],
+		.argv = (const char *const *)ctx->args[1],
+		.dirfd = AT_FDCWD,
+	};
+
+	return exec_entry(&call);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execve")
-int tp_exit_execve(struct syscall_exit_record *rec)
+int tp_exit_execve(struct syscall_exit_record *ctx)
 {
-	return submit_result(ES_SYSCALL_EXECVE, rec->ret);
+	return exec_exit(ctx->ret);
 }
 
 SEC("tracepoint/syscalls/sys_enter_execveat")
-int tp_enter_execveat(struct syscall_enter_record *rec)
+int tp_enter_execveat(struct syscall_enter_record *ctx)
 {
-	return submit_exec(ES_SYSCALL_EXECVEAT, (const char *)rec->args[1],
-			   (const char *const *)rec->args[2], (__s32)rec->args[0],
-			   (__u32)rec->args[4]);
+	struct exec_call call = {
+		.syscall = ES_SYSCALL_EXECVEAT,
+		.filename = (const char *)ctx->args[1],
+		.argv = (const char *const *)ctx->args[2],
+		.dirfd = (__s32)ctx->args[0],
+		.at_flags = (__u32)ctx->args[4],
+	};
+
+	return exec_entry(&call);
 }
 
 SEC("tracepoint/syscalls/sys_exit_execveat")
-int tp_exit_execveat(struct syscall_exit_record *rec)
+int tp_exit_execveat(struct syscall_exit_record *ctx)
 {
-	return submit_result(ES_SYSCALL_EXECVEAT, rec->ret);
-}
-
-/* The kernel's filename, from the tracepoint record itself. */
-static __always_inline void read_image_filename(struct es_exec_image *img,
-						const struct sched_process_exec_record *rec)
-{
-	__u32 loc = rec->filename_loc;
-	long n;
-
-	n = bpf_probe_read_kernel_str(img->filename, sizeof(img->filename),
-				      (const char *)rec + (loc & 0xffff));
-	if (n < 0) {
-		img->filename[0] = '\0';
-		img->flags |= ES_IMAGE_F_FILENAME_FAULT;
-	} else if ((loc >> 16) > sizeof(img->filename)) {
-		img->flags |= ES_IMAGE_F_FILENAME_TRUNCATED;
-	}
-}
-
-/*
- * The new image's argv: current->mm->arg_start..arg_end, copied in one read.
- * The kernel wrote those stack pages during this exec, so they are present.
- */
-static __always_inline void read_image_argv(struct es_exec_image *img)
-{
-	__u32 mm_off = exec_offset(ES_EXEC_OFF_TASK_MM);
-	__u32 start_off = exec_offset(ES_EXEC_OFF_ARG_START);
-	__u32 end_off = exec_offset(ES_EXEC_OFF_ARG_END);
-	unsigned long start = 0, end = 0;
-	void *task, *mm = NULL;
-	__u64 size;
-
-	img->args_size = 0;
-	if (!mm_off || !start_off || !end_off) {
-		img->flags |= ES_IMAGE_F_ARGV_ABSENT;
-		return;
-	}
-	task = (void *)bpf_get_current_task();
-	if (bpf_probe_read_kernel(&mm, sizeof(mm), task + mm_off) || !mm ||
-	    bpf_probe_read_kernel(&start, sizeof(start), mm + start_off) ||
-	    bpf_probe_read_kernel(&end, sizeof(end), mm + end_off) || end < start) {
-		img->flags |= ES_IMAGE_F_ARGV_FAULT;
-		return;
-	}
-	size = end - start;
-	if (size > ES_ARGS_LEN) {
-		size = ES_ARGS_LEN;
-		img->flags |= ES_IMAGE_F_ARGV_TRUNCATED;
-	}
-	if (bpf_probe_read_user(img->args, size, (const void *)start)) {
-		img->flags |= ES_IMAGE_F_ARGV_FAULT;
-		return;
-	}
-	img->args_size = size;
-}
-
-/*
- * Once per successful exec, in the new image: the kernel's filename and the
- * new argv. Every read here is a kernel read, which lockdown=confidentiality
- * refuses: the loader does not load this program then.
- */
-SEC("tracepoint/sched/sched_process_exec")
-int tp_exec_image(struct sched_process_exec_record *rec)
-{
-	struct es_exec_image *img;
-
-	img = bpf_ringbuf_reserve(&EVENTS, sizeof(*img), 0);
-	if (!img) {
-		ringbuf_full(ES_STAT_LOST_IMAGE);
-		return 0;
-	}
-	fill_header(&img->hdr, ES_RECORD_EXEC_IMAGE, ES_SYSCALL_UNKNOWN);
-	img->old_pid = rec->old_pid;
-	img->flags = 0;
-	img->pad = 0;
-	read_image_filename(img, rec);
-	read_image_argv(img);
-	bpf_ringbuf_submit(img, submit_flags());
-	stat_inc(ES_STAT_EVENTS);
-	stat_inc(ES_STAT_EXEC_IMAGE);
-	return 0;
+	return exec_exit(ctx->ret);
 }

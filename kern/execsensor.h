@@ -3,6 +3,27 @@
  * The ABI between execsensor's BPF programs and userspace: map keys, stats
  * slots and the ring-buffer records. Included by both sides, so it uses only
  * fixed-width types and no libc or kernel headers beyond <linux/types.h>.
+ *
+ * The records. Every successful exec gives exactly one ES_RECORD_EXEC, made
+ * at sched:sched_process_exec once the new image is in place; a failed exec
+ * gives one ES_RECORD_EXEC_FAILURE at the syscall's exit. Nothing is to be
+ * joined: each record says all there is about its exec. Each is exactly as
+ * long as its content: a fixed part, then the strings its lengths count,
+ * back to back (es_exec_record_data()).
+ *
+ * The syscall entry only notes a small pending state per thread (struct
+ * es_pending: the parent, the caller's comm and ids, the syscall's
+ * arguments) and reads no user memory; the exec record takes it over. An
+ * exec whose pending state is missing (it began before attach, the entry
+ * program did not run) still gets its record, flagged ES_EXEC_F_NO_PENDING,
+ * with the parent read at that point by the same hops.
+ *
+ * PATH searches are folded: the ENOENT, ENOTDIR and EACCES failures of one
+ * thread that go on with the same argv are counted in the pending state and
+ * come as path_misses in the record of the exec that ends the search. A
+ * search that fails entirely is reported once, by its last attempt's failure
+ * record (kept in the HELD map meanwhile), when the thread execs with
+ * another argv, fails otherwise, or exits.
  */
 #ifndef EXECSENSOR_H
 #define EXECSENSOR_H
@@ -17,9 +38,9 @@ enum es_task_offset {
 };
 
 /*
- * Keys of the EXEC_OFFSETS array map: byte offsets the exec image record
- * follows from current to the new image's argv. 0 means absent: the image
- * record then carries the filename only (ES_IMAGE_F_ARGV_ABSENT).
+ * Keys of the EXEC_OFFSETS array map: from current to the new image's argv.
+ * 0 means absent: argv is then read from the caller's memory at entry
+ * (ES_EXEC_F_ARGV_ENTRY), which can miss.
  */
 enum es_exec_offset {
 	ES_EXEC_OFF_TASK_MM = 0, /* task_struct.mm (struct mm_struct *) */
@@ -28,173 +49,166 @@ enum es_exec_offset {
 	ES_EXEC_OFF__MAX,
 };
 
+/*
+ * Keys of the EXE_OFFSETS array map: from current to the new image's file,
+ * its path (dentries up to the root, crossing mounts) and its inode. 0 means
+ * absent: the record has no exe (ES_EXEC_F_EXE_ABSENT).
+ */
+enum es_exe_offset {
+	ES_EXE_OFF_TASK_MM = 0, /* task_struct.mm (struct mm_struct *) */
+	ES_EXE_OFF_EXE_FILE, /* mm_struct.exe_file (struct file *) */
+	ES_EXE_OFF_FILE_DENTRY, /* file.f_path.dentry (struct dentry *) */
+	ES_EXE_OFF_FILE_MNT, /* file.f_path.mnt (struct vfsmount *) */
+	ES_EXE_OFF_D_PARENT, /* dentry.d_parent (struct dentry *) */
+	ES_EXE_OFF_D_NAME, /* dentry.d_name.name (const unsigned char *) */
+	ES_EXE_OFF_D_NAME_LEN, /* dentry.d_name.len (u32) */
+	ES_EXE_OFF_D_INODE, /* dentry.d_inode (struct inode *) */
+	ES_EXE_OFF_I_INO, /* inode.i_ino (unsigned long) */
+	ES_EXE_OFF_I_NLINK, /* inode.i_nlink (unsigned int) */
+	ES_EXE_OFF_I_SB, /* inode.i_sb (struct super_block *) */
+	ES_EXE_OFF_S_DEV, /* super_block.s_dev (dev_t) */
+	ES_EXE_OFF_MOUNT_MNT, /* mount.mnt (struct vfsmount, inside struct mount) */
+	ES_EXE_OFF_MOUNT_ROOT, /* mount.mnt.mnt_root (struct dentry *): from struct mount */
+	ES_EXE_OFF_MNT_PARENT, /* mount.mnt_parent (struct mount *) */
+	ES_EXE_OFF_MNT_MOUNTPOINT, /* mount.mnt_mountpoint (struct dentry *) */
+	ES_EXE_OFF__MAX,
+};
+
 /* Slots of the per-CPU STATS array map; userspace sums them over CPUs. */
 enum es_stat {
 	ES_STAT_EVENTS = 0, /* records submitted to the ring buffer */
-	ES_STAT_RINGBUF_FULL, /* records lost: bpf_ringbuf_reserve() failed */
-	ES_STAT_PPID_KERNEL, /* exec records whose ppid was read in the kernel */
-	ES_STAT_OFFSETS_ABSENT, /* exec records without a kernel ppid because an offset was 0 */
-	ES_STAT_KERNEL_READ_FAIL, /* exec records whose bpf_probe_read_kernel() of the parent failed */
-	ES_STAT_EXEC_IMAGE, /* image records submitted (also counted in ES_STAT_EVENTS) */
-	/* ES_STAT_RINGBUF_FULL by record type: which record each failed reservation was. */
-	ES_STAT_LOST_EXEC, /* exec records: that exec is not reported at all */
-	ES_STAT_LOST_IMAGE, /* image records: the exec keeps what the entry read */
-	ES_STAT_LOST_RESULT, /* result records: the exec is reported with ret null */
-	/*
-	 * kprobe mode: the syscall's registers could not be read, so no exec
-	 * record was made (not in ES_STAT_RINGBUF_FULL): that exec is not
-	 * reported.
-	 */
-	ES_STAT_LOST_EXEC_REGS,
+	ES_STAT_RINGBUF_FULL, /* records lost: the ring buffer had no room (by type below) */
+	ES_STAT_PPID_KERNEL, /* records whose ppid was read in the kernel */
+	ES_STAT_OFFSETS_ABSENT, /* records without a kernel ppid because an offset was 0 */
+	ES_STAT_KERNEL_READ_FAIL, /* records whose bpf_probe_read_kernel() of the parent failed */
+	ES_STAT_LOST_EXEC, /* exec records lost to a full ring buffer: not reported */
+	ES_STAT_LOST_FAILURE, /* failure records lost to a full ring buffer: not reported */
+	ES_STAT_EXEC_NO_PENDING, /* exec records without their entry's pending state */
+	ES_STAT_ENTRY_REGS, /* kprobe mode: the syscall's registers were unreadable at entry */
+	ES_STAT_FAILURES_HELD, /* PATH-search misses held instead of reported at once */
+	ES_STAT_HELD_FULL, /* misses reported at once: the HELD map had no room */
+	ES_STAT_ENTRY_ARGS_FULL, /* entry argv not kept: the ENTRY_ARGS map had no room */
+	ES_STAT_BYTES, /* ring-buffer bytes submitted (records, without the ring's headers) */
 	ES_STAT__MAX,
 };
 
-/*
- * The records and how to merge them. One exec gives, in this order in the ring
- * buffer (a task reserves them one after the other):
- *   ES_RECORD_EXEC		struct es_exec_event, at syscall entry: who exec's
- *				what, as read from the caller's memory;
- *   ES_RECORD_EXEC_IMAGE	struct es_exec_image, only if the exec succeeds and
- *				the image program is attached (the loader's
- *				info->exec_image): what the kernel exec'd;
- *   ES_RECORD_EXEC_RESULT	struct es_exec_result, at syscall exit.
- * Join all three by hdr.pid (the tgid: a non-leader thread's exec record has
- * hdr.pid = its tgid and hdr.tid = the thread; its image record has
- * old_pid = that thread). When several execs of one process are pending
- * (threads racing), take the one whose exec record's hdr.tid equals the
- * image's old_pid.
- *
- * The exec record's filename and args can miss what the kernel did read:
- * BPF cannot fault in user pages, and a child exec'ing string literals at
- * once after fork has none of its parent's .rodata mapped. Such an exec
- * record carries ES_EXEC_F_FILENAME_FAULT / ES_EXEC_F_ARGV_FAULT and an
- * empty string. The image record never misses: its filename is the kernel's
- * copy (the path as given; "/dev/fd/N" for fexecve, where the exec record
- * has ""; "/dev/fd/N/path" for a dirfd-relative execveat) and its argv is
- * read from the new image's memory, written by the kernel during the exec.
- * A consumer merges (es_exec_image_matches() and es_exec_image_merge() in
- * user/agent/exec_image.h implement this):
- *   - filename: the image's when the exec record has ES_EXEC_F_FILENAME_FAULT
- *     or an empty filename (fexecve); otherwise the exec record's (they name
- *     the same file; the image's is then the same string).
- *     ES_IMAGE_F_FILENAME_TRUNCATED replaces ES_EXEC_F_FILENAME_TRUNCATED
- *     with it. ES_IMAGE_F_FILENAME_FAULT (never seen in practice): keep the
- *     exec record's.
- *   - argv: the image's when the exec record has ES_EXEC_F_ARGV_FAULT or no
- *     entries, and the image record has argv (none of ES_IMAGE_F_ARGV_ABSENT,
- *     ES_IMAGE_F_ARGV_FAULT). args[0..args_size) are the strings back to
- *     back, each with its NUL: count the NULs for argc. With
- *     ES_IMAGE_F_ARGV_TRUNCATED (argv longer than ES_ARGS_LEN) the last entry
- *     may lack its NUL: keep it as a cut entry and report the argv truncated.
- *     The image's argv is what the new program received, so a consumer may
- *     prefer it for every successful exec; the exec record's holds at most
- *     ES_ARGV_MAX entries of at most 2047 bytes each.
- *   - ES_IMAGE_F_ARGV_ABSENT: argv not read because EXEC_OFFSETS are 0; the
- *     loader's EXEC_OFFSETS group says why (no BTF, an unresolved field, a
- *     failed image self-test, lockdown). Keep the exec record's argv.
- *   - the fault flags describe the exec record's reads only; once the image
- *     filled a value, report where it came from rather than a fault.
- * An exec record without an image record before its result: the exec
- * failed (ret < 0) or the image program is not attached (the loader's
- * info->exec_image is false and says why). An image record without an exec
- * record: the exec record was lost (ES_STAT_RINGBUF_FULL) or the exec began
- * before attach; it alone still says what ran. Image records are counted in
- * ES_STAT_EVENTS and ES_STAT_EXEC_IMAGE.
- */
 enum es_record_type {
-	ES_RECORD_EXEC = 1, /* struct es_exec_event, from the syscall entry */
-	ES_RECORD_EXEC_RESULT = 2, /* struct es_exec_result, from the syscall exit */
-	ES_RECORD_EXEC_IMAGE = 3, /* struct es_exec_image, from sched:sched_process_exec */
+	ES_RECORD_EXEC = 1, /* struct es_exec_record: a successful exec */
+	ES_RECORD_EXEC_FAILURE = 2, /* struct es_exec_record: a failed exec */
 };
 
 enum es_syscall {
-	ES_SYSCALL_UNKNOWN = 0, /* the image record: sched_process_exec does not say which */
+	ES_SYSCALL_UNKNOWN = 0, /* no pending state said which */
 	ES_SYSCALL_EXECVE = 1,
 	ES_SYSCALL_EXECVEAT = 2,
 };
 
-/* es_exec_event.flags */
+/* es_exec_record.hdr.flags */
 #define ES_EXEC_F_PPID_KERNEL	     (1u << 0) /* ppid was read in the kernel */
-#define ES_EXEC_F_ARGV_TRUNCATED     (1u << 1) /* more args, or longer ones, than args[] holds */
-#define ES_EXEC_F_FILENAME_TRUNCATED (1u << 2) /* filename longer than filename[] */
-#define ES_EXEC_F_FILENAME_FAULT     (1u << 3) /* the filename could not be read from user memory */
-#define ES_EXEC_F_ARGV_FAULT	     (1u << 4) /* an argv pointer or string could not be read */
+#define ES_EXEC_F_NO_PENDING	     (1u << 1) /* no entry state: ppid, comm, ids read at exec */
+#define ES_EXEC_F_FILENAME_TRUNCATED (1u << 2) /* the filename is longer than ES_FILENAME_MAX */
+#define ES_EXEC_F_FILENAME_FAULT     (1u << 3) /* the filename could not be read: empty */
+#define ES_EXEC_F_ARGV_TRUNCATED     (1u << 4) /* argv is longer than kept: its first bytes */
+#define ES_EXEC_F_ARGV_FAULT	     (1u << 5) /* argv (or part of it) could not be read */
+#define ES_EXEC_F_ARGV_ENTRY	     (1u << 6) /* argv read from the caller at entry (no EXEC_OFFSETS) */
+#define ES_EXEC_F_ARGV_ABSENT	     (1u << 7) /* no argv: neither the new mm nor the entry gave it */
+#define ES_EXEC_F_EXE_ABSENT	     (1u << 8) /* no exe: EXE_OFFSETS are 0 (the loader says why) */
+#define ES_EXEC_F_EXE_FAULT	     (1u << 9) /* the exe's file, dentries or inode were unreadable */
+#define ES_EXEC_F_EXE_TRUNCATED	     (1u << 10) /* the path walk stopped early: a leaf part only */
+#define ES_EXEC_F_EXE_PSEUDO	     (1u << 11) /* a file of no mount (memfd): its name only */
+#define ES_EXEC_F_FILENAME_ENTRY     (1u << 12) /* the filename was read from the caller at entry */
 
-/* es_exec_image.flags */
-#define ES_IMAGE_F_FILENAME_TRUNCATED (1u << 0) /* filename longer than filename[] */
-#define ES_IMAGE_F_FILENAME_FAULT     (1u << 1) /* the filename could not be read: "" */
-#define ES_IMAGE_F_ARGV_TRUNCATED     (1u << 2) /* argv is longer than args[]: its first bytes */
-#define ES_IMAGE_F_ARGV_ABSENT	      (1u << 3) /* not read: EXEC_OFFSETS absent (loader says why) */
-#define ES_IMAGE_F_ARGV_FAULT	      (1u << 4) /* the mm or the argv bytes could not be read */
-
-#define ES_COMM_LEN	16
-#define ES_FILENAME_LEN 512
-#define ES_ARGS_LEN	4096 /* argv strings, each NUL-terminated, back to back */
-#define ES_ARGV_MAX	64 /* most argv entries read */
+#define ES_COMM_LEN	   16
+#define ES_FILENAME_MAX	   512 /* filename bytes kept */
+#define ES_ARGS_MAX	   4096 /* argv bytes kept: strings, each with its NUL */
+#define ES_ARGV_ENTRY_MAX  64 /* argv entries read at entry (from the caller's memory) */
+#define ES_EXE_PATH_MAX	   1024 /* exe path bytes kept */
+#define ES_EXE_DEPTH_MAX   32 /* path components walked, mounts crossed included */
+#define ES_EXE_NAME_MAX	   256 /* bytes of one component (NAME_MAX + NUL) */
 
 /* Ring buffer size the objects are built with; the loader may change it before load. */
-#define ES_RINGBUF_DEFAULT_SIZE (8u << 20)
+#define ES_RINGBUF_DEFAULT_SIZE (1u << 20)
 
 /* Common to every record; type says which struct follows. */
 struct es_record_header {
 	__u32 type; /* enum es_record_type */
-	__u32 pid; /* tgid of the current task */
-	__u32 tid; /* pid (thread id) of the current task */
-	__u32 syscall; /* enum es_syscall */
+	__u32 pid; /* tgid (after the exec for ES_RECORD_EXEC) */
+	__u32 tid; /* the thread that called exec (old_pid: != pid when not the leader) */
+	__u32 flags; /* ES_EXEC_F_* */
 	__u64 time_ns; /* CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns) */
 };
 
-/* Submitted at execve/execveat entry: who is exec'ing what. */
-struct es_exec_event {
+/*
+ * One exec, whole. The fixed part, then its strings: the filename
+ * (filename_len bytes, no NUL), argv (args_len bytes: each string with its
+ * NUL, in order; with ES_EXEC_F_ARGV_TRUNCATED the last may lack its NUL)
+ * and the exe's path components from the file up to the root (exe_path_len
+ * bytes: each with its NUL; "true\0bin\0usr\0" is /usr/bin/true).
+ */
+struct es_exec_record {
 	struct es_record_header hdr;
+	__u64 exe_ino; /* the new image's inode number; 0 without an exe */
+	__u32 exe_dev; /* its filesystem's device, the kernel's encoding: major << 20 | minor */
+	__u32 exe_nlink; /* its link count: 0 when the file was deleted */
 	__u32 ppid; /* tgid of real_parent when ES_EXEC_F_PPID_KERNEL, else 0 */
-	__u32 flags; /* ES_EXEC_F_* */
-	__u32 uid;
+	__u32 uid; /* the caller's real uid and gid (before the exec's set-id) */
 	__u32 gid;
 	__s32 dirfd; /* execveat's dirfd; AT_FDCWD (-100) for execve */
 	__u32 execveat_flags; /* execveat's flags (AT_EMPTY_PATH is fexecve); 0 for execve */
-	__u32 argc; /* argv entries captured in args[] */
-	__u32 args_size; /* bytes of args[] in use */
+	__s32 ret; /* 0, or the failure's -errno */
+	__u16 syscall; /* enum es_syscall */
+	__u16 path_misses; /* failed PATH-search attempts before this one (folded) */
+	__u16 filename_len;
+	__u16 args_len;
+	__u16 exe_path_len;
+	__u16 pad[3]; /* 0 */
+	char comm[ES_COMM_LEN]; /* the caller's comm before the exec (NUL-terminated unless full) */
+	/* Then the strings (es_exec_record_data()): filename, args, exe path components. */
+};
+
+/* The size a record's lengths claim (to check against its size). */
+static inline __u64 es_exec_record_size(const struct es_exec_record *r)
+{
+	return sizeof(*r) + (__u64)r->filename_len + r->args_len + r->exe_path_len;
+}
+
+/* Its strings, right after the fixed part. */
+static inline const char *es_exec_record_data(const struct es_exec_record *r)
+{
+	return (const char *)(r + 1);
+}
+
+/* The entry's pending state, per thread (the PENDING map), until its exec ends. */
+struct es_pending {
+	__u64 filename; /* user pointers of the syscall's arguments, for a failure's record */
+	__u64 argv;
+	__u32 ppid;
+	__u32 flags; /* ES_EXEC_F_PPID_KERNEL */
+	__u32 uid;
+	__u32 gid;
+	__s32 dirfd;
+	__u32 execveat_flags;
+	__u16 syscall;
+	__u16 path_misses; /* this thread's PATH search so far */
+	__u32 pad;
 	char comm[ES_COMM_LEN];
-	char filename[ES_FILENAME_LEN]; /* NUL-terminated unless truncated to the full length */
-	char args[ES_ARGS_LEN];
 };
 
 /*
- * Submitted at execve/execveat exit. A successful exec from a non-leader
- * thread returns in the thread-group leader (de_thread), so userspace joins a
- * result to its exec event by pid (tgid), not tid. hdr.syscall names the exit
- * handler that ran: 6.18 reports a successful execveat at sys_exit_execve.
+ * The caller's filename and argv read at entry, when the kernel cannot give
+ * them (ENTRY_ARGS): a record in the making. rec.hdr.flags, filename_len and
+ * args_len say what the entry read; the filename (under lockdown only) is at
+ * data[0], argv right after it. Under lockdown the exec record is completed
+ * in place: its strings are already where they go.
  */
-struct es_exec_result {
-	struct es_record_header hdr;
-	__s64 ret; /* 0 on success, -errno on failure */
+struct es_entry_args {
+	struct es_exec_record rec;
+	char data[ES_FILENAME_MAX + ES_ARGS_MAX];
 };
 
-/*
- * Submitted at sched:sched_process_exec, once the new image is in place and
- * only for an exec that succeeds: what the kernel itself executes. Its
- * filename is the kernel's copy (bprm->filename: the path as passed,
- * "/dev/fd/N" for fexecve, "/dev/fd/N/name" for a dirfd-relative execveat)
- * and its argv is read from the new mm (arg_start..arg_end), pages the
- * kernel has just written, so neither can miss the way the entry record's
- * user-memory reads can. It comes between the exec record and the result
- * record of the same exec; see "The records and how to merge them" above.
- */
-struct es_exec_image {
-	struct es_record_header hdr; /* pid == tid: the tgid after exec; syscall 0 */
-	__u32 old_pid; /* tid that called exec: != pid when a non-leader thread exec'd */
-	__u32 flags; /* ES_IMAGE_F_* */
-	__u32 args_size; /* bytes of args[] in use */
-	__u32 pad; /* 0 */
-	char filename[ES_FILENAME_LEN]; /* NUL-terminated unless truncated to the full length */
-	/*
-	 * The argv strings as the new image sees them, each NUL-terminated,
-	 * back to back, exactly as in its memory: the entries are counted by
-	 * their NULs. When ES_IMAGE_F_ARGV_TRUNCATED the last entry may lack
-	 * its NUL.
-	 */
-	char args[ES_ARGS_LEN];
-};
+_Static_assert(sizeof(struct es_exec_record) == 96, "the fixed part has no trailing padding");
+
+/* The largest record: every string at its most. */
+#define ES_RECORD_MAX (sizeof(struct es_exec_record) + ES_FILENAME_MAX + ES_ARGS_MAX + ES_EXE_PATH_MAX)
 
 #endif /* EXECSENSOR_H */

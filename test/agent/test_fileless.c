@@ -49,14 +49,18 @@ START_TEST(systemd_comm)
 }
 END_TEST
 
-static struct es_fileless_input input(uint32_t flags, const char *filename, const char *image,
+/* The image as the kernel resolved it. */
+enum image { PLAIN, MEMFD, DELETED };
+
+static struct es_fileless_input input(uint32_t flags, const char *filename, enum image image,
 				      const char *comm, const char *parent)
 {
 	struct es_fileless_input in = {
 		.execveat_flags = flags,
 		.filename = filename,
 		.filename_len = strlen(filename),
-		.image = image,
+		.image_memfd = image == MEMFD,
+		.image_deleted = image == MEMFD || image == DELETED,
 		.comm = comm,
 		.comm_cap = 16,
 		.parent_exe = parent,
@@ -72,48 +76,48 @@ START_TEST(verdicts)
 
 	ck_assert_int_eq(es_fileless_allowlist_init(&list), 0);
 
-	in = input(0, "/usr/bin/ls", "/usr/bin/ls", "bash", "/usr/bin/bash");
+	in = input(0, "/usr/bin/ls", PLAIN, "bash", "/usr/bin/bash");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_NONE);
 
-	in = input(AT_EMPTY_PATH, "", "/memfd:x (deleted)", "bash", "/usr/bin/bash");
+	in = input(AT_EMPTY_PATH, "", MEMFD, "bash", "/usr/bin/bash");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "AT_EMPTY_PATH"));
 	ck_assert_ptr_nonnull(strstr(r.reason, "memfd"));
 	ck_assert_ptr_nonnull(strstr(r.reason, "comm is not systemd's"));
 
-	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/usr/lib/systemd/systemd");
+	in = input(AT_EMPTY_PATH, "", PLAIN, "systemd", "/usr/lib/systemd/systemd");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 	ck_assert_str_eq(r.parent, "/usr/lib/systemd/systemd");
 
-	in = input(0, "/proc/self/fd/5", NULL, "(sd-exec)", "/lib/systemd/systemd");
+	in = input(0, "/proc/self/fd/5", PLAIN, "(sd-exec)", "/lib/systemd/systemd");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 
 	/* systemd's comm, but the parent is not on the list. */
-	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/tmp/systemd");
+	in = input(AT_EMPTY_PATH, "", PLAIN, "systemd", "/tmp/systemd");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "not on the allowlist"));
 	ck_assert_str_eq(r.parent, "/tmp/systemd");
 
 	/* No parent known: the gate cannot suppress, and says so. */
-	in = input(0, "/dev/fd/3", NULL, "systemd", NULL);
+	in = input(0, "/dev/fd/3", PLAIN, "systemd", NULL);
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "parent exe unknown"));
 	ck_assert_ptr_null(r.parent);
 
 	/* A deleted image. */
-	in = input(0, "/tmp/x", "/tmp/x (deleted)", "sh", "/usr/bin/sh");
+	in = input(0, "/tmp/x", DELETED, "sh", "/usr/bin/sh");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	ck_assert_ptr_nonnull(strstr(r.reason, "deleted file"));
 
 	/* A deleted parent is not the allowlisted one. */
-	in = input(AT_EMPTY_PATH, "", NULL, "systemd", "/usr/lib/systemd/systemd (deleted)");
+	in = input(AT_EMPTY_PATH, "", PLAIN, "systemd", "/usr/lib/systemd/systemd (deleted)");
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_ALERT);
 	es_fileless_allowlist_free(&list);
@@ -139,7 +143,7 @@ START_TEST(allowlist_canonical)
 	ck_assert_int_eq(es_fileless_allowlist_init(&list), 0);
 	ck_assert_int_eq(es_fileless_allowlist_add(&list, link), 0);
 	/* /proc/<pid>/exe shows the resolved path: it must match. */
-	in = input(AT_EMPTY_PATH, "", NULL, "systemd", target);
+	in = input(AT_EMPTY_PATH, "", PLAIN, "systemd", target);
 	es_fileless_evaluate(&list, &in, &r);
 	ck_assert_int_eq(r.verdict, ES_FILELESS_SUPPRESSED);
 	/* Adding the same path twice keeps one entry. */

@@ -15,32 +15,39 @@
 #include "check_main.h"
 #include "output.h"
 #include "python_check.h"
+#include "record_builder.h"
 
 static char path[] = "/tmp/es-output-XXXXXX";
 
-static void fill_report(struct es_exec_report *r)
+static uint64_t record_buf[ES_RECORD_MAX / 8 + 1];
+
+/* A failed execveat with hostile bytes everywhere, as the pipeline would report it. */
+static void fill_report(struct es_exec_report *r, uint32_t extra_flags)
 {
-	static const char args[] = "ls\0-l\0a\"b\\c\n\x01\xff";
+	const char *argv[] = { "ls", "-l", "a\"b\\c\n\x01\xff", NULL };
+	struct es_test_record spec = {
+		.type = ES_RECORD_EXEC_FAILURE,
+		.pid = 1234,
+		.tid = 1235,
+		.ppid = 1000,
+		.uid = 1001,
+		.gid = 1002,
+		.flags = extra_flags,
+		.ret = -2,
+		.syscall = ES_SYSCALL_EXECVEAT,
+		.execveat_flags = AT_EMPTY_PATH,
+		.comm = "sys\x1b[31m",
+		.filename = "/tmp/\xe2\x82\xac\xc3",
+		.argv = argv,
+	};
 
 	memset(r, 0, sizeof(*r));
-	r->ev.hdr.type = ES_RECORD_EXEC;
-	r->ev.hdr.pid = 1234;
-	r->ev.hdr.tid = 1235;
-	r->ev.hdr.syscall = ES_SYSCALL_EXECVEAT;
-	r->ev.ppid = 1000;
-	r->ev.uid = 1001;
-	r->ev.gid = 1002;
-	r->ev.execveat_flags = AT_EMPTY_PATH;
-	memcpy(r->ev.comm, "sys\x1b[31m", 8);
-	memcpy(r->ev.filename, "/tmp/\xe2\x82\xac\xc3", 9);
-	memcpy(r->ev.args, args, sizeof(args));
-	r->ev.args_size = sizeof(args);
-	r->ev.argc = 3;
+	ck_assert_int_eq(es_exec_view_parse(record_buf, es_test_record_make(record_buf, &spec),
+					    &r->view),
+			 0);
 	r->ppid = 1000;
 	r->ppid_source = ES_PPID_SOURCE_PROCFS;
 	r->parent_exe = NULL;
-	r->ret_known = 1;
-	r->ret = -2;
 	r->fileless.verdict = ES_FILELESS_ALERT;
 	snprintf(r->fileless.reason, sizeof(r->fileless.reason), "why; gate: because");
 }
@@ -58,7 +65,7 @@ static const char exec_check[] =
 	"    r = json.loads(line)\n"
 	"    keys = [\"event\", \"time\", \"pid\", \"tid\", \"ppid\", \"ppid_source\", \"uid\", \"gid\",\n"
 	"            \"comm\", \"filename\", \"argv\", \"argv_truncated\", \"execveat_flags\", \"ret\",\n"
-	"            \"parent_exe\", \"fileless\"]\n"
+	"            \"parent_exe\", \"fileless\", \"exe\", \"path_misses\"]\n"
 	"    assert list(r) == keys, list(r)\n"
 	"    b = lambda s: s.encode(\"utf-8\", \"surrogateescape\")\n"
 	"    assert r[\"event\"] == \"exec\"\n"
@@ -86,7 +93,7 @@ START_TEST(exec_json_appends)
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	fill_report(&r);
+	fill_report(&r, 0);
 	/* Two opens: the second appends. */
 	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
 	es_output_exec(&o, &r, 1700000000123456789LL);
@@ -112,7 +119,7 @@ static const char records_check[] =
 	"assert s[\"attach\"] == {\"mode\": \"tracepoint\", \"reason\": \"no kprobes\"}\n"
 	"assert s[\"selftest\"] == {\"result\": \"passed\", \"detail\": \"ok\"}\n"
 	"g = s[\"offset_groups\"]\n"
-	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\"], g\n"
+	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\", \"EXE_OFFSETS\"], g\n"
 	"assert g[0][\"enabled\"] is True and g[0][\"reason\"] is None\n"
 	"assert g[0][\"selftest\"] == {\"verdict\": \"verified\", \"detail\": None, \"scrubbed\": 0}\n"
 	"assert g[1][\"enabled\"] is False and g[1][\"reason\"] == \"task_struct.mm: no member\"\n"
@@ -120,7 +127,7 @@ static const char records_check[] =
 	"assert s[\"exec_image\"] == {\"attached\": True, \"reason\": None, \"argv\": False,\n"
 	"                             \"argv_reason\": \"task_struct.mm: no member\"}\n"
 	"e = lines[1]\n"
-	"assert e[\"ret\"] is None and e[\"parent_exe\"] == \"/usr/bin/bash\"\n"
+	"assert e[\"ret\"] == -2 and e[\"parent_exe\"] == \"/usr/bin/bash\"\n"
 	"assert e[\"fileless\"] is None and e[\"ppid_source\"] == \"kernel\"\n"
 	"assert e[\"filename\"] is None and e[\"argv_truncated\"] is True\n"
 	"t = lines[2]\n"
@@ -130,8 +137,7 @@ static const char records_check[] =
 	"assert t[\"fallback_misses\"] == 1\n"
 	"assert t[\"fileless\"] == {\"alerts\": 2, \"suppressed\": 1}\n"
 	"assert t[\"filename_faults\"] == 8 and t[\"argv_faults\"] == 9\n"
-	"assert t[\"images\"] == {\"received\": 10, \"unmatched\": 11,\n"
-	"                          \"filename_filled\": 12, \"argv_filled\": 13}\n"
+	"assert (t[\"failures\"], t[\"path_misses\"], t[\"ring_bytes\"]) == (10, 11, 12), t\n"
 	"print(\"ok\")\n";
 
 START_TEST(startup_exec_stats)
@@ -155,7 +161,6 @@ START_TEST(startup_exec_stats)
 	snprintf(info.selftest_detail, sizeof(info.selftest_detail), "ok");
 	info.checks[ES_OFFSET_GROUP_TASK].verdict = ES_GROUP_VERIFIED;
 	info.ringbuf_size = 4096;
-	info.exec_image = true;
 	struct es_agent_stats st = { .kernel_read_ok = 1, .events = 7 };
 	struct es_exec_report r;
 	struct es_output o;
@@ -173,19 +178,16 @@ START_TEST(startup_exec_stats)
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	fill_report(&r);
-	r.ret_known = 0;
+	/* The kernel could not read the filename nor all of argv. */
+	fill_report(&r, ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_FAULT);
 	r.parent_exe = "/usr/bin/bash";
 	r.ppid_source = ES_PPID_SOURCE_KERNEL;
 	r.fileless.verdict = ES_FILELESS_NONE;
-	/* The kernel could not read the filename nor all of argv. */
-	r.ev.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_FAULT;
 	st.filename_faults = 8;
 	st.argv_faults = 9;
-	st.images_received = 10;
-	st.images_unmatched = 11;
-	st.images_filename_filled = 12;
-	st.images_argv_filled = 13;
+	st.failures = 10;
+	st.path_misses = 11;
+	st.kernel[ES_STAT_BYTES] = 12;
 	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
 	ck_assert_int_eq(es_output_startup(&o, &host, &info, 0), 0);
 	ck_assert_int_eq(es_output_exec(&o, &r, 0), 0);
@@ -206,7 +208,7 @@ START_TEST(text_has_no_raw_controls)
 
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
-	fill_report(&r);
+	fill_report(&r, 0);
 	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
 	es_output_exec(&o, &r, 1700000000123456789LL);
 	ck_assert_int_eq(es_output_close(&o), 0);
@@ -222,7 +224,7 @@ START_TEST(text_has_no_raw_controls)
 	ck_assert_ptr_nonnull(strstr(buf, "a\"b\\\\c\\x0a\\x01\\xff"));
 	ck_assert_ptr_nonnull(strstr(buf, "/tmp/\xe2\x82\xac\\xc3"));
 	ck_assert_ptr_nonnull(strstr(buf, "[fileless alert: why; gate: because]"));
-	ck_assert_ptr_nonnull(strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs"));
+	ck_assert_ptr_nonnull(strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs    1001    -2"));
 	unlink(path);
 }
 END_TEST

@@ -163,13 +163,13 @@ START_TEST(learn_short_lived_parent)
 	/* The parent's own exec is seen; its child's exec (stamped before now) comes later. */
 	event = es_boottime_ns();
 	fake_process(555, ticks(1 * SEC), "/usr/bin/short-lived");
-	ck_assert_str_eq(es_parent_cache_learn(&cache, 555), "/usr/bin/short-lived");
+	ck_assert_str_eq(es_parent_cache_learn(&cache, 555, NULL), "/usr/bin/short-lived");
 	fake_exit(555);
 	ck_assert_str_eq(es_parent_cache_exe(&cache, 555, event), "/usr/bin/short-lived");
 	/* Not for an exec after the parent was last seen. */
 	ck_assert_ptr_null(es_parent_cache_exe(&cache, 555, es_boottime_ns() + SEC));
 	/* Gone before it could be learnt: nothing. */
-	ck_assert_ptr_null(es_parent_cache_learn(&cache, 556));
+	ck_assert_ptr_null(es_parent_cache_learn(&cache, 556, "/x"));
 	es_parent_cache_free(&cache);
 	rmdir(root);
 }

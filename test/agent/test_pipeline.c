@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The agent's pipeline fed synthetic records, as the ring buffer would hand
- * them over: what each sequence of exec, image and result records becomes
- * in the output (read back with python3's json module), and that every
- * record is accounted for in the stats. /proc is an empty directory here, so
+ * The agent's pipeline fed records made by hand, as the ring buffer would
+ * hand them over: what each becomes in the output (read back with python3's
+ * json module), and that every record is accounted for in the stats. /proc is an empty directory here, so
  * nothing leaks in from the host.
  */
 #include <check.h>
@@ -15,6 +14,7 @@
 #include "check_main.h"
 #include "pipeline.h"
 #include "python_check.h"
+#include "record_builder.h"
 
 static char dir[] = "/tmp/es-pipeline-XXXXXX";
 static char path[64];
@@ -41,54 +41,12 @@ static void teardown(void)
 	rmdir(dir);
 }
 
-static void exec_record(uint32_t pid, uint32_t tid, uint32_t ppid, uint32_t flags,
-			const char *filename)
+/* Hand the record @spec describes to the pipeline. */
+static void record(const struct es_test_record *spec)
 {
-	struct es_exec_event e;
+	static uint64_t buf[ES_RECORD_MAX / 8 + 1];
 
-	memset(&e, 0, sizeof(e));
-	e.hdr.type = ES_RECORD_EXEC;
-	e.hdr.pid = pid;
-	e.hdr.tid = tid;
-	e.hdr.syscall = ES_SYSCALL_EXECVE;
-	e.hdr.time_ns = 1000;
-	e.ppid = ppid;
-	e.flags = flags;
-	e.dirfd = -100;
-	snprintf(e.comm, sizeof(e.comm), "sh");
-	snprintf(e.filename, sizeof(e.filename), "%s", filename);
-	if (!(flags & ES_EXEC_F_ARGV_FAULT)) {
-		memcpy(e.args, "sh\0-c", 6);
-		e.args_size = 6;
-		e.argc = 2;
-	}
-	es_pipeline_record(&pipe_, &e, sizeof(e));
-}
-
-static void image_record(uint32_t pid, uint32_t old_pid, const char *filename, const char *args,
-			 size_t args_size)
-{
-	struct es_exec_image img;
-
-	memset(&img, 0, sizeof(img));
-	img.hdr.type = ES_RECORD_EXEC_IMAGE;
-	img.hdr.pid = img.hdr.tid = pid;
-	img.hdr.time_ns = 1001;
-	img.old_pid = old_pid;
-	snprintf(img.filename, sizeof(img.filename), "%s", filename);
-	memcpy(img.args, args, args_size);
-	img.args_size = (uint32_t)args_size;
-	es_pipeline_record(&pipe_, &img, sizeof(img));
-}
-
-static void result_record(uint32_t pid, int64_t ret)
-{
-	struct es_exec_result r = {
-		.hdr = { .type = ES_RECORD_EXEC_RESULT, .pid = pid, .tid = pid, .time_ns = 1002 },
-		.ret = ret,
-	};
-
-	es_pipeline_record(&pipe_, &r, sizeof(r));
+	es_pipeline_record(&pipe_, buf, es_test_record_make(buf, spec));
 }
 
 /* Flush, then check the output with @program (python3's json module). */
@@ -103,75 +61,64 @@ static void assert_accounted(void)
 {
 	const struct es_agent_stats *s = &pipe_.stats;
 
-	ck_assert_uint_eq(s->records_received, s->events + (s->events - s->results_missing) +
-						       s->results_orphaned + s->images_received +
-						       s->records_dropped);
-	ck_assert_uint_eq(s->records_dropped,
-			  s->dropped_short + s->dropped_unknown_type + s->dropped_no_memory);
+	ck_assert_uint_eq(s->records_received, s->events + s->records_dropped);
+	ck_assert_uint_eq(s->records_dropped, s->dropped_malformed + s->dropped_unknown_type);
 }
 
-START_TEST(exec_image_result_make_one_event)
+START_TEST(an_exec_record_is_one_event)
 {
-	/* The entry read missed argv (a child exec'ing literals): the image fills it. */
-	exec_record(100, 100, 50, ES_EXEC_F_PPID_KERNEL | ES_EXEC_F_ARGV_FAULT, "/bin/true");
-	image_record(100, 100, "/bin/true", "true\0x", 7);
-	result_record(100, 0);
-	ck_assert_int_eq(
-		python_check("import json, sys\n"
-			     "r = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert len(r) == 1, r\n"
-			     "e = r[0]\n"
-			     "assert e[\"event\"] == \"exec\" and e[\"pid\"] == 100\n"
-			     "assert e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\"\n"
-			     "assert e[\"argv\"] == [\"true\", \"x\"], e\n"
-			     "assert e[\"argv_truncated\"] is False and e[\"ret\"] == 0\n"
-			     "print(\"ok\")\n"),
-		0);
+	const char *argv[] = { "true", "x", NULL };
+	struct es_test_record r = {
+		.pid = 100, .ppid = 50, .flags = ES_EXEC_F_PPID_KERNEL, .time_ns = 1000,
+		.comm = "sh", .filename = "/bin/true", .argv = argv, .path_misses = 2,
+		.exe = "/usr/bin/true", .exe_ino = 1234, .exe_dev = 8u << 20 | 1, .exe_nlink = 1,
+	};
+
+	record(&r);
+	ck_assert_int_eq(python_check("import json, os, sys\n"
+				      "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
+				      "assert e[\"event\"] == \"exec\" and e[\"pid\"] == 100\n"
+				      "assert e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\"\n"
+				      "assert e[\"argv\"] == [\"true\", \"x\"], e\n"
+				      "assert e[\"argv_truncated\"] is False and e[\"ret\"] == 0\n"
+				      "assert e[\"path_misses\"] == 2\n"
+				      "x = e[\"exe\"]\n"
+				      "assert x[\"path\"] == \"/usr/bin/true\" and x[\"ino\"] == 1234, x\n"
+				      "assert x[\"dev\"] == os.makedev(8, 1) and x[\"nlink\"] == 1, x\n"
+				      "assert x[\"memfd\"] is False and x[\"truncated\"] is False\n"
+				      "print(\"ok\")\n"),
+			 0);
 	ck_assert_uint_eq(pipe_.stats.events, 1);
-	ck_assert_uint_eq(pipe_.stats.images_argv_filled, 1);
-	ck_assert_uint_eq(pipe_.stats.argv_faults, 1);
+	ck_assert_uint_eq(pipe_.stats.path_misses, 2);
 	assert_accounted();
 }
 END_TEST
 
-START_TEST(a_thread_exec_joins_by_old_pid)
+START_TEST(failures_and_records_without_entry_state)
 {
-	/* Thread 201 of process 200 execs: the image and result come as 200. */
-	exec_record(200, 201, 50, ES_EXEC_F_PPID_KERNEL, "/bin/ls");
-	image_record(200, 201, "/bin/ls", "ls", 3);
-	result_record(200, 0);
-	ck_assert_int_eq(
-		python_check("import json, sys\n"
-			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert (e[\"pid\"], e[\"tid\"], e[\"ret\"]) == (200, 201, 0), e\n"
-			     "assert e[\"argv\"] == [\"sh\", \"-c\"], e\n"
-			     "print(\"ok\")\n"),
-		0);
-	ck_assert_uint_eq(pipe_.stats.images_unmatched, 0);
-	assert_accounted();
-}
-END_TEST
+	const char *argv[] = { "prog", NULL };
+	struct es_test_record failure = {
+		.type = ES_RECORD_EXEC_FAILURE, .pid = 300, .ppid = 50,
+		.flags = ES_EXEC_F_PPID_KERNEL, .ret = -2, .filename = "/nonexistent", .argv = argv,
+	};
+	/* No entry state and no kernel parent; /proc (empty here) knows nothing either. */
+	struct es_test_record orphan = {
+		.pid = 303, .flags = ES_EXEC_F_NO_PENDING, .filename = "/bin/sleep",
+		.syscall = ES_SYSCALL_UNKNOWN,
+	};
 
-START_TEST(failures_orphans_and_missing_results)
-{
-	exec_record(300, 300, 50, ES_EXEC_F_PPID_KERNEL, "/nonexistent");
-	result_record(300, -2);
-	result_record(301, 0); /* its exec record was lost, or came before the start */
-	image_record(302, 302, "/bin/x", "x", 2); /* likewise */
-	/* No result: reported at the end with ret null; no kernel ppid and no /proc: unknown. */
-	exec_record(303, 303, 0, 0, "/bin/sleep");
-	es_pipeline_tick(&pipe_, UINT64_MAX);
-	ck_assert_int_eq(
-		python_check("import json, sys\n"
-			     "r = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert [e[\"pid\"] for e in r] == [300, 303], r\n"
-			     "assert r[0][\"ret\"] == -2 and r[1][\"ret\"] is None\n"
-			     "assert r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\"\n"
-			     "print(\"ok\")\n"),
-		0);
-	ck_assert_uint_eq(pipe_.stats.results_orphaned, 1);
-	ck_assert_uint_eq(pipe_.stats.images_unmatched, 1);
-	ck_assert_uint_eq(pipe_.stats.results_missing, 1);
+	record(&failure);
+	record(&orphan);
+	ck_assert_int_eq(python_check("import json, sys\n"
+				      "r = [json.loads(l) for l in open(sys.argv[1])]\n"
+				      "assert [e[\"pid\"] for e in r] == [300, 303], r\n"
+				      "assert r[0][\"ret\"] == -2 and r[0][\"exe\"] is None\n"
+				      "assert r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\"\n"
+				      "assert r[1][\"exe\"] is None and r[1][\"argv\"] == []\n"
+				      "print(\"ok\")\n"),
+			 0);
+	ck_assert_uint_eq(pipe_.stats.failures, 1);
+	ck_assert_uint_eq(pipe_.stats.exe_unknown, 1);
 	ck_assert_uint_eq(pipe_.stats.fallback_misses, 1);
 	assert_accounted();
 }
@@ -179,13 +126,15 @@ END_TEST
 
 START_TEST(unusable_records_are_counted_not_trusted)
 {
-	struct es_exec_event e = { .hdr = { .type = ES_RECORD_EXEC, .pid = 400 } };
+	static uint64_t buf[ES_RECORD_MAX / 8 + 1];
+	struct es_test_record r = { .pid = 400, .filename = "/bin/x" };
 	struct es_record_header unknown = { .type = 99, .pid = 400 };
+	size_t size = es_test_record_make(buf, &r);
 
-	es_pipeline_record(&pipe_, &e, sizeof(e) - 1); /* shorter than its type */
-	es_pipeline_record(&pipe_, &e, 2); /* shorter than a header */
+	es_pipeline_record(&pipe_, buf, size - 1); /* its lengths claim more than it holds */
+	es_pipeline_record(&pipe_, buf, 2); /* shorter than a header */
 	es_pipeline_record(&pipe_, &unknown, sizeof(unknown));
-	ck_assert_uint_eq(pipe_.stats.dropped_short, 2);
+	ck_assert_uint_eq(pipe_.stats.dropped_malformed, 2);
 	ck_assert_uint_eq(pipe_.stats.dropped_unknown_type, 1);
 	ck_assert_uint_eq(pipe_.stats.events, 0);
 	assert_accounted();
@@ -194,23 +143,22 @@ END_TEST
 
 START_TEST(a_fexecve_of_a_memfd_alerts)
 {
-	struct es_exec_event e;
+	const char *argv[] = { "x", NULL };
+	struct es_test_record r = {
+		.pid = 500, .ppid = 50, .flags = ES_EXEC_F_PPID_KERNEL | ES_EXEC_F_EXE_PSEUDO,
+		.syscall = ES_SYSCALL_EXECVEAT, .execveat_flags = 0x1000 /* AT_EMPTY_PATH */,
+		.comm = "payload", .filename = "/dev/fd/3", .argv = argv, .exe = "/memfd:es-payload",
+		.exe_ino = 7, .exe_nlink = 0,
+	};
 
-	memset(&e, 0, sizeof(e));
-	e.hdr.type = ES_RECORD_EXEC;
-	e.hdr.pid = e.hdr.tid = 500;
-	e.hdr.syscall = ES_SYSCALL_EXECVEAT;
-	e.flags = ES_EXEC_F_PPID_KERNEL;
-	e.ppid = 50;
-	e.execveat_flags = 0x1000; /* AT_EMPTY_PATH */
-	snprintf(e.comm, sizeof(e.comm), "payload");
-	es_pipeline_record(&pipe_, &e, sizeof(e));
-	image_record(500, 500, "/dev/fd/3", "x", 2);
-	result_record(500, 0);
+	record(&r);
 	ck_assert_int_eq(python_check("import json, sys\n"
 				      "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
 				      "assert e[\"filename\"] == \"/dev/fd/3\", e\n"
+				      "assert e[\"exe\"][\"memfd\"] is True and e[\"exe\"][\"nlink\"] == 0\n"
+				      "assert e[\"exe\"][\"path\"] == \"/memfd:es-payload\"\n"
 				      "assert e[\"fileless\"][\"verdict\"] == \"alert\", e\n"
+				      "assert \"image is a memfd\" in e[\"fileless\"][\"reason\"], e\n"
 				      "print(\"ok\")\n"),
 			 0);
 	ck_assert_uint_eq(pipe_.stats.fileless_alerts, 1);
@@ -221,10 +169,8 @@ int main(void)
 {
 	const struct es_check_case cases[] = {
 		{ "pipeline",
-		  ES_CHECK_TESTS(exec_image_result_make_one_event, a_thread_exec_joins_by_old_pid,
-				 failures_orphans_and_missing_results,
-				 unusable_records_are_counted_not_trusted,
-				 a_fexecve_of_a_memfd_alerts),
+		  ES_CHECK_TESTS(an_exec_record_is_one_event, failures_and_records_without_entry_state,
+				 unusable_records_are_counted_not_trusted, a_fexecve_of_a_memfd_alerts),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};

@@ -39,7 +39,6 @@ static struct es_loader *load_and_attach(struct es_loader_opts *opts, unsigned l
 
 	opts->on_record = count_record;
 	opts->ctx = records;
-	opts->exec_image = true;
 	l = es_loader_new(opts);
 	if (!l) {
 		*err = -errno;

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Live kernel tests of the BPF programs through the loader.
- * They run as root and really load, attach and exec. The oracles are
- * independent of the code under test: the pids this test forks itself and
- * its own pid, libbpf's BTF API for the offsets, the kernel's id lists for
- * what stays loaded, and the verifier's own messages.
+ * Live kernel tests of the BPF programs through the loader. They run as root
+ * and really load, attach and exec. The oracles are independent of the code
+ * under test: the pids this test forks itself and its own pid, stat() of the
+ * programs they exec, libbpf's BTF API for the offsets, ftrace's own
+ * sched_process_exec event, the kernel's id lists for what stays loaded.
  *
  * Cases (CK_RUN_CASE): parent, fallback, cleanup, stats.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@
 #include "check_main.h"
 #include "child_state.h"
 #include "loader.h"
+#include "record.h"
 
 #define CHILDREN	500
 #define WAIT_MS		30000
@@ -38,14 +41,19 @@
 
 /* ---- collecting records ---------------------------------------------- */
 
-/* What the test saw for one pid. */
+/* A record kept whole, as the ring buffer gave it. */
+struct kept {
+	uint64_t buf[ES_RECORD_MAX / 8 + 1];
+	size_t size;
+	struct es_exec_view v;
+};
+
+/* What the test saw for one pid: its exec and failure records, the last of each. */
 struct child {
 	pid_t pid;
-	int want_execs; /* exec records to wait for; 0 means 1 */
-	int execs, results, images;
-	struct es_exec_event exec;
-	struct es_exec_result result;
-	struct es_exec_image image;
+	int want; /* records to wait for; 0 means 1 */
+	int execs, failures;
+	struct kept exec, failure;
 };
 
 /*
@@ -58,8 +66,7 @@ struct collector {
 	size_t seen_cnt, seen_cap;
 	struct child *children;
 	int cnt;
-	uint64_t records, exec_records, exec_kernel_ppid, exec_ppid_zero, image_records;
-	uint64_t bad_size;
+	uint64_t records, exec_records, kernel_ppid, ppid_zero, bad;
 };
 
 static struct child *find_seen(struct collector *c, uint32_t pid)
@@ -80,7 +87,7 @@ static struct child *seen_entry(struct collector *c, uint32_t pid)
 	if (entry)
 		return entry;
 	if (c->seen_cnt == c->seen_cap) {
-		size_t cap = c->seen_cap ? 2 * c->seen_cap : 1024;
+		size_t cap = c->seen_cap ? 2 * c->seen_cap : 256;
 		struct child *seen = realloc(c->seen, cap * sizeof(*seen));
 
 		ck_assert_ptr_nonnull(seen);
@@ -93,45 +100,41 @@ static struct child *seen_entry(struct collector *c, uint32_t pid)
 	return entry;
 }
 
+/* The view of a kept record, into its own buffer (again after the record was copied). */
+static void rebase(struct kept *k)
+{
+	if (k->size)
+		ck_assert_int_eq(es_exec_view_parse(k->buf, k->size, &k->v), 0);
+}
+
+static void keep(struct kept *k, const void *data, size_t size)
+{
+	memcpy(k->buf, data, size);
+	k->size = size;
+	rebase(k);
+}
+
 static void on_record(void *ctx, const void *data, size_t size)
 {
-	const struct es_record_header *hdr = data;
 	struct collector *c = ctx;
+	struct es_exec_view v;
 	struct child *child;
 
 	c->records++;
-	child = seen_entry(c, hdr->pid);
-	if (hdr->type == ES_RECORD_EXEC) {
-		const struct es_exec_event *e = data;
-
-		if (size < sizeof(*e)) {
-			c->bad_size++;
-			return;
-		}
-		c->exec_records++;
-		if (e->flags & ES_EXEC_F_PPID_KERNEL)
-			c->exec_kernel_ppid++;
-		if (e->ppid == 0)
-			c->exec_ppid_zero++;
+	if (size > sizeof(((struct kept *)0)->buf) || es_exec_view_parse(data, size, &v)) {
+		c->bad++;
+		return;
+	}
+	child = seen_entry(c, v.rec->hdr.pid);
+	c->exec_records++;
+	c->kernel_ppid += !!(v.rec->hdr.flags & ES_EXEC_F_PPID_KERNEL);
+	c->ppid_zero += v.rec->ppid == 0;
+	if (v.rec->hdr.type == ES_RECORD_EXEC) {
 		child->execs++;
-		child->exec = *e;
-	} else if (hdr->type == ES_RECORD_EXEC_RESULT) {
-		if (size < sizeof(struct es_exec_result)) {
-			c->bad_size++;
-			return;
-		}
-		child->results++;
-		memcpy(&child->result, data, sizeof(child->result));
-	} else if (hdr->type == ES_RECORD_EXEC_IMAGE) {
-		if (size < sizeof(struct es_exec_image)) {
-			c->bad_size++;
-			return;
-		}
-		c->image_records++;
-		child->images++;
-		memcpy(&child->image, data, sizeof(child->image));
+		keep(&child->exec, data, size);
 	} else {
-		c->bad_size++;
+		child->failures++;
+		keep(&child->failure, data, size);
 	}
 }
 
@@ -142,12 +145,16 @@ static void sync_children(struct collector *c)
 	int i;
 
 	for (i = 0; i < c->cnt; i++) {
-		int want = c->children[i].want_execs;
+		int want = c->children[i].want;
 
 		seen = find_seen(c, c->children[i].pid);
-		if (seen)
+		if (seen && seen->execs + seen->failures !=
+				    c->children[i].execs + c->children[i].failures) {
 			c->children[i] = *seen;
-		c->children[i].want_execs = want;
+			rebase(&c->children[i].exec);
+			rebase(&c->children[i].failure);
+		}
+		c->children[i].want = want;
 	}
 }
 
@@ -164,6 +171,13 @@ static void collector_free(struct collector *c)
 	free(c->children);
 }
 
+static void track(struct collector *c, pid_t pid, int want)
+{
+	ck_assert_int_lt(c->cnt, MAX_TRACKED);
+	c->children[c->cnt].pid = pid;
+	c->children[c->cnt++].want = want;
+}
+
 static void quiet_log(void *ctx, const char *line)
 {
 	(void)ctx;
@@ -178,7 +192,6 @@ static struct es_loader *start(struct collector *c, struct es_loader_opts *opts)
 	opts->on_record = on_record;
 	opts->ctx = c;
 	opts->log = quiet_log;
-	opts->exec_image = true;
 	l = es_loader_new(opts);
 	ck_assert_ptr_nonnull(l);
 	err = es_loader_load(l);
@@ -196,24 +209,14 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
-/* A child's records are all in: exec and result, and the image of a successful exec. */
-static bool child_complete(const struct child *ch, bool exec_image)
+static bool child_complete(const struct child *ch)
 {
-	int want = ch->want_execs ? ch->want_execs : 1;
-
-	if (ch->execs < want || ch->results < want)
-		return false;
-	return !exec_image || ch->result.ret != 0 || ch->images >= want;
+	return ch->execs + ch->failures >= (ch->want ? ch->want : 1);
 }
 
-/*
- * Poll until every tracked child has its exec, image (when the image
- * program is attached and the exec succeeded) and result records, or time
- * out.
- */
+/* Poll until every tracked child from @from has its records, or time out naming the first. */
 static void wait_all(struct es_loader *l, struct collector *c, int from)
 {
-	bool exec_image = es_loader_info(l)->exec_image;
 	long long deadline = now_ms() + WAIT_MS;
 	int i, missing;
 
@@ -222,24 +225,22 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 		sync_children(c);
 		missing = 0;
 		for (i = from; i < c->cnt; i++)
-			missing += !child_complete(&c->children[i], exec_image);
+			missing += !child_complete(&c->children[i]);
 	} while (missing && now_ms() < deadline);
 	if (missing) {
 		uint64_t stats[ES_STAT__MAX] = { 0 };
 		const struct child *ch = c->children + from;
 		char state[512];
 
-		while (child_complete(ch, exec_image))
+		while (child_complete(ch))
 			ch++;
 		es_loader_read_stats(l, stats);
 		/* Where the child is: one that never reached exec was not missed by the sensor. */
 		es_child_describe(ch->pid, state, sizeof(state));
-		ck_abort_msg("%d of %d children without exec, image or result record "
-			     "(ring buffer full %llu times); the first, %d: %d exec, %d image, "
-			     "%d result (ret %lld); %s",
-			     missing, c->cnt - from,
-			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL], ch->pid, ch->execs,
-			     ch->images, ch->results, (long long)ch->result.ret, state);
+		ck_abort_msg("%d of %d children without their records (ring buffer full %llu "
+			     "times); the first, %d: %d exec, %d failure records; %s",
+			     missing, c->cnt - from, (unsigned long long)stats[ES_STAT_RINGBUF_FULL],
+			     ch->pid, ch->execs, ch->failures, state);
 	}
 }
 
@@ -264,8 +265,7 @@ static void reap(struct collector *c)
 
 /*
  * Fork @n children that exec /bin/true at once. Strings live on the stack,
- * written before fork: the child's copy of the stack is present, so the
- * kernel-side reads of filename and argv cannot fault.
+ * written before fork: the child's copy of the stack is present.
  *
  * Between fork() and execve() a child calls nothing but async-signal-safe
  * functions, here and in every other test: this process has threads (a
@@ -285,46 +285,74 @@ static void spawn_true(struct collector *c, int n, struct es_loader *poll_l)
 		snprintf(arg1, sizeof(arg1), "es-live-%d", c->cnt);
 		pid = fork();
 		if (pid == 0) {
-			/* Only async-signal-safe calls here: see spawn_true()'s comment. */
+			/* Only async-signal-safe calls here: see above. */
 			execve(path, argv, envp);
 			_exit(127);
 		}
 		ck_assert_int_ge(pid, 0);
-		ck_assert_int_lt(c->cnt, MAX_TRACKED);
-		c->children[c->cnt++].pid = pid;
+		track(c, pid, 1);
 		if (poll_l)
 			es_loader_poll(poll_l, 0);
 	}
 }
 
-/*
- * The child's one image record: its pid, from its own main thread, between
- * its exec and result records; the kernel's filename and the new argv
- * (@arg1 NULL: one argument).
- */
-static void assert_image(const struct child *ch, const char *filename, const char *arg0,
-			 const char *arg1)
+/* Fork a child that execve()s @path with @argv (prepared before fork); track it. */
+static pid_t spawn_exec(struct collector *c, char *path, char **argv)
 {
-	const struct es_exec_image *img = &ch->image;
-	size_t size = strlen(arg0) + 1 + (arg1 ? strlen(arg1) + 1 : 0);
+	char *envp[] = { NULL };
+	pid_t pid = fork();
 
-	ck_assert_msg(ch->images == 1, "child %d: %d image records", ch->pid, ch->images);
-	ck_assert_uint_eq(img->hdr.type, ES_RECORD_EXEC_IMAGE);
-	ck_assert_uint_eq(img->hdr.pid, (uint32_t)ch->pid);
-	ck_assert_uint_eq(img->hdr.tid, (uint32_t)ch->pid);
-	ck_assert_uint_eq(img->old_pid, (uint32_t)ch->pid);
-	ck_assert_uint_eq(img->hdr.syscall, ES_SYSCALL_UNKNOWN);
-	ck_assert_uint_ge(img->hdr.time_ns, ch->exec.hdr.time_ns);
-	ck_assert_uint_le(img->hdr.time_ns, ch->result.hdr.time_ns);
-	ck_assert_msg(img->flags == 0, "child %d: image flags %#x", ch->pid, img->flags);
-	ck_assert_str_eq(img->filename, filename);
-	ck_assert_uint_eq(img->args_size, size);
-	ck_assert_str_eq(img->args, arg0);
-	if (arg1)
-		ck_assert_str_eq(img->args + strlen(arg0) + 1, arg1);
+	if (pid == 0) {
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	ck_assert_int_ge(pid, 0);
+	track(c, pid, 1);
+	return pid;
 }
 
-/* Every spawned child's exec record names the expected parent and its exec. */
+/* @v's argv is exactly @want (NULL-terminated). */
+static void assert_argv(const struct es_exec_view *v, const char *const *want)
+{
+	struct es_argv_iter it;
+	const char *arg;
+	size_t len, i = 0;
+
+	es_argv_iter_init(&it, v);
+	while (es_argv_next(&it, &arg, &len)) {
+		ck_assert_msg(want[i], "more argv entries than expected: %.*s", (int)len, arg);
+		ck_assert_uint_eq(len, strlen(want[i]));
+		ck_assert(!memcmp(arg, want[i], len));
+		i++;
+	}
+	ck_assert_msg(!want[i], "argv ends before %s", want[i]);
+}
+
+static void assert_filename(const struct es_exec_view *v, const char *want)
+{
+	ck_assert_msg(v->filename_len == strlen(want) && !memcmp(v->filename, want, v->filename_len),
+		      "filename %.*s, expected %s", (int)v->filename_len, v->filename, want);
+}
+
+/* The record's exe is @path's file: path (resolved), inode, device, links, from stat(). */
+static void assert_exe(const struct es_exec_view *v, const char *path)
+{
+	char want[PATH_MAX], got[PATH_MAX];
+	struct stat st;
+
+	ck_assert_ptr_nonnull(realpath(path, want));
+	ck_assert_int_eq(stat(want, &st), 0);
+	ck_assert_msg(!(v->rec->hdr.flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT |
+					     ES_EXEC_F_EXE_TRUNCATED)),
+		      "exe flags %#x", v->rec->hdr.flags);
+	ck_assert_int_gt(es_exe_path(v->exe, v->exe_len, got, sizeof(got)), 0);
+	ck_assert_str_eq(got, want);
+	ck_assert_uint_eq(v->rec->exe_ino, st.st_ino);
+	ck_assert_uint_eq(es_kernel_dev_to_user(v->rec->exe_dev), st.st_dev);
+	ck_assert_uint_eq(v->rec->exe_nlink, st.st_nlink);
+}
+
+/* Every spawned child from @from has one exec record: its parent, its exec. */
 static void assert_children(struct collector *c, int from, uint32_t ppid, bool kernel_ppid)
 {
 	char arg1[32];
@@ -332,38 +360,38 @@ static void assert_children(struct collector *c, int from, uint32_t ppid, bool k
 
 	for (i = from; i < c->cnt; i++) {
 		const struct child *ch = &c->children[i];
-		const struct es_exec_event *e = &ch->exec;
+		const struct es_exec_view *v = &ch->exec.v;
+		const struct es_exec_record *r = v->rec;
+		const char *want[] = { "true", arg1, NULL };
 
 		ck_assert_msg(ch->execs == 1, "child %d: %d exec records", ch->pid, ch->execs);
-		ck_assert_msg(ch->results == 1, "child %d: %d results", ch->pid, ch->results);
-		ck_assert_uint_eq(e->hdr.tid, (uint32_t)ch->pid);
-		ck_assert_uint_eq(e->hdr.syscall, ES_SYSCALL_EXECVE);
-		ck_assert_msg(e->ppid == ppid, "child %d: ppid %u, expected %u (flags %#x)",
-			      ch->pid, e->ppid, ppid, e->flags);
-		ck_assert_uint_eq(!!(e->flags & ES_EXEC_F_PPID_KERNEL), kernel_ppid);
-		ck_assert_uint_eq(e->uid, getuid());
-		ck_assert_uint_eq(e->gid, getgid());
-		ck_assert_int_eq(e->dirfd, -100 /* AT_FDCWD */);
-		ck_assert_uint_eq(e->execveat_flags, 0);
-		ck_assert_str_eq(e->filename, "/bin/true");
+		ck_assert_msg(ch->failures == 0, "child %d: %d failures", ch->pid, ch->failures);
+		ck_assert_uint_eq(r->hdr.tid, (uint32_t)ch->pid);
+		ck_assert_uint_eq(r->syscall, ES_SYSCALL_EXECVE);
+		ck_assert_msg(r->ppid == ppid, "child %d: ppid %u, expected %u (flags %#x)", ch->pid,
+			      r->ppid, ppid, r->hdr.flags);
+		ck_assert_uint_eq(!!(r->hdr.flags & ES_EXEC_F_PPID_KERNEL), kernel_ppid);
+		ck_assert_uint_eq(r->uid, getuid());
+		ck_assert_uint_eq(r->gid, getgid());
+		ck_assert_int_eq(r->dirfd, -100 /* AT_FDCWD */);
+		ck_assert_uint_eq(r->execveat_flags, 0);
+		ck_assert_int_eq(r->ret, 0);
+		ck_assert_uint_eq(r->path_misses, 0);
+		assert_filename(v, "/bin/true");
 		snprintf(arg1, sizeof(arg1), "es-live-%d", i);
-		ck_assert_uint_eq(e->argc, 2);
-		ck_assert_uint_eq(e->args_size, strlen("true") + 1 + strlen(arg1) + 1);
-		ck_assert_str_eq(e->args, "true");
-		ck_assert_str_eq(e->args + strlen("true") + 1, arg1);
-		ck_assert_uint_eq(e->flags & ~ES_EXEC_F_PPID_KERNEL, 0);
-		ck_assert_int_eq(ch->result.ret, 0);
-		ck_assert_uint_eq(ch->result.hdr.syscall, ES_SYSCALL_EXECVE);
-		assert_image(ch, "/bin/true", "true", arg1);
+		assert_argv(v, want);
+		ck_assert_uint_eq(r->hdr.flags & ~ES_EXEC_F_PPID_KERNEL, 0);
+		assert_exe(v, "/bin/true");
 	}
 }
 
-static void assert_children_ppid(const struct collector *c, uint32_t ppid)
+/* Every spawned child's exe is /bin/true's file. */
+static void assert_children_exe(const struct collector *c)
 {
 	int i;
 
 	for (i = 0; i < c->cnt; i++)
-		ck_assert_uint_eq(c->children[i].exec.ppid, ppid);
+		assert_exe(&c->children[i].exec.v, "/bin/true");
 }
 
 static bool kernel_has_kprobes(void)
@@ -371,7 +399,7 @@ static bool kernel_has_kprobes(void)
 	return access("/sys/bus/event_source/devices/kprobe", F_OK) == 0;
 }
 
-/* ---- case parent: the in-kernel parent -------------------------------- */
+/* ---- case parent: the in-kernel parent and the exec record ------------ */
 
 /* task_struct.<member>'s byte offset from libbpf's BTF API: the oracle. */
 static uint32_t libbpf_task_offset(const char *member)
@@ -402,6 +430,7 @@ START_TEST(test_auto_falls_back_and_offsets_match_libbpf)
 	const struct es_loader_info *info;
 	struct collector c;
 	struct es_loader *l;
+	int g;
 
 	collector_init(&c);
 	l = start(&c, &opts);
@@ -411,8 +440,14 @@ START_TEST(test_auto_falls_back_and_offsets_match_libbpf)
 			  libbpf_task_offset("real_parent"));
 	ck_assert_uint_eq(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_TGID].value,
 			  libbpf_task_offset("tgid"));
-	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].enabled);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED);
+	/* Every group resolved here, and the self-test's child proved each. */
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++) {
+		ck_assert_msg(info->groups[g].enabled, "%s: %s", info->groups[g].group->map,
+			      info->groups[g].reason);
+		ck_assert_msg(info->checks[g].verdict == ES_GROUP_VERIFIED, "%s: %s",
+			      info->groups[g].group->map, info->checks[g].detail);
+	}
 	if (kernel_has_kprobes()) {
 		ck_assert_int_eq(info->attach_mode, ES_ATTACH_KPROBE);
 	} else {
@@ -444,14 +479,12 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	 * other execs meanwhile were counted: delivered or, under another
 	 * process's exec storm, lost to a full ring buffer, never failed.
 	 */
-	ck_assert_uint_eq(c.bad_size, 0);
+	ck_assert_uint_eq(c.bad, 0);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
-	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], c.exec_records);
-	ck_assert_uint_eq(c.exec_kernel_ppid, c.exec_records);
-	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
-	ck_assert_uint_ge(c.image_records, CHILDREN);
+	ck_assert_uint_eq(c.kernel_ppid, c.exec_records);
+	ck_assert_uint_ge(stats[ES_STAT_BYTES], c.records * sizeof(struct es_exec_record));
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -502,20 +535,19 @@ START_TEST(test_children_of_a_thread_have_the_process_as_parent)
 END_TEST
 
 /*
- * An exec from a non-leader thread: the exec record is the thread's, the
- * image record the process's (de_thread made the thread the leader) with
- * the thread as old_pid, the result the process's. The child execs the
- * exec helper, whose second thread prints its tid and execs /bin/true: no
- * thread is created between fork and exec.
+ * An exec from a non-leader thread: the record is the process's (de_thread
+ * made the thread the leader), with the thread as its tid. The child execs
+ * the exec helper, whose second thread prints its tid and execs /bin/true:
+ * no thread is created between fork and exec.
  */
-START_TEST(test_exec_from_a_thread_has_old_pid_in_image)
+START_TEST(test_exec_from_a_thread_names_the_thread)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
 	char helper[] = EXEC_HELPER, mode[] = "thread", path[] = "/bin/true", arg0[] = "true";
 	char arg1[] = "es-thread-exec";
 	char *argv[] = { helper, mode, path, arg0, arg1, NULL }, *envp[] = { NULL };
-	const struct es_exec_image *img;
-	const struct es_exec_event *e;
+	const char *want[] = { "true", "es-thread-exec", NULL };
+	const struct es_exec_record *r;
 	struct collector c;
 	struct es_loader *l;
 	int fds[2], status;
@@ -533,8 +565,7 @@ START_TEST(test_exec_from_a_thread_has_old_pid_in_image)
 		_exit(127);
 	}
 	ck_assert_int_ge(pid, 0);
-	c.children[c.cnt].pid = pid;
-	c.children[c.cnt++].want_execs = 2; /* the helper's own exec, then its thread's */
+	track(&c, pid, 2); /* the helper's own exec, then its thread's */
 	close(fds[1]);
 	ck_assert_int_gt(read(fds[0], line, sizeof(line) - 1), 0);
 	close(fds[0]);
@@ -545,22 +576,14 @@ START_TEST(test_exec_from_a_thread_has_old_pid_in_image)
 	ck_assert_int_ne(tid, pid);
 	wait_all(l, &c, 0);
 
-	/* The last exec record, image and result of the pid are the thread's exec. */
-	e = &c.children[0].exec;
 	ck_assert_int_eq(c.children[0].execs, 2);
-	ck_assert_uint_eq(e->hdr.pid, (uint32_t)pid);
-	ck_assert_uint_eq(e->hdr.tid, (uint32_t)tid);
-	img = &c.children[0].image;
-	ck_assert_int_eq(c.children[0].images, 2);
-	ck_assert_uint_eq(img->hdr.pid, (uint32_t)pid);
-	ck_assert_uint_eq(img->hdr.tid, (uint32_t)pid);
-	ck_assert_uint_eq(img->old_pid, (uint32_t)tid);
-	ck_assert_uint_eq(img->flags, 0);
-	ck_assert_str_eq(img->filename, "/bin/true");
-	ck_assert_uint_eq(img->args_size, sizeof("true") + sizeof("es-thread-exec"));
-	ck_assert_str_eq(img->args + sizeof("true"), "es-thread-exec");
-	ck_assert_uint_eq(c.children[0].result.hdr.pid, (uint32_t)pid);
-	ck_assert_int_eq(c.children[0].result.ret, 0);
+	r = c.children[0].exec.v.rec;
+	ck_assert_uint_eq(r->hdr.pid, (uint32_t)pid);
+	ck_assert_uint_eq(r->hdr.tid, (uint32_t)tid);
+	ck_assert_uint_eq(r->ppid, (uint32_t)getpid());
+	ck_assert_uint_eq(r->hdr.flags & ES_EXEC_F_NO_PENDING, 0); /* the thread's state was found */
+	assert_argv(&c.children[0].exec.v, want);
+	assert_exe(&c.children[0].exec.v, "/bin/true");
 	es_loader_destroy(l);
 	collector_free(&c);
 }
@@ -632,9 +655,10 @@ static void trace_instance_filename(pid_t pid, char *out, size_t size)
 START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
-	char empty[] = "", arg0[] = "es-memfd", traced[ES_FILENAME_LEN], dev_fd[32];
+	char empty[] = "", arg0[] = "es-memfd", traced[ES_FILENAME_MAX], dev_fd[32], exe[PATH_MAX];
 	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
-	const struct es_exec_event *e;
+	const char *want[] = { "es-memfd", NULL };
+	const struct es_exec_view *v;
 	struct collector c;
 	struct es_loader *l;
 	int fd, status;
@@ -650,59 +674,147 @@ START_TEST(test_execveat_memfd_is_seen_with_its_flags)
 		_exit(127);
 	}
 	ck_assert_int_ge(pid, 0);
-	c.children[c.cnt++].pid = pid;
+	track(&c, pid, 1);
 	wait_all(l, &c, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	e = &c.children[0].exec;
-	ck_assert_uint_eq(e->hdr.syscall, ES_SYSCALL_EXECVEAT);
-	ck_assert_uint_eq(e->execveat_flags, AT_EMPTY_PATH_F);
-	ck_assert_int_eq(e->dirfd, fd);
-	ck_assert_str_eq(e->filename, "");
-	ck_assert_uint_eq(e->argc, 1);
-	ck_assert_str_eq(e->args, "es-memfd");
-	ck_assert_uint_eq(e->ppid, (uint32_t)getpid());
-	/* No result syscall check: 6.18 reports a successful execveat at sys_exit_execve. */
-	ck_assert_int_eq(c.children[0].result.ret, 0);
-	/* The image record has the name the kernel gave the exec: ftrace's, /dev/fd/N. */
+	v = &c.children[0].exec.v;
+	ck_assert_uint_eq(v->rec->syscall, ES_SYSCALL_EXECVEAT);
+	ck_assert_uint_eq(v->rec->execveat_flags, AT_EMPTY_PATH_F);
+	ck_assert_int_eq(v->rec->dirfd, fd);
+	ck_assert_uint_eq(v->rec->ppid, (uint32_t)getpid());
+	assert_argv(v, want);
+	/* The filename the kernel gave the exec: ftrace's, /dev/fd/N. */
 	trace_instance_filename(pid, traced, sizeof(traced));
 	snprintf(dev_fd, sizeof(dev_fd), "/dev/fd/%d", fd);
 	ck_assert_str_eq(traced, dev_fd);
-	assert_image(&c.children[0], traced, "es-memfd", NULL);
+	assert_filename(v, traced);
+	/* The exe: a file of no directory named memfd:NAME, no link, the memfd's inode. */
+	ck_assert_uint_eq(v->rec->hdr.flags & ES_EXEC_F_EXE_PSEUDO, ES_EXEC_F_EXE_PSEUDO);
+	ck_assert_int_gt(es_exe_path(v->exe, v->exe_len, exe, sizeof(exe)), 0);
+	ck_assert_str_eq(exe, "/memfd:es-live");
+	ck_assert_uint_eq(v->rec->exe_nlink, 0);
+	{
+		struct stat st;
+
+		ck_assert_int_eq(fstat(fd, &st), 0);
+		ck_assert_uint_eq(v->rec->exe_ino, st.st_ino);
+	}
 	es_loader_destroy(l);
 	close(fd);
 	collector_free(&c);
 }
 END_TEST
 
-START_TEST(test_failed_exec_reports_its_error)
+/* A child that tries @paths[] in turn with one argv, as execvp does, then exits 42. */
+static pid_t spawn_search(struct collector *c, char **paths, int npaths, int want)
+{
+	char arg0[] = "es-search", *argv[] = { arg0, NULL }, *envp[] = { NULL };
+	pid_t pid = fork();
+	int i;
+
+	if (pid == 0) {
+		for (i = 0; i < npaths; i++)
+			execve(paths[i], argv, envp);
+		_exit(42);
+	}
+	ck_assert_int_ge(pid, 0);
+	track(c, pid, want);
+	return pid;
+}
+
+/*
+ * PATH searches: misses that end in an exec are a count in its record; a
+ * search that fails entirely is one failure record, with its last error,
+ * when the thread exits; a failure that is no miss is reported at once.
+ */
+START_TEST(test_path_misses_are_folded)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
-	char missing[] = "/nonexistent-es-live/prog", arg0[] = "prog";
-	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
+	char miss1[] = "/nonexistent-es-a/true", miss2[] = "/nonexistent-es-b/true";
+	char denied[] = "/proc/self/environ", found[] = "/bin/true";
+	char notexec[] = "/tmp/es-live-notexec-XXXXXX";
+	char *found_after[] = { miss1, miss2, found }, *all_missed[] = { miss1, denied };
+	char *enoexec[] = { notexec };
+	const struct es_exec_record *r;
+	uint64_t stats[ES_STAT__MAX];
 	struct collector c;
 	struct es_loader *l;
-	int status;
+	int fd;
+
+	/* A file that is executable but no program: ENOEXEC, not a miss. */
+	fd = mkstemp(notexec);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "\x01\x02\x03\x04", 4), 4);
+	ck_assert_int_eq(fchmod(fd, 0755), 0);
+	close(fd);
+	collector_init(&c);
+	l = start(&c, &opts);
+	spawn_search(&c, found_after, 3, 1);
+	spawn_search(&c, all_missed, 2, 1);
+	spawn_search(&c, enoexec, 1, 1);
+	wait_all(l, &c, 0);
+	reap(&c);
+	finish(l, &c, stats);
+
+	/* Two misses, then /bin/true: one exec record saying 2, no failure record. */
+	ck_assert_int_eq(c.children[0].execs, 1);
+	ck_assert_int_eq(c.children[0].failures, 0);
+	r = c.children[0].exec.v.rec;
+	ck_assert_uint_eq(r->path_misses, 2);
+	assert_exe(&c.children[0].exec.v, found);
+	/* ENOENT then EACCES, then exit: one report, the last attempt's, counting one miss before. */
+	ck_assert_int_eq(c.children[1].execs, 0);
+	ck_assert_int_eq(c.children[1].failures, 1);
+	r = c.children[1].failure.v.rec;
+	ck_assert_int_eq(r->ret, -EACCES);
+	ck_assert_uint_eq(r->path_misses, 1);
+	assert_filename(&c.children[1].failure.v, denied);
+	/* ENOEXEC: reported at once. */
+	ck_assert_int_eq(c.children[2].failures, 1);
+	ck_assert_int_eq(c.children[2].failure.v.rec->ret, -ENOEXEC);
+	ck_assert_uint_eq(c.children[2].failure.v.rec->path_misses, 0);
+	ck_assert_uint_ge(stats[ES_STAT_FAILURES_HELD], 3);
+	ck_assert_uint_eq(stats[ES_STAT_HELD_FULL], 0);
+	es_loader_destroy(l);
+	unlink(notexec);
+	collector_free(&c);
+}
+END_TEST
+
+/* A miss, then an exec with another argv: the miss was a search of its own, reported. */
+START_TEST(test_a_miss_then_another_argv_is_reported)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	char missing[] = "/nonexistent-es-live/prog", found[] = "/bin/true";
+	char arg_a[] = "es-first", arg_b[] = "es-second";
+	char *argv_a[] = { arg_a, NULL }, *argv_b[] = { arg_b, NULL }, *envp[] = { NULL };
+	const char *want[] = { "es-first", NULL };
+	struct collector c;
+	struct es_loader *l;
 	pid_t pid;
 
 	collector_init(&c);
 	l = start(&c, &opts);
 	pid = fork();
 	if (pid == 0) {
-		execve(missing, argv, envp);
-		_exit(errno == ENOENT ? 42 : 1);
+		execve(missing, argv_a, envp);
+		execve(found, argv_b, envp);
+		_exit(127);
 	}
 	ck_assert_int_ge(pid, 0);
-	c.children[c.cnt++].pid = pid;
+	track(&c, pid, 2);
 	wait_all(l, &c, 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 42);
-	ck_assert_str_eq(c.children[0].exec.filename, missing);
-	ck_assert_uint_eq(c.children[0].exec.ppid, (uint32_t)getpid());
-	ck_assert_int_eq(c.children[0].result.ret, -ENOENT);
-	/* The exec failed: no new image, no image record (the result came after it would have). */
-	ck_assert_int_eq(c.children[0].images, 0);
+	ck_assert_int_eq(c.children[0].failures, 1);
+	ck_assert_int_eq(c.children[0].failure.v.rec->ret, -ENOENT);
+	ck_assert_uint_eq(c.children[0].failure.v.rec->path_misses, 0);
+	assert_filename(&c.children[0].failure.v, missing);
+	assert_argv(&c.children[0].failure.v, want);
+	ck_assert_uint_eq(c.children[0].failure.v.rec->ppid, (uint32_t)getpid());
+	ck_assert_int_eq(c.children[0].execs, 1);
+	ck_assert_uint_eq(c.children[0].exec.v.rec->path_misses, 0);
 	es_loader_destroy(l);
+	reap(&c);
 	collector_free(&c);
 }
 END_TEST
@@ -716,7 +828,7 @@ END_TEST
  * copied for a private file mapping never written). In a real program the
  * literal is usually on a page the child never touches before execve, so
  * the kernel has not faulted it in when the syscall starts, and BPF cannot
- * fault it in. Here the padding keeps the strings a fault-around window
+ * fault it in: an entry-side reader misses them. Here the padding keeps the strings a fault-around window
  * away from any other constant the child might read (glibc's fork path,
  * this file's own literals), so they are never mapped by accident.
  */
@@ -741,16 +853,21 @@ static const struct {
  * do not fault the filename in, or in kprobe mode, the filename too); the
  * image record never does.
  */
+/*
+ * Children that exec constant strings at once after fork, as most programs
+ * do (execl("/bin/true", "true", NULL)): BPF could not read them at entry;
+ * the record takes the kernel's filename and the new mm's argv.
+ */
 START_TEST(test_literal_strings_after_fork_are_seen)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	const char *want[] = { "true", "es-literal-arg", NULL };
 	struct collector c;
 	struct es_loader *l;
 	int i, status;
 
 	collector_init(&c);
 	l = start(&c, &opts);
-	ck_assert(es_loader_info(l)->exec_image);
 	ck_assert(es_loader_info(l)->groups[ES_OFFSET_GROUP_EXEC].enabled);
 	for (i = 0; i < LITERAL_CHILDREN; i++) {
 		pid_t pid = fork();
@@ -761,200 +878,150 @@ START_TEST(test_literal_strings_after_fork_are_seen)
 			_exit(127);
 		}
 		ck_assert_int_ge(pid, 0);
-		c.children[c.cnt++].pid = pid;
+		track(&c, pid, 1);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
 	wait_all(l, &c, 0);
 	for (i = 0; i < c.cnt; i++) {
+		const struct es_exec_view *v = &c.children[i].exec.v;
+
 		ck_assert_int_eq(c.children[i].execs, 1);
-		ck_assert_int_eq(c.children[i].result.ret, 0);
-		assert_image(&c.children[i], "/bin/true", "true", "es-literal-arg");
+		ck_assert_uint_eq(v->rec->hdr.flags & ~ES_EXEC_F_PPID_KERNEL, 0);
+		assert_filename(v, "/bin/true");
+		assert_argv(v, want);
 	}
 	es_loader_destroy(l);
 	collector_free(&c);
 }
 END_TEST
 
-/* Fork a child that execve()s @path with @argv (prepared before fork); track it. */
-static pid_t spawn_exec(struct collector *c, char *path, char **argv)
-{
-	char *envp[] = { NULL };
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		execve(path, argv, envp);
-		_exit(127);
-	}
-	ck_assert_int_ge(pid, 0);
-	c->children[c->cnt++].pid = pid;
-	return pid;
-}
-
 #define MANY_ARGS 70
+
+/* A directory path of @depth 200-byte components below /tmp, made; its length. */
+static size_t long_dir(char *path, size_t size, int depth)
+{
+	size_t len;
+	int i;
+
+	snprintf(path, size, "/tmp/es-live-long");
+	mkdir(path, 0755);
+	for (i = 0; i < depth; i++) {
+		len = strlen(path);
+		path[len] = '/';
+		memset(path + len + 1, 'd' + i, 200);
+		path[len + 201] = '\0';
+		ck_assert(!mkdir(path, 0755) || errno == EEXIST);
+	}
+	return strlen(path);
+}
 
 START_TEST(test_long_argv_and_filename_are_cut_and_flagged)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
-	static char big[3000], exact[2048], long_path[601], many[MANY_ARGS][8];
+	static char big[3000], huge[5000], many[MANY_ARGS][8], link_path[PATH_MAX];
 	char path[] = "/bin/true", arg0[] = "true", hostile[] = "q\"\n\x01\xff\xfe";
-	char after[] = "after-the-cut";
+	char after[] = "after";
 	char *argv_many[MANY_ARGS + 1], *argv_big[] = { arg0, big, after, NULL };
-	char *argv_exact[] = { arg0, exact, NULL }, *argv_hostile[] = { arg0, hostile, NULL };
-	const struct es_exec_event *e;
+	char *argv_huge[] = { arg0, huge, NULL }, *argv_hostile[] = { arg0, hostile, NULL };
+	const char *want_many[MANY_ARGS + 1], *want_big[] = { "true", big, "after", NULL };
+	const char *want_hostile[] = { "true", hostile, NULL };
+	const struct es_exec_view *v;
 	struct collector c;
 	struct es_loader *l;
-	size_t off;
 	int i;
 
 	memset(big, 'b', sizeof(big) - 1);
-	memset(exact, 'e', sizeof(exact) - 1); /* 2047 bytes + NUL: fills a 2048 read exactly */
+	memset(huge, 'h', sizeof(huge) - 1);
 	for (i = 0; i < MANY_ARGS; i++) {
 		snprintf(many[i], sizeof(many[i]), "a%d", i);
 		argv_many[i] = many[i];
+		want_many[i] = many[i];
 	}
 	argv_many[MANY_ARGS] = NULL;
-	/* 600 bytes of path in 100-byte components: no ENAMETOOLONG, just ENOENT. */
-	for (i = 0; i < 6; i++) {
-		long_path[i * 100] = '/';
-		memset(long_path + i * 100 + 1, 'p', 99);
-	}
+	want_many[MANY_ARGS] = NULL;
+	/* /bin/true behind a 600-byte path: its record's filename is cut at 511 bytes. */
+	long_dir(link_path, sizeof(link_path), 3);
+	strcat(link_path, "/true");
+	unlink(link_path);
+	ck_assert_int_eq(symlink("/bin/true", link_path), 0);
 	collector_init(&c);
 	l = start(&c, &opts);
 	spawn_exec(&c, path, argv_many);
 	spawn_exec(&c, path, argv_big);
-	spawn_exec(&c, path, argv_exact);
+	spawn_exec(&c, path, argv_huge);
 	spawn_exec(&c, path, argv_hostile);
-	spawn_exec(&c, long_path, argv_exact);
+	spawn_exec(&c, link_path, argv_hostile);
 	wait_all(l, &c, 0);
 
-	e = &c.children[0].exec; /* 70 args: the first 64, flagged */
-	ck_assert_uint_eq(e->argc, ES_ARGV_MAX);
-	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
-	for (i = 0, off = 0; i < ES_ARGV_MAX; i++) {
-		ck_assert_str_eq(e->args + off, many[i]);
-		off += strlen(many[i]) + 1;
-	}
-	ck_assert_uint_eq(e->args_size, off);
-
-	/* A 2999-byte argument: its first 2047 bytes, flagged; the next one still read. */
-	e = &c.children[1].exec;
-	ck_assert_uint_eq(e->argc, 3);
-	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
-	ck_assert_uint_eq(strlen(e->args + 5), 2047);
-	ck_assert_int_eq(memcmp(e->args + 5, big, 2047), 0);
-	ck_assert_str_eq(e->args + 5 + 2048, after);
-	ck_assert_uint_eq(e->args_size, 5 + 2048 + sizeof(after));
-
-	e = &c.children[2].exec; /* exactly fits: not flagged */
-	ck_assert_uint_eq(e->argc, 2);
-	ck_assert_uint_eq(e->flags & ES_EXEC_F_ARGV_TRUNCATED, 0);
-	ck_assert_str_eq(e->args + 5, exact);
-
-	e = &c.children[3].exec; /* bytes pass through untouched */
-	ck_assert_uint_eq(e->argc, 2);
-	ck_assert_int_eq(memcmp(e->args + 5, hostile, sizeof(hostile)), 0);
-	ck_assert_uint_eq(e->args_size, 5 + sizeof(hostile));
-
-	e = &c.children[4].exec; /* a 600-byte filename: the first 511 bytes, flagged */
-	ck_assert_uint_eq(e->flags & ES_EXEC_F_FILENAME_TRUNCATED, ES_EXEC_F_FILENAME_TRUNCATED);
-	ck_assert_uint_eq(strlen(e->filename), ES_FILENAME_LEN - 1);
-	ck_assert_int_eq(memcmp(e->filename, long_path, ES_FILENAME_LEN - 1), 0);
-	ck_assert_int_eq(c.children[4].result.ret, -ENOENT);
-	for (i = 0; i < 4; i++)
-		ck_assert_int_eq(c.children[i].result.ret, 0);
+	/* The new mm holds all of argv: 70 entries, a 2999-byte one, bytes as they are. */
+	assert_argv(&c.children[0].exec.v, want_many);
+	assert_argv(&c.children[1].exec.v, want_big);
+	ck_assert_uint_eq(c.children[1].exec.v.rec->hdr.flags & ES_EXEC_F_ARGV_TRUNCATED, 0);
+	assert_argv(&c.children[3].exec.v, want_hostile);
+	/* More than ES_ARGS_MAX bytes: the first ones, flagged. */
+	v = &c.children[2].exec.v;
+	ck_assert_uint_eq(v->rec->hdr.flags & ES_EXEC_F_ARGV_TRUNCATED, ES_EXEC_F_ARGV_TRUNCATED);
+	ck_assert_uint_eq(v->args_len, ES_ARGS_MAX);
+	ck_assert(!memcmp(v->args, "true\0hhhh", 9));
+	/* The long path: its first 511 bytes, flagged; the exe is what the link names. */
+	v = &c.children[4].exec.v;
+	ck_assert_uint_eq(v->rec->hdr.flags & ES_EXEC_F_FILENAME_TRUNCATED,
+			  ES_EXEC_F_FILENAME_TRUNCATED);
+	ck_assert_uint_eq(v->filename_len, ES_FILENAME_MAX - 1);
+	ck_assert(!memcmp(v->filename, link_path, ES_FILENAME_MAX - 1));
+	assert_exe(v, "/bin/true");
 	for (i = 0; i < c.cnt; i++)
-		ck_assert_uint_eq(c.children[i].exec.ppid, (uint32_t)getpid());
+		ck_assert_uint_eq(c.children[i].exec.v.rec->ppid, (uint32_t)getpid());
 	es_loader_destroy(l);
 	reap(&c);
+	unlink(link_path);
 	collector_free(&c);
 }
 END_TEST
 
-/* ---- case fallback: no kernel parent, and why ------------------------ */
-
-/* Every spawned child's image record: the filename, no argv, and the flag saying so. */
-static void assert_images_without_argv(const struct collector *c)
+/* A failed exec's record reads the caller's memory at exit: filename, argv, the error. */
+START_TEST(test_failed_exec_reports_its_error)
 {
-	int i;
-
-	for (i = 0; i < c->cnt; i++) {
-		const struct es_exec_image *img = &c->children[i].image;
-
-		ck_assert_int_eq(c->children[i].images, 1);
-		ck_assert_uint_eq(img->hdr.pid, (uint32_t)c->children[i].pid);
-		ck_assert_str_eq(img->filename, "/bin/true");
-		ck_assert_uint_eq(img->flags, ES_IMAGE_F_ARGV_ABSENT);
-		ck_assert_uint_eq(img->args_size, 0);
-	}
-}
-
-START_TEST(test_exec_offsets_absent_give_filename_without_argv)
-{
-	static const uint32_t zero[ES_EXEC_OFF__MAX];
-	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_EXEC] = zero };
-	const struct es_loader_info *info;
-	uint64_t stats[ES_STAT__MAX];
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	char notexec[] = "/tmp/es-live-failure-XXXXXX", arg0[] = "prog", arg1[] = "es-arg";
+	char *argv[] = { arg0, arg1, NULL };
+	const char *want[] = { "prog", "es-arg", NULL };
+	const struct es_exec_view *v;
 	struct collector c;
 	struct es_loader *l;
+	int fd, status;
+	pid_t pid;
 
+	fd = mkstemp(notexec);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "\x7f\x45", 2), 2); /* an ELF magic cut short: ENOEXEC */
+	ck_assert_int_eq(fchmod(fd, 0755), 0);
+	close(fd);
 	collector_init(&c);
 	l = start(&c, &opts);
-	info = es_loader_info(l);
-	ck_assert(info->exec_image);
-	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
-	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "overridden"));
-	ck_assert_ptr_nonnull(strstr(info->checks[ES_OFFSET_GROUP_EXEC].detail, "no argv"));
-	/* The offsets were resolved and are reported; only the map holds 0. */
-	ck_assert(info->groups[ES_OFFSET_GROUP_EXEC].fields[ES_EXEC_OFF_ARG_START].resolved);
-	ck_assert(info->groups[ES_OFFSET_GROUP_TASK]
-			  .enabled); /* the parent does not depend on them */
-	spawn_true(&c, 20, l);
+	pid = spawn_exec(&c, notexec, argv);
 	wait_all(l, &c, 0);
-	assert_images_without_argv(&c);
-	assert_children_ppid(&c, (uint32_t)getpid());
-	finish(l, &c, stats);
-	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
-	ck_assert_uint_eq(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 127);
+	ck_assert_int_eq(c.children[0].execs, 0);
+	v = &c.children[0].failure.v;
+	ck_assert_uint_eq(v->rec->hdr.type, ES_RECORD_EXEC_FAILURE);
+	ck_assert_int_eq(v->rec->ret, -ENOEXEC);
+	ck_assert_uint_eq(v->rec->ppid, (uint32_t)getpid());
+	ck_assert_uint_eq(v->rec->syscall, ES_SYSCALL_EXECVE);
+	assert_filename(v, notexec);
+	assert_argv(v, want);
+	ck_assert_uint_eq(v->exe_len, 0);
 	es_loader_destroy(l);
-	reap(&c);
+	unlink(notexec);
 	collector_free(&c);
 }
 END_TEST
 
-START_TEST(test_image_selftest_mismatch_disables_image_argv)
-{
-	uint32_t wrong[ES_EXEC_OFF__MAX];
-	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_EXEC] = wrong };
-	const struct es_loader_info *info;
-	struct collector c;
-	struct es_loader *l;
+/* ---- case fallback: what is absent, and why ---------------------------- */
 
-	/* arg_start read where arg_end is: an empty argv, never the child's. */
-	wrong[ES_EXEC_OFF_TASK_MM] = libbpf_task_offset("mm");
-	wrong[ES_EXEC_OFF_ARG_START] = 8;
-	wrong[ES_EXEC_OFF_ARG_END] = 8;
-	collector_init(&c);
-	l = start(&c, &opts);
-	info = es_loader_info(l);
-	ck_assert(info->exec_image);
-	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
-	ck_assert_msg(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "self-test failed") != NULL,
-		      "reason: %s", info->groups[ES_OFFSET_GROUP_EXEC].reason);
-	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED); /* the parent is not affected */
-	/* The self-test child's own image record, read with the wrong offsets, was scrubbed. */
-	ck_assert_int_ge(es_loader_poll(l, 0), 0);
-	ck_assert_uint_ge(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 1);
-	spawn_true(&c, 20, l);
-	wait_all(l, &c, 0);
-	assert_images_without_argv(&c);
-	es_loader_destroy(l);
-	reap(&c);
-	collector_free(&c);
-}
-END_TEST
-
-/* Spawn 100 children and assert none has a kernel parent; the stats agree. */
+/* Spawn @n children and assert none has a kernel parent; the stats agree. */
 static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 				  uint64_t stats[ES_STAT__MAX])
 {
@@ -964,20 +1031,48 @@ static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 	spawn_true(c, 100, l);
 	wait_all(l, c, 0);
 	for (i = 0; i < c->cnt; i++) {
-		ck_assert_uint_eq(c->children[i].exec.ppid, 0);
-		ck_assert_uint_eq(c->children[i].exec.flags & ES_EXEC_F_PPID_KERNEL, 0);
-		ck_assert_str_eq(c->children[i].exec.filename, "/bin/true");
+		ck_assert_uint_eq(c->children[i].exec.v.rec->ppid, 0);
+		ck_assert_uint_eq(c->children[i].exec.v.rec->hdr.flags & ES_EXEC_F_PPID_KERNEL, 0);
 	}
 	finish(l, c, stats);
-	ck_assert_uint_eq(c->exec_kernel_ppid, 0);
-	ck_assert_uint_eq(c->exec_ppid_zero, c->exec_records);
+	ck_assert_uint_eq(c->kernel_ppid, 0);
+	ck_assert_uint_eq(c->ppid_zero, c->exec_records);
 	/* The kernel read parents only for records the loader then scrubbed. */
 	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], info->checks[ES_OFFSET_GROUP_TASK].scrubbed);
-	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT] + stats[ES_STAT_KERNEL_READ_FAIL] +
-				  info->checks[ES_OFFSET_GROUP_TASK].scrubbed,
-			  c->exec_records);
 	ck_assert_uint_ge(stats[ES_STAT_OFFSETS_ABSENT], 100);
 	reap(c);
+}
+
+/* Each spawned child's record: argv as read at entry (the children's are present). */
+static void assert_argv_from_entry(const struct collector *c, uint32_t extra_flags)
+{
+	char arg1[32];
+	int i;
+
+	for (i = 0; i < c->cnt; i++) {
+		const struct es_exec_view *v = &c->children[i].exec.v;
+		const char *want[] = { "true", arg1, NULL };
+
+		snprintf(arg1, sizeof(arg1), "es-live-%d", i);
+		ck_assert_uint_eq(v->rec->hdr.flags & (ES_EXEC_F_ARGV_ENTRY | extra_flags),
+				  ES_EXEC_F_ARGV_ENTRY | extra_flags);
+		assert_filename(v, "/bin/true");
+		assert_argv(v, want);
+	}
+}
+
+/* Each spawned child's record has no exe, and says so. */
+static void assert_no_exe(const struct collector *c)
+{
+	int i;
+
+	for (i = 0; i < c->cnt; i++) {
+		const struct es_exec_view *v = &c->children[i].exec.v;
+
+		ck_assert_uint_eq(v->rec->hdr.flags & ES_EXEC_F_EXE_ABSENT, ES_EXEC_F_EXE_ABSENT);
+		ck_assert_uint_eq(v->exe_len, 0);
+		ck_assert_uint_eq(v->rec->exe_ino, 0);
+	}
 }
 
 START_TEST(test_no_kernel_ppid_counts_offsets_absent)
@@ -992,8 +1087,7 @@ START_TEST(test_no_kernel_ppid_counts_offsets_absent)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
-	ck_assert_ptr_nonnull(
-		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "--no-kernel-ppid"));
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "--no-kernel-ppid"));
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_NO_KERNEL_PPID);
 	/* The offsets were still resolved and are reported; only the map holds 0. */
 	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].resolved);
@@ -1004,28 +1098,102 @@ START_TEST(test_no_kernel_ppid_counts_offsets_absent)
 }
 END_TEST
 
-START_TEST(test_missing_btf_runs_without_kernel_ppid)
+/* Without EXEC_OFFSETS, argv is read from the caller at entry; the rest stays. */
+START_TEST(test_exec_offsets_absent_read_argv_at_entry)
 {
-	struct es_loader_opts opts = { .btf_path = "/nonexistent-es-live/vmlinux" };
+	static const uint32_t zero[ES_EXEC_OFF__MAX];
+	struct es_loader_opts opts = { .override_offsets[ES_OFFSET_GROUP_EXEC] = zero };
 	const struct es_loader_info *info;
-	uint64_t stats[ES_STAT__MAX];
 	struct collector c;
 	struct es_loader *l;
 
 	collector_init(&c);
 	l = start(&c, &opts);
 	info = es_loader_info(l);
+	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "overridden"));
+	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].enabled);
+	ck_assert(info->groups[ES_OFFSET_GROUP_EXE].enabled);
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	assert_argv_from_entry(&c, 0);
+	assert_children_exe(&c);
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
+/*
+ * Offsets that type-check but read the wrong place: the self-test refutes
+ * each group, its map is rewritten as 0, and what was made with it is
+ * scrubbed from the records already in the ring.
+ */
+START_TEST(test_wrong_offsets_are_refuted_and_scrubbed)
+{
+	uint32_t wrong_exec[ES_EXEC_OFF__MAX], wrong_exe[ES_EXE_OFF__MAX];
+	struct es_loader_opts opts = {
+		.override_offsets[ES_OFFSET_GROUP_EXEC] = wrong_exec,
+		.override_offsets[ES_OFFSET_GROUP_EXE] = wrong_exe,
+	};
+	const struct es_loader_info *info;
+	struct collector c;
+	struct es_loader *l;
+	int k;
+
+	/* arg_start read where arg_end is: an empty argv, never the child's. */
+	wrong_exec[ES_EXEC_OFF_TASK_MM] = libbpf_task_offset("mm");
+	wrong_exec[ES_EXEC_OFF_ARG_START] = 8;
+	wrong_exec[ES_EXEC_OFF_ARG_END] = 8;
+	/* Every exe offset 8: reads that lead nowhere or to the wrong bytes. */
+	for (k = 0; k < ES_EXE_OFF__MAX; k++)
+		wrong_exe[k] = 8;
+	wrong_exe[ES_EXE_OFF_TASK_MM] = libbpf_task_offset("mm");
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
+	ck_assert_int_eq(info->checks[ES_OFFSET_GROUP_EXEC].verdict, ES_GROUP_REFUTED);
+	ck_assert_int_eq(info->checks[ES_OFFSET_GROUP_EXE].verdict, ES_GROUP_REFUTED);
+	ck_assert(!info->groups[ES_OFFSET_GROUP_EXEC].enabled);
+	ck_assert_msg(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "self-test failed") != NULL,
+		      "reason: %s", info->groups[ES_OFFSET_GROUP_EXEC].reason);
+	ck_assert_int_eq(info->selftest, ES_SELFTEST_PASSED); /* the parent is not affected */
+	/* The self-test child's own record, read with the wrong offsets, was scrubbed. */
+	ck_assert_int_ge(es_loader_poll(l, 0), 0);
+	ck_assert_uint_ge(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 1);
+	spawn_true(&c, 20, l);
+	wait_all(l, &c, 0);
+	/* From then on: argv from the entry (the maps hold 0 now), no exe. */
+	assert_argv_from_entry(&c, 0);
+	assert_no_exe(&c);
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
+START_TEST(test_missing_btf_runs_without_offsets)
+{
+	struct es_loader_opts opts = { .btf_path = "/nonexistent-es-live/vmlinux" };
+	const struct es_loader_info *info;
+	uint64_t stats[ES_STAT__MAX];
+	struct collector c;
+	struct es_loader *l;
+	int g;
+
+	collector_init(&c);
+	l = start(&c, &opts);
+	info = es_loader_info(l);
 	ck_assert_str_eq(info->btf_source, "");
 	ck_assert_ptr_nonnull(strstr(info->btf_error, "/nonexistent-es-live/vmlinux"));
-	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].resolved);
-	ck_assert_ptr_nonnull(strstr(
-		info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_TGID].reason, "no BTF"));
-	ck_assert(info->exec_image && !info->groups[ES_OFFSET_GROUP_EXEC].enabled);
-	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_EXEC].reason, "no BTF"));
-	ck_assert_ptr_nonnull(strstr(
-		info->groups[ES_OFFSET_GROUP_EXEC].fields[ES_EXEC_OFF_TASK_MM].reason, "no BTF"));
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++) {
+		ck_assert(!info->groups[g].enabled);
+		ck_assert_ptr_nonnull(strstr(info->groups[g].reason, "no BTF"));
+	}
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].fields[0].reason, "no BTF"));
 	assert_no_kernel_ppid(l, &c, stats);
-	assert_images_without_argv(&c);
+	assert_argv_from_entry(&c, 0);
+	assert_no_exe(&c);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
 	collector_free(&c);
@@ -1049,8 +1217,7 @@ START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 	info = es_loader_info(l);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_MISMATCH);
 	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
-	ck_assert_ptr_nonnull(
-		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "self-test failed"));
+	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "self-test failed"));
 	assert_no_kernel_ppid(l, &c, stats);
 	/* The self-test child's record at least was read with the wrong offsets. */
 	ck_assert_uint_ge(stats[ES_STAT_PPID_KERNEL] + stats[ES_STAT_KERNEL_READ_FAIL], 1);
@@ -1059,6 +1226,10 @@ START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 }
 END_TEST
 
+/*
+ * Lockdown (confidentiality) refuses kernel reads: no parent, no exe, and the
+ * filename and argv read from the caller at entry; tracepoints only.
+ */
 START_TEST(test_lockdown_confidentiality_degrades)
 {
 	char path[] = "/tmp/es-live-lockdown-XXXXXX";
@@ -1068,7 +1239,7 @@ START_TEST(test_lockdown_confidentiality_degrades)
 	uint64_t stats[ES_STAT__MAX];
 	struct collector c;
 	struct es_loader *l;
-	int fd;
+	int fd, g;
 
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
@@ -1078,17 +1249,13 @@ START_TEST(test_lockdown_confidentiality_degrades)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert_int_eq(info->lockdown, ES_LOCKDOWN_CONFIDENTIALITY);
-	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
-	ck_assert_ptr_nonnull(
-		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "lockdown=confidentiality"));
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++)
+		ck_assert_ptr_nonnull(strstr(info->groups[g].reason, "lockdown=confidentiality"));
 	/* kprobes need kernel reads: even auto must use tracepoints. */
 	ck_assert_int_eq(info->attach_mode, ES_ATTACH_TRACEPOINT);
-	/* So does the image record: not loaded, and said why. */
-	ck_assert(!info->exec_image && !info->groups[ES_OFFSET_GROUP_EXEC].enabled);
-	ck_assert_ptr_nonnull(strstr(info->exec_image_reason, "lockdown=confidentiality"));
 	assert_no_kernel_ppid(l, &c, stats);
-	ck_assert_uint_eq(c.image_records, 0);
-	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], 0);
+	assert_argv_from_entry(&c, ES_EXEC_F_FILENAME_ENTRY);
+	assert_no_exe(&c);
 	ck_assert_uint_eq(stats[ES_STAT_KERNEL_READ_FAIL], 0);
 	es_loader_destroy(l);
 	unlink(path);
@@ -1132,8 +1299,8 @@ END_TEST
 
 START_TEST(test_full_ring_buffer_loss_is_counted)
 {
-	/* Four pages hold a few exec records; nobody reads while 50 children exec. */
-	struct es_loader_opts opts = { .ringbuf_size = 4 * getpagesize() };
+	/* A page holds a couple of dozen records; nobody reads while 200 children exec. */
+	struct es_loader_opts opts = { .ringbuf_size = getpagesize() };
 	uint64_t stats[ES_STAT__MAX], ours = 0;
 	struct collector c;
 	struct es_loader *l;
@@ -1142,48 +1309,19 @@ START_TEST(test_full_ring_buffer_loss_is_counted)
 	collector_init(&c);
 	l = start(&c, &opts);
 	ck_assert_int_ge(es_loader_poll(l, 0), 0); /* the self-test's records */
-	spawn_true(&c, 50, NULL);
+	spawn_true(&c, 200, NULL);
 	reap(&c);
 	finish(l, &c, stats);
 	for (i = 0; i < c.cnt; i++)
-		ours += c.children[i].execs + c.children[i].images + c.children[i].results;
-	/* Every record was delivered or counted lost; the children made 150. */
-	ck_assert_uint_gt(stats[ES_STAT_RINGBUF_FULL], 0);
+		ours += c.children[i].execs + c.children[i].failures;
+	/* Every record was delivered or counted lost; the children made 200, one each. */
+	ck_assert_uint_gt(stats[ES_STAT_LOST_EXEC], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
-	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], c.image_records);
-	ck_assert_uint_ge(ours + stats[ES_STAT_RINGBUF_FULL], 150);
-	ck_assert_uint_lt(ours, 150);
+	ck_assert_uint_eq(stats[ES_STAT_RINGBUF_FULL],
+			  stats[ES_STAT_LOST_EXEC] + stats[ES_STAT_LOST_FAILURE]);
+	ck_assert_uint_ge(ours + stats[ES_STAT_LOST_EXEC], 200);
+	ck_assert_uint_lt(ours, 200);
 	es_loader_destroy(l);
-	collector_free(&c);
-}
-END_TEST
-
-/* Without es_loader_opts.exec_image the ring buffer carries what it did before image records. */
-START_TEST(test_exec_image_is_opt_in)
-{
-	struct es_loader_opts opts = { .on_record = on_record, .log = quiet_log };
-	uint64_t stats[ES_STAT__MAX];
-	struct collector c;
-	struct es_loader *l;
-	int i;
-
-	collector_init(&c);
-	opts.ctx = &c;
-	l = es_loader_new(&opts);
-	ck_assert_ptr_nonnull(l);
-	ck_assert_int_eq(es_loader_load(l), 0);
-	ck_assert_int_eq(es_loader_attach(l), 0);
-	ck_assert(!es_loader_info(l)->exec_image);
-	ck_assert_ptr_nonnull(strstr(es_loader_info(l)->exec_image_reason, "not requested"));
-	spawn_true(&c, 20, l);
-	wait_all(l, &c, 0);
-	for (i = 0; i < c.cnt; i++)
-		ck_assert_int_eq(c.children[i].images, 0);
-	finish(l, &c, stats);
-	ck_assert_uint_eq(c.image_records, 0);
-	ck_assert_uint_eq(stats[ES_STAT_EXEC_IMAGE], 0);
-	es_loader_destroy(l);
-	reap(&c);
 	collector_free(&c);
 }
 END_TEST
@@ -1205,7 +1343,6 @@ START_TEST(test_kprobe_mode_attaches_or_says_why)
 	struct es_loader_opts opts = {
 		.on_record = on_record,
 		.attach = ES_ATTACH_KPROBE,
-		.exec_image = true,
 	};
 	struct collector c;
 	struct es_loader *l;
@@ -1280,8 +1417,16 @@ static bool our_prog_name(const char *name)
 
 static bool our_map_name(const char *name)
 {
-	return !strcmp(name, "TASK_OFFSETS") || !strcmp(name, "EXEC_OFFSETS") ||
-	       !strcmp(name, "EVENTS") || !strcmp(name, "STATS") || strstr(name, ".rodata") != NULL;
+	static const char *const names[] = { "TASK_OFFSETS", "EXEC_OFFSETS", "EXE_OFFSETS",
+					     "EVENTS",	     "STATS",	     "PENDING",
+					     "SCRATCH",	     "HELD",	     "ENTRY_ARGS" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i]))
+			return true;
+	}
+	return strstr(name, ".rodata") != NULL;
 }
 
 /* The ids that appeared between @before and now with execsensor's names. */
@@ -1353,12 +1498,12 @@ START_TEST(test_destroy_leaves_no_program_link_or_map)
 	for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
 		ours_since(kind, &before[kind], &loaded[kind]);
 	/*
-	 * Tracepoint or kprobe mode: 4 programs and the image's, 5 links, 5
-	 * maps (with .rodata).
+	 * Tracepoint or kprobe mode: 4 syscall programs and the two sched
+	 * ones, 6 links, 10 maps (with .rodata).
 	 */
-	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 5);
-	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 5);
-	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 5);
+	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 6);
+	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 6);
+	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 10);
 
 	es_loader_destroy(l);
 	/* Maps and programs are freed from a workqueue: allow a moment. */
@@ -1442,14 +1587,14 @@ START_TEST(test_recursion_misses_are_read)
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
 	n = es_loader_prog_stats(l, progs, ES_PROGS_MAX);
-	/* Entries and exits of execve and execveat, and the image program. */
-	ck_assert_int_eq(n, 5);
+	/* Entries and exits of execve and execveat, and the two sched programs. */
+	ck_assert_int_eq(n, 6);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(progs[i].recursion_misses, 0);
 		ck_assert_uint_eq(bpftool_prog_field(progs[i].id, "recursion_misses"), 0);
-		ck_assert_int_eq(progs[i].loses_execs,
-				 !strncmp(progs[i].name, "tp_enter_", 9) ||
-					 !strncmp(progs[i].name, "kprobe_", 7));
+		/* A skipped entry costs a pending state; any other skip, a record. */
+		ck_assert_int_eq(progs[i].loses_execs, strncmp(progs[i].name, "tp_enter_", 9) &&
+							       strncmp(progs[i].name, "kprobe_", 7));
 	}
 	es_loader_destroy(l);
 	reap(&c);
@@ -1464,19 +1609,20 @@ int main(void)
 		  ES_CHECK_TESTS(test_auto_falls_back_and_offsets_match_libbpf,
 				 test_500_children_have_parent_from_kernel,
 				 test_children_of_a_thread_have_the_process_as_parent,
-				 test_execveat_memfd_is_seen_with_its_flags,
-				 test_failed_exec_reports_its_error,
+				 test_exec_from_a_thread_names_the_thread,
+				 test_execveat_memfd_is_seen_with_its_flags, test_path_misses_are_folded,
+				 test_a_miss_then_another_argv_is_reported,
 				 test_literal_strings_after_fork_are_seen,
-				 test_exec_from_a_thread_has_old_pid_in_image,
-				 test_long_argv_and_filename_are_cut_and_flagged),
+				 test_long_argv_and_filename_are_cut_and_flagged,
+				 test_failed_exec_reports_its_error),
 		  .timeout_s = 240 },
 		{ "fallback",
 		  ES_CHECK_TESTS(test_no_kernel_ppid_counts_offsets_absent,
-				 test_exec_offsets_absent_give_filename_without_argv,
-				 test_image_selftest_mismatch_disables_image_argv,
-				 test_missing_btf_runs_without_kernel_ppid,
+				 test_exec_offsets_absent_read_argv_at_entry,
+				 test_wrong_offsets_are_refuted_and_scrubbed,
+				 test_missing_btf_runs_without_offsets,
 				 test_selftest_mismatch_disables_kernel_ppid,
-				 test_lockdown_confidentiality_degrades, test_exec_image_is_opt_in,
+				 test_lockdown_confidentiality_degrades,
 				 test_bad_ring_buffer_size_is_refused,
 				 test_full_ring_buffer_loss_is_counted,
 				 test_nested_pid_namespace_is_refused,
@@ -1488,6 +1634,6 @@ int main(void)
 		{ NULL },
 	};
 
-	return es_check_run("kernel",
-			    "the tests load and attach BPF programs (CAP_BPF, CAP_PERFMON)", cases);
+	return es_check_run("kernel", "the tests load and attach BPF programs (CAP_BPF, CAP_PERFMON)",
+			    cases);
 }

@@ -2,8 +2,11 @@
 /*
  * Writes the synthetic BTF files the execsensor-offsets CLI test reads, with
  * test/btf's builder:
- *   good.btf          task_struct and mm_struct with every table field well-formed
- *                     (mm_struct's in an anonymous struct, as in the kernel), and a bitfield
+ *   good.btf          task_struct, mm_struct and the exe's structs (file, path, dentry,
+ *                     qstr, inode, super_block, vfsmount, mount) with every table field
+ *                     well-formed, at this host's 6.18 offsets (mm_struct's fields in an
+ *                     anonymous struct, qstr's len and inode's i_nlink in anonymous
+ *                     unions, as in the kernel), and a bitfield
  *   good-swapped.btf  good.btf in the other byte order
  *   bad-types.btf     real_parent an int, tgid a 3-bit bitfield
  *   base.btf          a vmlinux-like base: good.btf's types
@@ -59,10 +62,10 @@ static void add_common(struct bb *b, struct ids *ids)
 
 /*
  * task_struct and mm_struct as on this host's 6.18 kernel: mm at 1136, tgid
- * at 1268, real_parent at 1280; arg_start at 480 and arg_end at 488 of
- * mm_struct, inside its anonymous struct.
+ * at 1268, real_parent at 1280; arg_start at 480, arg_end at 488 and
+ * exe_file (@ptr_file) at 1320 of mm_struct, inside its anonymous struct.
  */
-static void add_good_task(struct bb *b, const struct ids *ids)
+static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file)
 {
 	uint32_t task = bb_next_id(b), ptr_mm = task + 1, mm = task + 2, mm_anon = task + 3;
 
@@ -79,6 +82,63 @@ static void add_good_task(struct bb *b, const struct ids *ids)
 	bb_struct(b, NULL, 1344, false);
 	bb_member(b, "arg_start", ids->ulong_id, 480 * 8, 0);
 	bb_member(b, "arg_end", ids->ulong_id, 488 * 8, 0);
+	bb_member(b, "exe_file", ptr_file, 1320 * 8, 0);
+}
+
+/* The exe walk's structs, at this host's offsets; starts with the pointer to struct file. */
+static void add_good_exe(struct bb *b, const struct ids *ids)
+{
+	uint32_t n = bb_next_id(b);
+	uint32_t file = n + 1, path = n + 2, ptr_vfsmount = n + 3, ptr_dentry = n + 4;
+	uint32_t dentry = n + 5, qstr = n + 6, qstr_union = n + 7, qstr_struct = n + 8;
+	uint32_t ptr_uchar = n + 9, const_uchar = n + 10, uchar = n + 11, ptr_inode = n + 12;
+	uint32_t inode = n + 13, inode_union = n + 14, const_uint = n + 15, ptr_sb = n + 16;
+	uint32_t sb = n + 17, dev_t = n + 18, vfsmount = n + 19, mount = n + 20, ptr_mount = n + 21;
+
+	bb_ref(b, BTF_KIND_PTR, NULL, file);
+	bb_struct(b, "file", 256, false);
+	bb_member(b, "f_path", path, 64 * 8, 0);
+	bb_struct(b, "path", 16, false);
+	bb_member(b, "mnt", ptr_vfsmount, 0, 0);
+	bb_member(b, "dentry", ptr_dentry, 8 * 8, 0);
+	bb_ref(b, BTF_KIND_PTR, NULL, vfsmount);
+	bb_ref(b, BTF_KIND_PTR, NULL, dentry);
+	bb_struct(b, "dentry", 192, false);
+	bb_member(b, "d_parent", ptr_dentry, 24 * 8, 0);
+	bb_member(b, "d_name", qstr, 32 * 8, 0);
+	bb_member(b, "d_inode", ptr_inode, 48 * 8, 0);
+	bb_struct(b, "qstr", 16, false);
+	bb_member(b, NULL, qstr_union, 0, 0);
+	bb_member(b, "name", ptr_uchar, 8 * 8, 0);
+	bb_union(b, NULL, 8, false);
+	bb_member(b, NULL, qstr_struct, 0, 0);
+	bb_member(b, "hash_len", ids->ulong_id, 0, 0);
+	bb_struct(b, NULL, 8, false);
+	bb_member(b, "hash", ids->uint_id, 0, 0);
+	bb_member(b, "len", ids->uint_id, 4 * 8, 0);
+	bb_ref(b, BTF_KIND_PTR, NULL, const_uchar);
+	bb_ref(b, BTF_KIND_CONST, NULL, uchar);
+	bb_int(b, "unsigned char", 1, 0, 8);
+	bb_ref(b, BTF_KIND_PTR, NULL, inode);
+	bb_struct(b, "inode", 600, false);
+	bb_member(b, "i_sb", ptr_sb, 40 * 8, 0);
+	bb_member(b, "i_ino", ids->ulong_id, 64 * 8, 0);
+	bb_member(b, NULL, inode_union, 72 * 8, 0);
+	bb_union(b, NULL, 4, false);
+	bb_member(b, "i_nlink", const_uint, 0, 0);
+	bb_member(b, "__i_nlink", ids->uint_id, 0, 0);
+	bb_ref(b, BTF_KIND_CONST, NULL, ids->uint_id);
+	bb_ref(b, BTF_KIND_PTR, NULL, sb);
+	bb_struct(b, "super_block", 1024, false);
+	bb_member(b, "s_dev", dev_t, 16 * 8, 0);
+	bb_ref(b, BTF_KIND_TYPEDEF, "dev_t", ids->uint_id);
+	bb_struct(b, "vfsmount", 32, false);
+	bb_member(b, "mnt_root", ptr_dentry, 0, 0);
+	bb_struct(b, "mount", 256, false);
+	bb_member(b, "mnt_parent", ptr_mount, 16 * 8, 0);
+	bb_member(b, "mnt_mountpoint", ptr_dentry, 24 * 8, 0);
+	bb_member(b, "mnt", vfsmount, 32 * 8, 0);
+	bb_ref(b, BTF_KIND_PTR, NULL, mount);
 }
 
 int main(int argc, char **argv)
@@ -94,7 +154,9 @@ int main(int argc, char **argv)
 
 	bb_init(&b, NULL);
 	add_common(&b, &ids);
-	add_good_task(&b, &ids);
+	/* task_struct and mm_struct take four ids; the exe's structs begin after them. */
+	add_good_task(&b, &ids, bb_next_id(&b) + 4);
+	add_good_exe(&b, &ids);
 	err = write_file(argv[1], "good.btf", &b, false) ||
 	      write_file(argv[1], "good-swapped.btf", &b, true) ||
 	      write_file(argv[1], "base.btf", &b, false);

@@ -73,7 +73,11 @@ def json_fields(name, doc, btf_path):
     check(doc.get("btf") == btf_path, f"{name}: btf is {doc.get('btf')!r}, want {btf_path!r}")
     for f in doc["fields"]:
         check(list(f.keys()) == FIELD_KEYS, f"{name}: field keys {list(f.keys())}")
-    return {f["field"]: f for f in doc["fields"]}
+    # A path two maps both need (task_struct.mm) is listed once per map: keep the first.
+    fields = {}
+    for f in doc["fields"]:
+        fields.setdefault(f["field"], f)
+    return fields
 
 
 def resolved_field(field, offset, bit_offset, size, type_name, map_name=None, key=None,
@@ -143,12 +147,28 @@ def synthetic(args):
         rc, out, err = run(exe, "--btf", good)
         check(rc == 0 and err == b"", f"good: exit {rc} {err!r}")
         want = ("BTF %s\n"
-                "FIELD                    OFFSET  SIZE  TYPE                  MAP[KEY]\n"
-                "task_struct.real_parent    1280     8  struct task_struct *  TASK_OFFSETS[0]\n"
-                "task_struct.tgid           1268     4  pid_t                 TASK_OFFSETS[1]\n"
-                "task_struct.mm             1136     8  struct mm_struct *    EXEC_OFFSETS[0]\n"
-                "mm_struct.arg_start         480     8  long unsigned int     EXEC_OFFSETS[1]\n"
-                "mm_struct.arg_end           488     8  long unsigned int     EXEC_OFFSETS[2]\n"
+                "FIELD                    OFFSET  SIZE  TYPE                   MAP[KEY]\n"
+                "task_struct.real_parent    1280     8  struct task_struct *   TASK_OFFSETS[0]\n"
+                "task_struct.tgid           1268     4  pid_t                  TASK_OFFSETS[1]\n"
+                "task_struct.mm             1136     8  struct mm_struct *     EXEC_OFFSETS[0]\n"
+                "mm_struct.arg_start         480     8  long unsigned int      EXEC_OFFSETS[1]\n"
+                "mm_struct.arg_end           488     8  long unsigned int      EXEC_OFFSETS[2]\n"
+                "task_struct.mm             1136     8  struct mm_struct *     EXE_OFFSETS[0]\n"
+                "mm_struct.exe_file         1320     8  struct file *          EXE_OFFSETS[1]\n"
+                "file.f_path.dentry           72     8  struct dentry *        EXE_OFFSETS[2]\n"
+                "file.f_path.mnt              64     8  struct vfsmount *      EXE_OFFSETS[3]\n"
+                "dentry.d_parent              24     8  struct dentry *        EXE_OFFSETS[4]\n"
+                "dentry.d_name.name           40     8  const unsigned char *  EXE_OFFSETS[5]\n"
+                "dentry.d_name.len            36     4  unsigned int           EXE_OFFSETS[6]\n"
+                "dentry.d_inode               48     8  struct inode *         EXE_OFFSETS[7]\n"
+                "inode.i_ino                  64     8  long unsigned int      EXE_OFFSETS[8]\n"
+                "inode.i_nlink                72     4  const unsigned int     EXE_OFFSETS[9]\n"
+                "inode.i_sb                   40     8  struct super_block *   EXE_OFFSETS[10]\n"
+                "super_block.s_dev            16     4  dev_t                  EXE_OFFSETS[11]\n"
+                "mount.mnt                    32    32  struct vfsmount        EXE_OFFSETS[12]\n"
+                "mount.mnt.mnt_root           32     8  struct dentry *        EXE_OFFSETS[13]\n"
+                "mount.mnt_parent             16     8  struct mount *         EXE_OFFSETS[14]\n"
+                "mount.mnt_mountpoint         24     8  struct dentry *        EXE_OFFSETS[15]\n"
                 % good).encode()
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
@@ -181,7 +201,9 @@ def synthetic(args):
         check(rc == 0 and err == b"", f"good --json: exit {rc} {err!r}")
         doc = parse_json("good --json", out)
         check(doc is not None and doc.get("base") is None, "good --json: base not null")
+        check(table_rows(doc) == TABLE_ROWS, f"good --json: rows {table_rows(doc)}")
         fields = json_fields("good --json", doc, good)
+        fields = {p: f for p, f in fields.items() if f["map"] in ("TASK_OFFSETS", "EXEC_OFFSETS")}
         check(fields == {
             "task_struct.real_parent": resolved_field("task_struct.real_parent", 1280, 10240, 8,
                                                       "struct task_struct *", "TASK_OFFSETS", 0),
@@ -202,7 +224,7 @@ def synthetic(args):
         check(any(l.startswith("mm_struct.arg_end        absent") and
                   l.endswith("no struct or union 'mm_struct'") for l in lines),
               f"bad-types: arg_end row\n{out.decode()}")
-        check(len(lines) == 7 and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
+        check(len(lines) == 2 + len(TABLE) and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
                                                          "MAP[KEY]", "REASON"],
               f"bad-types: text\n{out.decode()}")
         check(any(l.startswith("task_struct.real_parent  absent") and l.endswith(
@@ -368,7 +390,23 @@ class Oracle:
 # The sensor's table, (map, key) -> field, as the docs list it.
 TABLE = {("TASK_OFFSETS", 0): "task_struct.real_parent", ("TASK_OFFSETS", 1): "task_struct.tgid",
          ("EXEC_OFFSETS", 0): "task_struct.mm", ("EXEC_OFFSETS", 1): "mm_struct.arg_start",
-         ("EXEC_OFFSETS", 2): "mm_struct.arg_end"}
+         ("EXEC_OFFSETS", 2): "mm_struct.arg_end",
+         ("EXE_OFFSETS", 0): "task_struct.mm", ("EXE_OFFSETS", 1): "mm_struct.exe_file",
+         ("EXE_OFFSETS", 2): "file.f_path.dentry", ("EXE_OFFSETS", 3): "file.f_path.mnt",
+         ("EXE_OFFSETS", 4): "dentry.d_parent", ("EXE_OFFSETS", 5): "dentry.d_name.name",
+         ("EXE_OFFSETS", 6): "dentry.d_name.len", ("EXE_OFFSETS", 7): "dentry.d_inode",
+         ("EXE_OFFSETS", 8): "inode.i_ino", ("EXE_OFFSETS", 9): "inode.i_nlink",
+         ("EXE_OFFSETS", 10): "inode.i_sb", ("EXE_OFFSETS", 11): "super_block.s_dev",
+         ("EXE_OFFSETS", 12): "mount.mnt", ("EXE_OFFSETS", 13): "mount.mnt.mnt_root",
+         ("EXE_OFFSETS", 14): "mount.mnt_parent", ("EXE_OFFSETS", 15): "mount.mnt_mountpoint"}
+
+
+def table_rows(doc):
+    """(field, map, key) of every row of a --json document, in order."""
+    return [(f["field"], f["map"], f["key"]) for f in (doc or {}).get("fields", [])]
+
+
+TABLE_ROWS = [(path, m, k) for (m, k), path in TABLE.items()]
 
 
 def kernel(args):
@@ -404,14 +442,14 @@ def kernel(args):
 
     # JSON, field by field against bpftool, for the table and ad-hoc paths (a bitfield, a
     # member inside an anonymous struct on current kernels, a nested path).
-    paths = list(TABLE.values()) + ["task_struct.pid", "task_struct.in_execve",
-                                    "mm_struct.exe_file", "dentry.d_name.name"]
+    paths = list(dict.fromkeys(TABLE.values())) + ["task_struct.pid", "task_struct.in_execve"]
     rc, out, err = run(exe, "--json", *paths)
     check(rc == 0 and err == b"", f"kernel --json: exit {rc} {err!r}")
     fields = json_fields("kernel --json", parse_json("kernel --json", out), VMLINUX)
     for path in paths:
         o, f = oracle.lookup(path), fields.get(path, {})
-        table = {p: k for k, p in TABLE.items()}.get(path, (None, None))
+        # An ad-hoc path that is in the table names its first row's map and key.
+        table = next((k for k, p in TABLE.items() if p == path), (None, None))
         want = {"field": path, "offset": o["offset"], "bit_offset": o["bit_offset"],
                 "bit_size": o["bit_size"], "size": o["size"], "type": o["type"],
                 "map": table[0], "key": table[1],

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#include <stdlib.h>
+#include <string.h>
 
 #include "exec_report.h"
 
@@ -15,11 +15,21 @@ const char *es_ppid_source_name(enum es_ppid_source src)
 	}
 }
 
-void es_exec_report_free(struct es_exec_report *r)
+void es_exe_from_view(const struct es_exec_view *view, struct es_exe *exe)
 {
-	if (!r)
+	const struct es_exec_record *r = view->rec;
+	int len;
+
+	memset(exe, 0, sizeof(*exe));
+	if (r->hdr.type != ES_RECORD_EXEC ||
+	    (r->hdr.flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT)) || !view->exe_len)
 		return;
-	free(r->parent_exe);
-	free(r->image);
-	free(r);
+	len = es_exe_path(view->exe, view->exe_len, exe->path, sizeof(exe->path));
+	exe->known = true;
+	exe->truncated = len < 0 || (r->hdr.flags & ES_EXEC_F_EXE_TRUNCATED);
+	exe->ino = r->exe_ino;
+	exe->dev = es_kernel_dev_to_user(r->exe_dev);
+	exe->nlink = r->exe_nlink;
+	/* A memfd is a file of no directory named "memfd:NAME" (mm/memfd.c). */
+	exe->memfd = (r->hdr.flags & ES_EXEC_F_EXE_PSEUDO) && !strncmp(exe->path, "/memfd:", 7);
 }

@@ -120,13 +120,6 @@ int es_fileless_is_systemd_comm(const char *comm, size_t cap)
 	return skip_prefix(comm, len, "systemd") || skip_prefix(comm, len, "(sd-");
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n >= m && !memcmp(s + n - m, suffix, m);
-}
-
 static void append(char *buf, size_t size, const char *text)
 {
 	size_t len = strnlen(buf, size);
@@ -155,9 +148,9 @@ void es_fileless_evaluate(const struct es_fileless_allowlist *list,
 		append(why, sizeof(why), "execveat with AT_EMPTY_PATH (fexecve)");
 	if (es_fileless_is_fd_path(in->filename, in->filename_len))
 		append(why, sizeof(why), "filename is a file-descriptor path");
-	if (in->image && !strncmp(in->image, "/memfd:", 7))
+	if (in->image_memfd)
 		append(why, sizeof(why), "image is a memfd");
-	else if (in->image && ends_with(in->image, " (deleted)"))
+	else if (in->image_deleted)
 		append(why, sizeof(why), "image is a deleted file");
 
 	memset(out, 0, sizeof(*out));

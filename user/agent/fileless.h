@@ -58,7 +58,9 @@ struct es_fileless_input {
 	uint32_t execveat_flags;
 	const char *filename; /* the filename argument */
 	size_t filename_len;
-	const char *image; /* readlink /proc/<pid>/exe after the exec, or NULL */
+	/* The new image's file as the kernel resolved it at the exec (the exe record). */
+	int image_memfd; /* a memfd */
+	int image_deleted; /* a file with no link left */
 	const char *comm; /* the exec'ing task's comm */
 	size_t comm_cap;
 	const char *parent_exe; /* or NULL when unknown */

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "argv.h"
 #include "format.h"
 #include "json_writer.h"
 #include "walltime.h"
@@ -76,42 +75,62 @@ static void fileless_json(struct es_json_writer *w, const struct es_fileless_res
 	es_json_object_end(w);
 }
 
+/* The exe as the kernel resolved it at the exec, or null (a failure, or no EXE_OFFSETS). */
+static void exe_json(struct es_json_writer *w, const struct es_exe *exe)
+{
+	es_json_key(w, "exe");
+	if (!exe->known) {
+		es_json_null(w);
+		return;
+	}
+	es_json_object_begin(w);
+	key_str(w, "path", exe->path);
+	key_uint(w, "ino", exe->ino);
+	key_uint(w, "dev", exe->dev);
+	key_uint(w, "nlink", exe->nlink);
+	key_bool(w, "memfd", exe->memfd);
+	key_bool(w, "truncated", exe->truncated);
+	es_json_object_end(w);
+}
+
 int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns)
 {
-	const struct es_exec_event *ev = &r->ev;
+	const struct es_exec_record *rec = r->view.rec;
+	uint32_t flags = rec->hdr.flags;
 	struct es_json_writer w;
-	struct es_argv argv;
-	size_t i;
+	struct es_argv_iter it;
+	const char *arg;
+	size_t len;
 
-	es_argv_split(ev->args, sizeof(ev->args), ev->args_size, ev->argc,
-		      !!(ev->flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT)), &argv);
 	es_json_writer_init(&w, f);
 	head(&w, "exec", wall_ns);
-	key_uint(&w, "pid", ev->hdr.pid);
-	key_uint(&w, "tid", ev->hdr.tid);
+	key_uint(&w, "pid", rec->hdr.pid);
+	key_uint(&w, "tid", rec->hdr.tid);
 	key_uint(&w, "ppid", r->ppid);
 	key_str(&w, "ppid_source", es_ppid_source_name(r->ppid_source));
-	key_uint(&w, "uid", ev->uid);
-	key_uint(&w, "gid", ev->gid);
-	key_bytes(&w, "comm", ev->comm, sizeof(ev->comm));
-	if (ev->flags & ES_EXEC_F_FILENAME_FAULT)
-		key_str(&w, "filename", NULL); /* unreadable, unlike fexecve's real "" */
+	key_uint(&w, "uid", rec->uid);
+	key_uint(&w, "gid", rec->gid);
+	key_bytes(&w, "comm", rec->comm, sizeof(rec->comm));
+	es_json_key(&w, "filename");
+	if (flags & ES_EXEC_F_FILENAME_FAULT)
+		es_json_null(&w); /* unreadable, unlike fexecve's real "" */
 	else
-		key_bytes(&w, "filename", ev->filename, sizeof(ev->filename));
+		es_json_string_len(&w, r->view.filename, r->view.filename_len);
 	es_json_key(&w, "argv");
 	es_json_array_begin(&w);
-	for (i = 0; i < argv.cnt; i++)
-		es_json_string_len(&w, argv.arg[i].ptr, argv.arg[i].len);
+	es_argv_iter_init(&it, &r->view);
+	while (es_argv_next(&it, &arg, &len))
+		es_json_string_len(&w, arg, len);
 	es_json_array_end(&w);
-	key_bool(&w, "argv_truncated", argv.truncated);
-	key_uint(&w, "execveat_flags", ev->execveat_flags);
+	key_bool(&w, "argv_truncated",
+		 flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT | ES_EXEC_F_ARGV_ABSENT));
+	key_uint(&w, "execveat_flags", rec->execveat_flags);
 	es_json_key(&w, "ret");
-	if (r->ret_known)
-		es_json_int(&w, r->ret);
-	else
-		es_json_null(&w);
+	es_json_int(&w, rec->ret);
 	key_str(&w, "parent_exe", r->parent_exe);
 	fileless_json(&w, &r->fileless);
+	exe_json(&w, &r->exe);
+	key_uint(&w, "path_misses", rec->path_misses);
 	return finish(&w);
 }
 
@@ -196,8 +215,8 @@ int es_format_json_startup(FILE *f, const struct es_startup_host *host,
 	key_uint(&w, "ringbuf_size", info->ringbuf_size);
 	es_json_key(&w, "exec_image");
 	es_json_object_begin(&w);
-	key_bool(&w, "attached", info->exec_image);
-	key_str(&w, "reason", info->exec_image ? NULL : info->exec_image_reason);
+	key_bool(&w, "attached", true); /* sched_process_exec makes every exec record */
+	key_str(&w, "reason", NULL);
 	key_bool(&w, "argv", exec->enabled);
 	key_str(&w, "argv_reason", exec->enabled ? NULL : exec->reason);
 	es_json_object_end(&w);
@@ -241,16 +260,13 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	es_json_key(w, "lost_records");
 	es_json_object_begin(w);
 	key_uint(w, "exec", k[ES_STAT_LOST_EXEC]);
-	key_uint(w, "image", k[ES_STAT_LOST_IMAGE]);
-	key_uint(w, "result", k[ES_STAT_LOST_RESULT]);
-	key_uint(w, "recursion", es_stats_recursion_misses(s, false));
-	key_uint(w, "syscall_regs", k[ES_STAT_LOST_EXEC_REGS]);
+	key_uint(w, "failure", k[ES_STAT_LOST_FAILURE]);
+	key_uint(w, "recursion", es_stats_recursion_misses(s, true));
 	es_json_object_end(w);
 	es_json_key(w, "records_dropped_reasons");
 	es_json_object_begin(w);
-	key_uint(w, "short", s->dropped_short);
+	key_uint(w, "malformed", s->dropped_malformed);
 	key_uint(w, "unknown_type", s->dropped_unknown_type);
-	key_uint(w, "no_memory", s->dropped_no_memory);
 	es_json_object_end(w);
 	es_stats_unreported(s, &u);
 	es_json_key(w, "unreported");
@@ -258,11 +274,29 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	key_uint(w, "execs", u.total);
 	key_uint(w, "ringbuf_full", u.ringbuf_full);
 	key_uint(w, "recursion", u.recursion);
-	key_uint(w, "syscall_regs", u.syscall_regs);
 	key_uint(w, "agent_dropped", u.agent_dropped);
 	es_json_object_end(w);
 	programs_json(w, s);
 	key_uint(w, "output_malformed", s->output_malformed);
+}
+
+/* What the entry state and the PATH-search folding did (kernel counts). */
+static void entry_json(struct es_json_writer *w, const struct es_agent_stats *s)
+{
+	const uint64_t *k = s->kernel;
+
+	key_uint(w, "failures", s->failures);
+	key_uint(w, "path_misses", s->path_misses);
+	key_uint(w, "exe_unknown", s->exe_unknown);
+	key_uint(w, "ring_bytes", k[ES_STAT_BYTES]);
+	es_json_key(w, "entry");
+	es_json_object_begin(w);
+	key_uint(w, "no_pending", k[ES_STAT_EXEC_NO_PENDING]);
+	key_uint(w, "regs_unreadable", k[ES_STAT_ENTRY_REGS]);
+	key_uint(w, "args_full", k[ES_STAT_ENTRY_ARGS_FULL]);
+	key_uint(w, "misses_held", k[ES_STAT_FAILURES_HELD]);
+	key_uint(w, "held_full", k[ES_STAT_HELD_FULL]);
+	es_json_object_end(w);
 }
 
 int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)
@@ -293,19 +327,11 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	key_uint(&w, "parent_exe_unknown", s->parent_exe_unknown);
 	key_uint(&w, "filename_faults", s->filename_faults);
 	key_uint(&w, "argv_faults", s->argv_faults);
-	key_uint(&w, "results_missing", s->results_missing);
-	key_uint(&w, "results_orphaned", s->results_orphaned);
 	key_uint(&w, "records_dropped", s->records_dropped);
 	key_uint(&w, "records_received", s->records_received);
 	key_uint(&w, "kernel_records", k[ES_STAT_EVENTS]);
 	key_uint(&w, "kernel_ppid_reads", k[ES_STAT_PPID_KERNEL]);
-	es_json_key(&w, "images");
-	es_json_object_begin(&w);
-	key_uint(&w, "received", s->images_received);
-	key_uint(&w, "unmatched", s->images_unmatched);
-	key_uint(&w, "filename_filled", s->images_filename_filled);
-	key_uint(&w, "argv_filled", s->images_argv_filled);
-	es_json_object_end(&w);
 	accounting_json(&w, s);
+	entry_json(&w, s);
 	return finish(&w);
 }

@@ -8,7 +8,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "argv.h"
 #include "format.h"
 #include "json.h"
 #include "walltime.h"
@@ -59,37 +58,37 @@ static void text_str(FILE *f, const char *s)
 void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns,
 			 bool *header_done)
 {
-	const struct es_exec_event *ev = &r->ev;
-	size_t comm_len = strnlen(ev->comm, sizeof(ev->comm)), i;
-	struct es_argv argv;
+	const struct es_exec_record *rec = r->view.rec;
+	size_t comm_len = strnlen(rec->comm, sizeof(rec->comm)), len;
+	struct es_argv_iter it;
+	const char *arg;
 	char ret[24];
 
-	es_argv_split(ev->args, sizeof(ev->args), ev->args_size, ev->argc,
-		      !!(ev->flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT)), &argv);
 	if (!*header_done) {
 		fprintf(f, "%-30s %7s %7s %-7s %6s %5s %-16s %s\n", "TIME", "PID", "PPID", "SOURCE",
 			"UID", "RET", "COMM", "FILENAME ARGV[1..]");
 		*header_done = true;
 	}
-	if (r->ret_known)
-		snprintf(ret, sizeof(ret), "%" PRId64, r->ret);
-	else
-		snprintf(ret, sizeof(ret), "?");
+	snprintf(ret, sizeof(ret), "%d", rec->ret);
 	es_format_time(f, wall_ns);
-	fprintf(f, " %7u %7u %-7s %6u %5s ", ev->hdr.pid, r->ppid,
-		es_ppid_source_name(r->ppid_source), ev->uid, ret);
-	text_escape(f, ev->comm, comm_len, false);
+	fprintf(f, " %7u %7u %-7s %6u %5s ", rec->hdr.pid, r->ppid,
+		es_ppid_source_name(r->ppid_source), rec->uid, ret);
+	text_escape(f, rec->comm, comm_len, false);
 	fprintf(f, "%*s", (int)(17 - comm_len), "");
-	if (ev->flags & ES_EXEC_F_FILENAME_FAULT)
+	if (rec->hdr.flags & ES_EXEC_F_FILENAME_FAULT)
 		fputs("?", f);
 	else
-		text_escape(f, ev->filename, strnlen(ev->filename, sizeof(ev->filename)), true);
-	for (i = 1; i < argv.cnt; i++) {
+		text_escape(f, r->view.filename, r->view.filename_len, true);
+	es_argv_iter_init(&it, &r->view);
+	es_argv_next(&it, &arg, &len); /* argv[0]: the filename stands for it */
+	while (es_argv_next(&it, &arg, &len)) {
 		fputc(' ', f);
-		text_escape(f, argv.arg[i].ptr, argv.arg[i].len, true);
+		text_escape(f, arg, len, true);
 	}
-	if (argv.truncated)
+	if (rec->hdr.flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT))
 		fputs(" ...", f);
+	if (rec->path_misses)
+		fprintf(f, "  [%u PATH misses]", rec->path_misses);
 	if (r->fileless.verdict != ES_FILELESS_NONE) {
 		fprintf(f, "  [fileless %s: ",
 			r->fileless.verdict == ES_FILELESS_SUPPRESSED ? "suppressed" : "alert");
@@ -154,7 +153,6 @@ void es_format_text_startup(FILE *f, const struct es_startup_host *host,
 	line_detail(f, "attach", es_attach_mode_name(info->attach_mode), info->attach_reason);
 	line_str(f, "lockdown", es_lockdown_name(info->lockdown));
 	line_detail(f, "self-test", es_selftest_name(info->selftest), info->selftest_detail);
-	line_str(f, "exec image", info->exec_image ? "yes" : info->exec_image_reason);
 }
 
 void es_format_text_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,9 +36,12 @@ static const char *cached_for(struct es_parent_cache_entry *e, uint32_t ppid, ui
 	return e->exe_known ? e->exe : NULL;
 }
 
-/* Fill @e for the process of @dirfd (@pid, started at @start_ns, alive at @now). */
+/*
+ * Fill @e for the process of @dirfd (@pid, started at @start_ns, alive at
+ * @now): its exe as @exe says (the kernel's, at its exec), else as /proc.
+ */
 static const char *remember(struct es_parent_cache *cache, struct es_parent_cache_entry *e,
-			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now)
+			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now, const char *exe)
 {
 	ssize_t n;
 
@@ -45,6 +49,11 @@ static const char *remember(struct es_parent_cache *cache, struct es_parent_cach
 	e->pid = pid;
 	e->start_ns = start_ns;
 	e->alive_ns = now;
+	if (exe) {
+		snprintf(e->exe, sizeof(e->exe), "%s", exe);
+		e->exe_known = 1;
+		return e->exe;
+	}
 	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
 	e->exe_known = n > 0;
 	e->exe[n > 0 ? n : 0] = '\0';
@@ -83,7 +92,7 @@ const char *es_parent_cache_exe(struct es_parent_cache *cache, uint32_t ppid,
 			goto unknown;
 		return e->exe;
 	}
-	exe = remember(cache, e, dirfd, ppid, start_ns, now);
+	exe = remember(cache, e, dirfd, ppid, start_ns, now, NULL);
 	close(dirfd);
 	if (!exe)
 		goto unknown;
@@ -98,11 +107,11 @@ unknown:
 	return NULL;
 }
 
-const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid)
+const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid, const char *exe)
 {
 	struct es_parent_cache_entry *e = slot_of(cache, pid);
+	const char *known = NULL;
 	uint64_t start_ns, now;
-	const char *exe = NULL;
 	int dirfd;
 
 	dirfd = es_procfs_open_pid(cache->proc_root, pid);
@@ -110,9 +119,9 @@ const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid)
 		return NULL;
 	now = es_boottime_ns();
 	if (!es_procfs_start_ns(dirfd, &start_ns))
-		exe = remember(cache, e, dirfd, pid, start_ns, now);
+		known = remember(cache, e, dirfd, pid, start_ns, now, exe);
 	close(dirfd);
-	return exe;
+	return known;
 }
 
 void es_parent_cache_forget(struct es_parent_cache *cache, uint32_t pid)

@@ -50,12 +50,13 @@ const char *es_parent_cache_exe(struct es_parent_cache *cache, uint32_t ppid,
 				uint64_t event_boot_ns);
 
 /*
- * @pid has just exec'd successfully: read its new exe now and keep it, so
- * that its children's execs find it even after @pid exits (the records of
- * one ring-buffer batch were all written before the batch is read, so "now"
- * covers them). Returns the exe, valid until the next call, or NULL.
+ * @pid has just exec'd successfully: keep its new exe (@exe, the kernel's,
+ * or read now when NULL), so that its children's execs find it even after
+ * @pid exits (the records of one ring-buffer batch were all written before
+ * the batch is read, so "now" covers them). Returns the exe, valid until the
+ * next call, or NULL (@pid is gone already: its start time is unknown).
  */
-const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid);
+const char *es_parent_cache_learn(struct es_parent_cache *cache, uint32_t pid, const char *exe);
 
 /* @pid execs: its exe is about to change. */
 void es_parent_cache_forget(struct es_parent_cache *cache, uint32_t pid);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The agent's pipeline: ring-buffer records in, reports out. Each exec
- * record is joined with its image and result records (kern/execsensor.h,
- * "The records and how to merge them"), given its ppid (the kernel's, else
- * /proc's) and its parent's exe, judged by the fileless rule, and written
- * to the output; every record is counted in the stats.
+ * The agent's pipeline: ring-buffer records in, reports out. Each exec or
+ * failure record (one per exec, whole: kern/execsensor.h) is checked, given
+ * its ppid (the kernel's, else /proc's) and its parent's exe, judged by the
+ * fileless rule and written to the output as it arrives; every record is
+ * counted in the stats.
  *
  * It knows nothing of BPF: records come from es_loader_poll() in the agent,
  * and from synthetic buffers in the tests.
@@ -16,7 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "event_join.h"
 #include "fileless.h"
 #include "output.h"
 #include "parent_cache.h"
@@ -31,7 +30,6 @@ struct es_pipeline {
 	bool trust_kernel_ppid;
 	struct es_clock clock;
 	struct es_parent_cache parents;
-	struct es_event_join join;
 	struct es_agent_stats stats;
 };
 
@@ -45,11 +43,8 @@ int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 /* One ring-buffer record (es_record_fn's arguments); never trusts its size or content. */
 void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size);
 
-/*
- * After each batch: resample the wall clock, report execs whose result is
- * overdue (at UINT64_MAX: every pending exec, at exit).
- */
-void es_pipeline_tick(struct es_pipeline *p, uint64_t now_boot_ns);
+/* After each batch: resample the wall clock (NTP steps show in the events after). */
+void es_pipeline_tick(struct es_pipeline *p);
 
 /* The wall time of a CLOCK_BOOTTIME stamp, as the pipeline's clock gives it. */
 int64_t es_pipeline_wall_ns(const struct es_pipeline *p, uint64_t boot_ns);

@@ -15,15 +15,13 @@ uint64_t es_stats_recursion_misses(const struct es_agent_stats *s, bool loses_ex
 
 void es_stats_unreported(const struct es_agent_stats *s, struct es_unreported *out)
 {
-	out->ringbuf_full = s->kernel[ES_STAT_LOST_EXEC];
+	out->ringbuf_full = s->kernel[ES_STAT_LOST_EXEC] + s->kernel[ES_STAT_LOST_FAILURE];
 	out->recursion = es_stats_recursion_misses(s, true);
-	out->syscall_regs = s->kernel[ES_STAT_LOST_EXEC_REGS];
-	out->agent_dropped = s->dropped_no_memory;
-	out->total = out->ringbuf_full + out->recursion + out->syscall_regs + out->agent_dropped;
+	out->agent_dropped = s->records_dropped;
+	out->total = out->ringbuf_full + out->recursion + out->agent_dropped;
 }
 
 uint64_t es_stats_lost(const struct es_agent_stats *s)
 {
-	return s->kernel[ES_STAT_RINGBUF_FULL] + es_stats_recursion_misses(s, false) +
-	       s->kernel[ES_STAT_LOST_EXEC_REGS];
+	return s->kernel[ES_STAT_RINGBUF_FULL] + es_stats_recursion_misses(s, true);
 }

@@ -89,11 +89,12 @@ static const struct tp_field syscall_fields[] = {
 	{ "syscalls/sys_exit_execveat", "long ret", 16 },
 };
 
-/* struct sched_process_exec_record. */
-static const struct tp_field exec_image_fields[] = {
+/* struct sched_process_exec_record and struct sched_process_exit_record. */
+static const struct tp_field sched_fields[] = {
 	{ "sched/sched_process_exec", "__data_loc char[] filename", 8 },
 	{ "sched/sched_process_exec", "pid_t pid", 12 },
 	{ "sched/sched_process_exec", "pid_t old_pid", 16 },
+	{ "sched/sched_process_exit", "pid_t pid", 24 },
 };
 
 /* The offset of @field in @event's format file, or a negative errno. */
@@ -190,7 +191,7 @@ int es_tracepoints_ready(bool *mounted, char *why, size_t why_size)
 			    ": kernel without CONFIG_FTRACE_SYSCALLS?", why, why_size);
 }
 
-int es_exec_image_ready(bool *mounted, char *why, size_t why_size)
+int es_sched_ready(bool *mounted, char *why, size_t why_size)
 {
 	const char *tracing;
 	int err;
@@ -199,7 +200,6 @@ int es_exec_image_ready(bool *mounted, char *why, size_t why_size)
 	err = tracing_mount(&tracing, mounted, why, why_size);
 	if (err)
 		return err;
-	return check_fields(tracing, exec_image_fields,
-			    sizeof(exec_image_fields) / sizeof(exec_image_fields[0]), "", why,
-			    why_size);
+	return check_fields(tracing, sched_fields, sizeof(sched_fields) / sizeof(sched_fields[0]), "",
+			    why, why_size);
 }

@@ -3,8 +3,8 @@
  * What each attach mode needs from the running kernel, checked before any
  * program is loaded so that only the usable mode's programs are: kprobes and
  * the syscall functions' names for kprobe mode, tracefs and the syscall
- * tracepoints' record layout for tracepoint mode, and sched_process_exec's
- * for the image record in either mode. Each check returns 0, or
+ * tracepoints' record layout for tracepoint mode, and the sched events' for
+ * the exec record in either mode. Each check returns 0, or
  * a negative errno with @why set to one line naming what is missing.
  */
 #ifndef EXECSENSOR_ATTACH_H
@@ -36,10 +36,10 @@ int es_syscall_functions(const char *const *syscalls, char (*funcs)[ES_SYSCALL_F
 int es_tracepoints_ready(bool *mounted, char *why, size_t why_size);
 
 /*
- * tracefs (mounted as above) with the sched:sched_process_exec event laid
- * out as the image program reads it: filename's __data_loc at 8, pid at 12,
- * old_pid at 16.
+ * tracefs (mounted as above) with the sched events laid out as the programs
+ * read them: sched_process_exec's filename __data_loc at 8, pid at 12,
+ * old_pid at 16; sched_process_exit's pid at 24.
  */
-int es_exec_image_ready(bool *mounted, char *why, size_t why_size);
+int es_sched_ready(bool *mounted, char *why, size_t why_size);
 
 #endif /* EXECSENSOR_ATTACH_H */

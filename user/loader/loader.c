@@ -249,45 +249,25 @@ static int choose_mode(struct es_loader *l)
 	return 0;
 }
 
-/* The image program runs in either mode, where the kernel lets it read. */
-static void choose_exec_image(struct es_loader *l)
+/*
+ * The exec record's programs (sched:sched_process_exec, sched_process_exit)
+ * run in either mode: their records must be laid out as the programs read
+ * them, or there are no exec records at all.
+ */
+static int check_sched(struct es_loader *l)
 {
-	struct es_loader_info *info = &l->info;
 	char why[ES_REASON_MAX] = "";
 	bool mounted = false;
+	int err;
 
-	info->exec_image = false;
-	if (!l->opts.exec_image) {
-		reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
-			"not requested (es_loader_opts.exec_image)");
-		es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXEC],
-					"no exec image records: %s", info->exec_image_reason);
-		return;
-	}
-	if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
-		reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
-			"kernel lockdown=confidentiality refuses bpf_probe_read_kernel(), "
-			"which the image record needs");
-	} else if (es_exec_image_ready(&mounted, why, sizeof(why))) {
-		reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
-			"sched:sched_process_exec unusable: %s", why);
-	} else {
-		info->exec_image = true;
-		info->exec_image_reason[0] = '\0';
-	}
+	err = es_sched_ready(&mounted, why, sizeof(why));
 	if (mounted) {
-		info->tracefs_mounted = true;
+		l->info.tracefs_mounted = true;
 		loader_log(l, "mounted tracefs at %s (it was not mounted)", ES_TRACEFS);
 	}
-	if (info->exec_image) {
-		if (!info->groups[ES_OFFSET_GROUP_EXEC].enabled)
-			loader_log(l, "exec image records without argv: %s",
-				   info->groups[ES_OFFSET_GROUP_EXEC].reason);
-		return;
-	}
-	loader_log(l, "no exec image records: %s", info->exec_image_reason);
-	es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXEC], "no exec image records: %s",
-				info->exec_image_reason);
+	if (err)
+		return loader_fail(l, err, "sched tracepoints unusable: %s", why);
+	return 0;
 }
 
 /* Every group's map, as its state says (0 everywhere for a group that is off). */
@@ -316,7 +296,7 @@ static int write_groups(struct es_loader *l)
 static void deliver(struct es_loader *l, const void *data, size_t size)
 {
 	bool copied = false;
-	size_t i;
+	size_t i, scrubbed;
 
 	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++) {
 		if (!l->scrub[i])
@@ -327,8 +307,11 @@ static void deliver(struct es_loader *l, const void *data, size_t size)
 			memcpy(l->scratch, data, size);
 			copied = true;
 		}
-		if (es_offset_map_scrub(i, l->scratch, size))
+		scrubbed = es_offset_map_scrub(i, l->scratch, size);
+		if (scrubbed) {
+			size = scrubbed;
 			l->info.checks[i].scrubbed++;
+		}
 	}
 	l->opts.on_record(l->opts.ctx, copied ? l->scratch : data, size);
 }
@@ -381,7 +364,7 @@ static int load_skeleton(struct es_loader *l)
 	if (err)
 		return loader_fail(l, err, "ring buffer size %u: %s", l->info.ringbuf_size,
 				   strerror(-err));
-	skel->rodata->kernel_parent = l->info.lockdown != ES_LOCKDOWN_CONFIDENTIALITY;
+	skel->rodata->kernel_reads = l->info.lockdown != ES_LOCKDOWN_CONFIDENTIALITY;
 	skel->rodata->wakeup_bytes =
 		l->opts.wakeup_bytes ? l->opts.wakeup_bytes : l->info.ringbuf_size / 4;
 	bpf_program__set_autoload(skel->progs.kprobe_execve, kprobe);
@@ -392,7 +375,6 @@ static int load_skeleton(struct es_loader *l)
 	bpf_program__set_autoload(skel->progs.tp_exit_execve, !kprobe);
 	bpf_program__set_autoload(skel->progs.tp_enter_execveat, !kprobe);
 	bpf_program__set_autoload(skel->progs.tp_exit_execveat, !kprobe);
-	bpf_program__set_autoload(skel->progs.tp_exec_image, l->info.exec_image);
 
 	err = execsensor_bpf__load(skel);
 	if (err)
@@ -425,6 +407,7 @@ int es_loader_load(struct es_loader *l)
 	struct es_loader_info *info = &l->info;
 	uint32_t size = info->ringbuf_size;
 	struct es_offset_group_state *task;
+	size_t i;
 	int err;
 
 	if (l->skel)
@@ -444,8 +427,12 @@ int es_loader_load(struct es_loader *l)
 	resolve_groups(l);
 	task = &info->groups[ES_OFFSET_GROUP_TASK];
 	if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
-		es_offset_group_disable(task, "kernel lockdown=confidentiality refuses "
-					      "bpf_probe_read_kernel(); parents come from /proc");
+		for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
+			es_offset_group_disable(&info->groups[i],
+						"kernel lockdown=confidentiality refuses "
+						"bpf_probe_read_kernel()%s",
+						i == ES_OFFSET_GROUP_TASK ? "; parents come from /proc"
+									  : "");
 		loader_log(l, "%s", task->reason);
 	} else if (l->opts.no_kernel_ppid) {
 		es_offset_group_disable(task, "disabled on request (--no-kernel-ppid)");
@@ -453,30 +440,14 @@ int es_loader_load(struct es_loader *l)
 		loader_log(l, "no kernel ppid: %s", task->reason);
 	}
 	override_groups(l);
-	choose_exec_image(l);
-	err = choose_mode(l);
+	err = check_sched(l);
+	if (!err)
+		err = choose_mode(l);
 	if (!err)
 		err = load_skeleton(l);
 	if (err)
 		unload_skeleton(l);
 	return err;
-}
-
-/* The image program, between entries and exits; a failure costs only its records. */
-static void attach_exec_image(struct es_loader *l)
-{
-	struct es_loader_info *info = &l->info;
-
-	l->links[ES_LINK_EXEC_IMAGE] = bpf_program__attach_tracepoint(
-		l->skel->progs.tp_exec_image, "sched", "sched_process_exec");
-	if (l->links[ES_LINK_EXEC_IMAGE])
-		return;
-	info->exec_image = false;
-	reasonf(info->exec_image_reason, sizeof(info->exec_image_reason),
-		"attaching to sched:sched_process_exec failed: %s", strerror(errno));
-	loader_log(l, "no exec image records: %s", info->exec_image_reason);
-	es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXEC], "no exec image records: %s",
-				info->exec_image_reason);
 }
 
 static int attach_links(struct es_loader *l)
@@ -486,11 +457,12 @@ static int attach_links(struct es_loader *l)
 	int i, err;
 
 	/*
-	 * Entries, the image, exits, and es_loader_detach() in reverse: at
-	 * either boundary an exec may lack its image or result, but no image
-	 * or result lacks its exec (except for an exec already in flight at
-	 * attach).
+	 * The thread-exit cleanup, entries, the exec record, exits; and
+	 * es_loader_detach() in reverse. At either boundary an exec may lack
+	 * its pending state (its record says so) but every exec has a record.
 	 */
+	l->links[ES_LINK_SCHED_EXIT] =
+		bpf_program__attach_tracepoint(skel->progs.tp_sched_exit, "sched", "sched_process_exit");
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
 		l->links[ES_LINK_ENTER_EXECVE] = bpf_program__attach_kprobe(
 			skel->progs.kprobe_execve, false, info->kprobe_execve);
@@ -502,8 +474,8 @@ static int attach_links(struct es_loader *l)
 		l->links[ES_LINK_ENTER_EXECVEAT] = bpf_program__attach_tracepoint(
 			skel->progs.tp_enter_execveat, "syscalls", "sys_enter_execveat");
 	}
-	if (info->exec_image)
-		attach_exec_image(l);
+	l->links[ES_LINK_SCHED_EXEC] =
+		bpf_program__attach_tracepoint(skel->progs.tp_sched_exec, "sched", "sched_process_exec");
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
 		l->links[ES_LINK_EXIT_EXECVE] = bpf_program__attach_kprobe(
 			skel->progs.kretprobe_execve, true, info->kprobe_execve);
@@ -516,7 +488,7 @@ static int attach_links(struct es_loader *l)
 			skel->progs.tp_exit_execveat, "syscalls", "sys_exit_execveat");
 	}
 	for (i = 0; i < ES_LINKS_MAX; i++) {
-		if (l->links[i] || i == ES_LINK_EXEC_IMAGE)
+		if (l->links[i])
 			continue;
 		err = -errno;
 		es_loader_detach(l);
@@ -558,7 +530,7 @@ static int run_child(struct es_loader *l)
 		l->selftest_running = false;
 		return loader_fail(l, err, "self-test: fork: %s", strerror(-err));
 	}
-	while (!es_selftest_done(&l->child, l->info.exec_image) && !drained &&
+	while (!es_selftest_done(&l->child) && !drained &&
 	       now_ms() < deadline) {
 		if (!reaped && waitpid(l->child.pid, &status, WNOHANG) == l->child.pid)
 			reaped = true;
@@ -622,19 +594,20 @@ static int run_selftest(struct es_loader *l)
 	prog = es_selftest_program();
 	if (!prog)
 		return loader_fail(l, -ENOENT, "self-test: no /bin/true or /usr/bin/true to run");
-	es_selftest_prepare(&l->child, prog);
+	err = es_selftest_prepare(&l->child, prog);
+	if (err)
+		return loader_fail(l, err, "self-test: %s: %s", prog, strerror(-err));
 	for (attempt = 0; attempt < SELFTEST_ATTEMPTS; attempt++) {
 		full = ringbuf_full(l);
 		err = run_child(l);
 		if (err)
 			return err;
 		expect.records_lost = ringbuf_full(l) != full;
-		if (es_selftest_done(&l->child, info->exec_image) || !expect.records_lost)
+		if (es_selftest_done(&l->child) || !expect.records_lost)
 			break;
 	}
 	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
 		expect.enabled[i] = info->groups[i].enabled;
-	expect.image_attached = info->exec_image;
 	es_selftest_judge(&l->child, &expect, &verdict);
 	if (verdict.error)
 		return loader_fail(l, verdict.error, "%s", verdict.error_msg);
@@ -748,13 +721,19 @@ int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]
 	return err;
 }
 
-/* The programs whose skipped run is an exec never reported: the entry handlers. */
+/*
+ * The programs whose skipped run is an exec never reported: the exec
+ * record's, the exits' (failure records) and the thread exit's (a held
+ * PATH-search failure). A skipped entry only costs the record its pending
+ * state.
+ */
 static bool prog_loses_execs(const struct es_loader *l, const struct bpf_program *prog)
 {
 	const struct execsensor_bpf *skel = l->skel;
 
-	return prog == skel->progs.kprobe_execve || prog == skel->progs.kprobe_execveat ||
-	       prog == skel->progs.tp_enter_execve || prog == skel->progs.tp_enter_execveat;
+	return prog == skel->progs.tp_sched_exec || prog == skel->progs.tp_sched_exit ||
+	       prog == skel->progs.kretprobe_execve || prog == skel->progs.kretprobe_execveat ||
+	       prog == skel->progs.tp_exit_execve || prog == skel->progs.tp_exit_execveat;
 }
 
 int es_prog_stats_read(int prog_fd, const char *name, struct es_prog_stats *out)

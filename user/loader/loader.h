@@ -24,14 +24,13 @@
  * /sys/kernel/btf/vmlinux); every offset group (user/offsets/offsets.h: one
  * BPF map of kernel offsets each) resolved through the one table, a group
  * off with its reason when a field is not resolved (or on purpose: no BTF,
- * --no-kernel-ppid, lockdown); the image program (sched:sched_process_exec,
- * in either mode) chosen unless lockdown or its record layout forbid it;
- * attach mode chosen (auto: kprobes if the kernel has them and the syscall
- * functions resolve, else tracepoints, with the reason); only that mode's
- * programs and the image program loaded; every group's map written.
- * es_loader_attach() attaches (auto: a kprobe attach failure reloads in
- * tracepoint mode, saying why; an image attach failure only loses image
- * records, saying why), then runs the self-test (selftest.h): a child
+ * --no-kernel-ppid, lockdown); the sched tracepoints' records checked (the
+ * exec record's programs run in either mode); attach mode chosen (auto:
+ * kprobes if the kernel has them and the syscall functions resolve, else
+ * tracepoints, with the reason); only that mode's programs and the sched
+ * programs loaded; every group's map written. es_loader_attach() attaches
+ * (auto: a kprobe attach failure reloads in tracepoint mode, saying why),
+ * then runs the self-test (selftest.h): a child
  * execs /bin/true, and each group its records refute is rewritten as 0
  * (a wrong parent is worse than none), with info->checks[group] saying
  * why; a loader in a nested PID namespace (record pids are the host's)
@@ -43,8 +42,8 @@
  * used from one thread; the callback runs inside es_loader_poll() and must
  * copy what it keeps (the record points into the ring buffer).
  *
- * The records and how a consumer merges them (exec, image, result) are
- * described beside them, in kern/execsensor.h.
+ * The records (one per exec, whole) are described beside them, in
+ * kern/execsensor.h; user/records/record.h reads them without trusting them.
  */
 #ifndef EXECSENSOR_LOADER_H
 #define EXECSENSOR_LOADER_H
@@ -95,7 +94,7 @@ struct es_group_check {
 	/*
 	 * After a refutation: records made with the refuted offsets, before
 	 * the rewrite, whose values the loader dropped before handing them
-	 * over (exec records lose their kernel ppid, image records their argv).
+	 * over (records lose their kernel ppid, their argv, their exe).
 	 */
 	uint64_t scrubbed;
 };
@@ -112,13 +111,6 @@ struct es_loader_opts {
 	enum es_attach_mode attach;
 	const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
 	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
-	/*
-	 * Load and attach the image program (sched:sched_process_exec): one
-	 * more record per successful exec, which the caller must merge (see
-	 * "The records and how to merge them" in kern/execsensor.h). Off, the ring buffer carries
-	 * exec and result records only, as before image records existed.
-	 */
-	bool exec_image;
 	uint32_t
 		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
 	/*
@@ -146,7 +138,8 @@ struct es_loader_info {
 	 * Every offset group: its fields as resolved, the values its map
 	 * holds, whether it is on and why not. groups[ES_OFFSET_GROUP_TASK] on
 	 * means the kernel reads parents; groups[ES_OFFSET_GROUP_EXEC] on, that
-	 * image records carry argv.
+	 * exec records carry the new image's argv; groups[ES_OFFSET_GROUP_EXE] on,
+	 * its exe.
 	 */
 	struct es_offset_group_state groups[ES_OFFSET_GROUP__MAX];
 	/* What the self-test found for each group. */
@@ -165,10 +158,6 @@ struct es_loader_info {
 	enum es_selftest selftest; /* the kernel ppid's verdict */
 	char selftest_detail[ES_REASON_MAX]; /* checks[ES_OFFSET_GROUP_TASK].detail */
 	uint32_t ringbuf_size;
-
-	/* The image record (sched:sched_process_exec), in either attach mode. */
-	bool exec_image; /* its program is attached: every successful exec has one */
-	char exec_image_reason[ES_REASON_MAX]; /* why not; "" when exec_image */
 };
 
 /* One loaded program's counters, from the kernel (bpf_prog_info). */

@@ -15,21 +15,16 @@ struct es_backlog_record {
 	unsigned char data[];
 };
 
-/* Attach order: entries, the image, exits; detached in reverse. */
+/* Attach order: thread exit, entries, the exec record, exits; detached in reverse. */
 enum es_link {
+	ES_LINK_SCHED_EXIT,
 	ES_LINK_ENTER_EXECVE,
 	ES_LINK_ENTER_EXECVEAT,
-	ES_LINK_EXEC_IMAGE, /* attached only when info.exec_image */
+	ES_LINK_SCHED_EXEC,
 	ES_LINK_EXIT_EXECVE,
 	ES_LINK_EXIT_EXECVEAT,
 	ES_LINKS_MAX,
 };
-
-/* The largest record the programs make: a copy of it is scrubbed in place. */
-#define ES_RECORD_MAX                                                \
-	(sizeof(struct es_exec_event) > sizeof(struct es_exec_image) \
-		 ? sizeof(struct es_exec_event)                      \
-		 : sizeof(struct es_exec_image))
 
 struct es_loader {
 	struct es_loader_opts opts;
@@ -62,9 +57,9 @@ int es_offset_map_check(struct execsensor_bpf *skel, enum es_offset_group_id id,
 
 /*
  * Drop group @id's values from @copy, a record made with its offsets (the
- * ring buffer is mapped read-only: callers pass a copy). Returns whether the
- * record carried any.
+ * ring buffer is mapped read-only: callers pass a copy). Returns the
+ * record's size after (smaller when strings went), or 0 when it carried none.
  */
-bool es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size);
+size_t es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size);
 
 #endif /* EXECSENSOR_LOADER_INTERNAL_H */

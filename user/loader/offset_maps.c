@@ -14,38 +14,61 @@
 
 #include "execsensor.skel.h"
 #include "loader_internal.h"
+#include "record.h"
 
 struct offset_map {
 	size_t skel_off; /* of the map's struct bpf_map * in struct execsensor_bpf */
-	bool (*scrub)(void *copy, size_t size);
+	size_t (*scrub)(struct es_exec_record *r, size_t size);
 };
 
-/* An exec record read with refuted TASK_OFFSETS: its parent dropped. */
-static bool scrub_kernel_ppid(void *copy, size_t size)
+/* A record read with refuted TASK_OFFSETS: its parent dropped. */
+static size_t scrub_kernel_ppid(struct es_exec_record *r, size_t size)
 {
-	struct es_exec_event *e = copy;
-
-	if (size < sizeof(*e) || e->hdr.type != ES_RECORD_EXEC ||
-	    !(e->flags & ES_EXEC_F_PPID_KERNEL))
-		return false;
-	e->flags &= ~ES_EXEC_F_PPID_KERNEL;
-	e->ppid = 0;
-	return true;
+	if (!(r->hdr.flags & ES_EXEC_F_PPID_KERNEL))
+		return 0;
+	r->hdr.flags &= ~ES_EXEC_F_PPID_KERNEL;
+	r->ppid = 0;
+	return size;
 }
 
-/* An image record read with refuted EXEC_OFFSETS: its argv dropped. */
-static bool scrub_image_argv(void *copy, size_t size)
+/* Remove @len bytes at @off of the record's strings; the record's new size. */
+static size_t cut_strings(struct es_exec_record *r, size_t size, size_t off, size_t len)
 {
-	struct es_exec_image *img = copy;
+	char *strings = (char *)(r + 1);
+	size_t total = size - sizeof(*r);
 
-	if (size < sizeof(*img) || img->hdr.type != ES_RECORD_EXEC_IMAGE ||
-	    (img->flags & ES_IMAGE_F_ARGV_ABSENT))
-		return false;
-	img->flags &= ~(ES_IMAGE_F_ARGV_TRUNCATED | ES_IMAGE_F_ARGV_FAULT);
-	img->flags |= ES_IMAGE_F_ARGV_ABSENT;
-	img->args_size = 0;
-	memset(img->args, 0, sizeof(img->args));
-	return true;
+	memmove(strings + off, strings + off + len, total - off - len);
+	return size - len;
+}
+
+/* A record whose argv came from the new mm, with refuted EXEC_OFFSETS: its argv dropped. */
+static size_t scrub_image_argv(struct es_exec_record *r, size_t size)
+{
+	size_t len = r->args_len;
+
+	if (r->hdr.type != ES_RECORD_EXEC || (r->hdr.flags & ES_EXEC_F_ARGV_ENTRY) ||
+	    (r->hdr.flags & ES_EXEC_F_ARGV_ABSENT))
+		return 0;
+	r->hdr.flags &= ~(ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT);
+	r->hdr.flags |= ES_EXEC_F_ARGV_ABSENT;
+	r->args_len = 0;
+	return cut_strings(r, size, r->filename_len, len);
+}
+
+/* A record with refuted EXE_OFFSETS: its exe dropped. */
+static size_t scrub_exe(struct es_exec_record *r, size_t size)
+{
+	size_t len = r->exe_path_len;
+
+	if (r->hdr.type != ES_RECORD_EXEC || (r->hdr.flags & ES_EXEC_F_EXE_ABSENT))
+		return 0;
+	r->hdr.flags &= ~(ES_EXEC_F_EXE_FAULT | ES_EXEC_F_EXE_TRUNCATED | ES_EXEC_F_EXE_PSEUDO);
+	r->hdr.flags |= ES_EXEC_F_EXE_ABSENT;
+	r->exe_ino = 0;
+	r->exe_dev = 0;
+	r->exe_nlink = 0;
+	r->exe_path_len = 0;
+	return cut_strings(r, size, (size_t)r->filename_len + r->args_len, len);
 }
 
 static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
@@ -53,6 +76,7 @@ static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
 				   scrub_kernel_ppid },
 	[ES_OFFSET_GROUP_EXEC] = { offsetof(struct execsensor_bpf, maps.EXEC_OFFSETS),
 				   scrub_image_argv },
+	[ES_OFFSET_GROUP_EXE] = { offsetof(struct execsensor_bpf, maps.EXE_OFFSETS), scrub_exe },
 };
 
 static struct bpf_map *group_map(struct execsensor_bpf *skel, enum es_offset_group_id id)
@@ -91,7 +115,12 @@ int es_offset_map_check(struct execsensor_bpf *skel, enum es_offset_group_id id,
 	return -EPROTO;
 }
 
-bool es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size)
+size_t es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size)
 {
+	struct es_exec_view view;
+
+	/* Only records whose lengths hold: they are the ones the programs made. */
+	if (es_exec_view_parse(copy, size, &view))
+		return 0;
 	return offset_maps[id].scrub(copy, size);
 }

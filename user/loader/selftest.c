@@ -2,17 +2,22 @@
 /*
  * The self-test's child and its verdict (selftest.h). The child's exec
  * record must carry the loader's pid as ppid, read in the kernel: that
- * proves TASK_OFFSETS. Its image record must name its path and carry exactly
- * its argv: that proves EXEC_OFFSETS. A wrong parent is worse than none, so
- * a group that fails is refuted, and the loader rewrites it as 0.
+ * proves TASK_OFFSETS; exactly its argv, read from the new mm: EXEC_OFFSETS;
+ * the program's path, inode, device and link count: EXE_OFFSETS. A wrong
+ * parent is worse than none, so a group that fails is refuted, and the
+ * loader rewrites it as 0.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "record.h"
 #include "selftest.h"
 
 static const char *const selftest_programs[] = { "/bin/true", "/usr/bin/true" };
@@ -28,15 +33,22 @@ const char *es_selftest_program(void)
 	return NULL;
 }
 
-void es_selftest_prepare(struct es_selftest_child *c, const char *prog)
+int es_selftest_prepare(struct es_selftest_child *c, const char *prog)
 {
 	struct timespec ts;
+	struct stat st;
 
 	memset(c, 0, sizeof(*c));
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(c->marker, sizeof(c->marker), "execsensor-selftest-%d-%lld", (int)getpid(),
 		 (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
 	snprintf(c->path, sizeof(c->path), "%s", prog);
+	if (!realpath(prog, c->want_exe) || stat(c->want_exe, &st))
+		return -errno;
+	c->want_ino = st.st_ino;
+	c->want_dev = st.st_dev;
+	c->want_nlink = (uint32_t)st.st_nlink;
+	return 0;
 }
 
 int es_selftest_spawn(struct es_selftest_child *c)
@@ -48,8 +60,7 @@ int es_selftest_spawn(struct es_selftest_child *c)
 
 	memcpy(path, c->path, sizeof(path));
 	memcpy(marker, c->marker, sizeof(marker));
-	c->exec_seen = false;
-	c->image_seen = false;
+	c->seen = false;
 	pid = fork();
 	if (pid == 0) {
 		execv(path, argv);
@@ -61,64 +72,59 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	return 0;
 }
 
-/*
- * The child's record: by pid, or by the marker in its argv[1] when the
- * loader's PID namespace numbers it differently from the kernel's.
- */
-static bool is_child_exec(const struct es_selftest_child *c, const struct es_exec_event *e)
+/* The child's argv as the record must carry it: path, marker, each with its NUL. */
+static bool is_child_argv(const struct es_selftest_child *c, const struct es_exec_view *v)
 {
-	size_t arg0_len;
+	size_t path_len = strlen(c->path) + 1, marker_len = strlen(c->marker) + 1;
 
-	if (e->hdr.pid == (uint32_t)c->pid)
-		return true;
-	if (e->argc < 2 || e->args_size > sizeof(e->args))
+	return v->args_len == path_len + marker_len && !memcmp(v->args, c->path, path_len) &&
+	       !memcmp(v->args + path_len, c->marker, marker_len);
+}
+
+/* Its argv[1] is the marker: the child's, whatever pid the kernel gave it. */
+static bool has_marker(const struct es_selftest_child *c, const struct es_exec_view *v)
+{
+	struct es_argv_iter it;
+	const char *arg;
+	size_t len;
+
+	es_argv_iter_init(&it, v);
+	return es_argv_next(&it, &arg, &len) && es_argv_next(&it, &arg, &len) &&
+	       len == strlen(c->marker) && !memcmp(arg, c->marker, len);
+}
+
+/* The record's exe is the program: its path, inode, device and link count. */
+static bool is_child_exe(struct es_selftest_child *c, const struct es_exec_view *v)
+{
+	const struct es_exec_record *r = v->rec;
+
+	if (es_exe_path(v->exe, v->exe_len, c->exe, sizeof(c->exe)) < 0)
 		return false;
-	arg0_len = strnlen(e->args, e->args_size);
-	return arg0_len + 1 < e->args_size &&
-	       !strncmp(e->args + arg0_len + 1, c->marker, e->args_size - arg0_len - 1);
-}
-
-/* The child's argv as the image record must carry it: path, marker, each with its NUL. */
-static bool is_child_argv(const struct es_selftest_child *c, const struct es_exec_image *img)
-{
-	size_t path_len = strlen(c->path) + 1;
-	size_t marker_len = strlen(c->marker) + 1;
-
-	return img->args_size == path_len + marker_len && !memcmp(img->args, c->path, path_len) &&
-	       !memcmp(img->args + path_len, c->marker, marker_len);
-}
-
-static void observe_image(struct es_selftest_child *c, const struct es_exec_image *img)
-{
-	bool argv_ok = img->args_size <= sizeof(img->args) && is_child_argv(c, img);
-
-	if (img->hdr.pid != (uint32_t)c->pid && !argv_ok)
-		return;
-	c->image_seen = true;
-	c->image_flags = img->flags;
-	c->image_argv_ok = argv_ok;
-	c->image_filename_ok = !strncmp(img->filename, c->path, sizeof(img->filename));
+	return !strcmp(c->exe, c->want_exe) && r->exe_ino == c->want_ino &&
+	       es_kernel_dev_to_user(r->exe_dev) == c->want_dev && r->exe_nlink == c->want_nlink;
 }
 
 void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size)
 {
-	const struct es_exec_event *e = data;
+	struct es_exec_view v;
 
-	if (!c->pid || size < sizeof(struct es_record_header))
+	if (!c->pid || es_exec_view_parse(data, size, &v) || v.rec->hdr.type != ES_RECORD_EXEC)
 		return;
-	if (size >= sizeof(*e) && e->hdr.type == ES_RECORD_EXEC && is_child_exec(c, e)) {
-		c->exec_seen = true;
-		c->kernel_pid = e->hdr.pid;
-		c->ppid = e->ppid;
-		c->exec_flags = e->flags;
-	} else if (size >= sizeof(struct es_exec_image) && e->hdr.type == ES_RECORD_EXEC_IMAGE) {
-		observe_image(c, data);
-	}
+	if (v.rec->hdr.pid != (uint32_t)c->pid && !has_marker(c, &v))
+		return;
+	c->seen = true;
+	c->kernel_pid = v.rec->hdr.pid;
+	c->ppid = v.rec->ppid;
+	c->flags = v.rec->hdr.flags;
+	c->filename_ok =
+		v.filename_len == strlen(c->path) && !memcmp(v.filename, c->path, v.filename_len);
+	c->argv_ok = !(c->flags & ES_EXEC_F_ARGV_ENTRY) && is_child_argv(c, &v);
+	c->exe_ok = !(c->flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT)) && is_child_exe(c, &v);
 }
 
-bool es_selftest_done(const struct es_selftest_child *c, bool image_expected)
+bool es_selftest_done(const struct es_selftest_child *c)
 {
-	return c->exec_seen && (c->image_seen || !image_expected);
+	return c->seen;
 }
 
 __attribute__((format(printf, 3, 4))) static void
@@ -137,7 +143,7 @@ static void judge_task(const struct es_selftest_child *c, const struct es_selfte
 		       struct es_selftest_verdict *v)
 {
 	struct es_group_check *check = &v->groups[ES_OFFSET_GROUP_TASK];
-	bool kernel = c->exec_flags & ES_EXEC_F_PPID_KERNEL;
+	bool kernel = c->flags & ES_EXEC_F_PPID_KERNEL;
 
 	if (!e->enabled[ES_OFFSET_GROUP_TASK]) {
 		v->result = ES_SELFTEST_NO_KERNEL_PPID;
@@ -157,30 +163,23 @@ static void judge_task(const struct es_selftest_child *c, const struct es_selfte
 	snprintf(v->detail, sizeof(v->detail), "%s", check->detail);
 }
 
-/* EXEC_OFFSETS: the child's image argv is exactly the argv it exec'd. */
-static void judge_exec(const struct es_selftest_child *c, const struct es_selftest_expect *e,
-		       struct es_selftest_verdict *v)
+/*
+ * A group whose values the record shows right (@ok) or wrong: verified or
+ * refuted, naming @what either way; off when it was not in use.
+ */
+static void judge_group(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			struct es_selftest_verdict *v, enum es_offset_group_id id, bool ok,
+			const char *what)
 {
-	struct es_group_check *check = &v->groups[ES_OFFSET_GROUP_EXEC];
+	struct es_group_check *check = &v->groups[id];
 
-	if (!e->image_attached || !c->image_seen) {
-		set_check(check,
-			  e->enabled[ES_OFFSET_GROUP_EXEC] ? ES_GROUP_UNVERIFIED : ES_GROUP_OFF,
-			  "child %d: %s", (int)c->pid,
-			  !e->image_attached
-				  ? "no image records"
-				  : "image record lost to a full ring buffer: not verified");
-	} else if (!e->enabled[ES_OFFSET_GROUP_EXEC]) {
-		set_check(check, ES_GROUP_OFF, "child %d: filename %s, no argv", (int)c->pid,
-			  c->path);
-	} else if (c->image_argv_ok) {
-		set_check(check, ES_GROUP_VERIFIED, "child %d: filename and argv as exec'd",
-			  (int)c->pid);
-	} else {
-		set_check(check, ES_GROUP_REFUTED,
-			  "child %d: image argv is not the argv it exec'd (flags %#x)", (int)c->pid,
-			  c->image_flags);
-	}
+	if (!e->enabled[id])
+		set_check(check, ES_GROUP_OFF, "child %d: %s not read (off)", (int)c->pid, what);
+	else if (ok)
+		set_check(check, ES_GROUP_VERIFIED, "child %d: %s as exec'd", (int)c->pid, what);
+	else
+		set_check(check, ES_GROUP_REFUTED, "child %d: %s is not what it exec'd (flags %#x)",
+			  (int)c->pid, what, c->flags);
 }
 
 __attribute__((format(printf, 3, 4))) static void fail(struct es_selftest_verdict *v, int err,
@@ -197,11 +196,21 @@ __attribute__((format(printf, 3, 4))) static void fail(struct es_selftest_verdic
 void es_selftest_judge(const struct es_selftest_child *c, const struct es_selftest_expect *e,
 		       struct es_selftest_verdict *v)
 {
+	size_t i;
+
 	memset(v, 0, sizeof(*v));
-	if (!c->exec_seen) {
-		snprintf(v->detail, sizeof(v->detail), "no exec record from child %d (%s)%s",
-			 (int)c->pid, c->path,
-			 e->records_lost ? " (the ring buffer was full)" : "");
+	if (!c->seen && e->records_lost) {
+		/* Lost to a full ring buffer, and counted: nothing is verified or refuted. */
+		snprintf(v->detail, sizeof(v->detail),
+			 "child %d's record lost to a full ring buffer: not verified", (int)c->pid);
+		for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
+			set_check(&v->groups[i], e->enabled[i] ? ES_GROUP_UNVERIFIED : ES_GROUP_OFF,
+				  "%s", v->detail);
+		return;
+	}
+	if (!c->seen) {
+		snprintf(v->detail, sizeof(v->detail), "no exec record from child %d (%s)",
+			 (int)c->pid, c->path);
 		fail(v, -ETIMEDOUT, "self-test: %s: the programs are attached but no events arrive",
 		     v->detail);
 		return;
@@ -214,20 +223,14 @@ void es_selftest_judge(const struct es_selftest_child *c, const struct es_selfte
 		     (int)c->pid, c->kernel_pid);
 		return;
 	}
-	if (e->image_attached && !c->image_seen && !e->records_lost) {
-		fail(v, -ETIMEDOUT,
-		     "self-test: no image record from child %d: sched:sched_process_exec is "
-		     "attached but no records arrive",
-		     (int)c->pid);
-		return;
-	}
-	if (e->image_attached && c->image_seen && !c->image_filename_ok) {
+	if (!c->filename_ok && !(c->flags & ES_EXEC_F_FILENAME_ENTRY)) {
 		fail(v, -EPROTO,
-		     "self-test: child %d's image record does not name %s (flags %#x): "
+		     "self-test: child %d's exec record does not name %s (flags %#x): "
 		     "sched_process_exec's record is not what the program reads",
-		     (int)c->pid, c->path, c->image_flags);
+		     (int)c->pid, c->path, c->flags);
 		return;
 	}
 	judge_task(c, e, v);
-	judge_exec(c, e, v);
+	judge_group(c, e, v, ES_OFFSET_GROUP_EXEC, c->argv_ok, "argv");
+	judge_group(c, e, v, ES_OFFSET_GROUP_EXE, c->exe_ok, "exe");
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The start-up self-test, as a verdict: a child of the loader execs a
- * short-lived program, its records are observed, and each offset group is
+ * short-lived program, its exec record is observed, and each offset group is
  * judged against what the loader knows independently (its own pid, the
- * child's path and argv). BTF and the type checks say the offsets are right;
+ * child's argv, stat() of the program). BTF and the type checks say the offsets are right;
  * only this says the kernel reads land where BTF said.
  *
  * Nothing here touches the BPF objects: the loader spawns the child through
@@ -21,35 +21,39 @@
 
 #include "loader.h"
 
-/* One run of the self-test child: what it was given, what its records said. */
+/* One run of the self-test child: what it was given, what its record said. */
 struct es_selftest_child {
 	pid_t pid;
 	char path[64]; /* its filename and argv[0] */
 	char marker[48]; /* its argv[1]: found even where pids differ */
-	bool exec_seen; /* its exec record arrived */
+	/* The program as stat() and realpath() give it: what its exe must be. */
+	char want_exe[4096];
+	uint64_t want_ino, want_dev;
+	uint32_t want_nlink;
+	bool seen; /* its exec record arrived */
 	uint32_t kernel_pid; /* its pid as the kernel reported it */
 	uint32_t ppid;
-	uint32_t exec_flags;
-	bool image_seen; /* its image record arrived */
-	bool image_filename_ok; /* that record names its path */
-	bool image_argv_ok; /* and carries exactly its path and marker */
-	uint32_t image_flags;
+	uint32_t flags; /* the record's ES_EXEC_F_* */
+	bool filename_ok; /* the record names its path */
+	bool argv_ok; /* the record's argv, read from the new mm, is exactly path and marker */
+	bool exe_ok; /* its exe's path, inode, device and link count are the program's */
+	char exe[4096]; /* the exe path the record gave */
 };
 
 /* What the loader knew before the child ran. */
 struct es_selftest_expect {
 	uint32_t loader_pid; /* the child's parent */
 	bool enabled[ES_OFFSET_GROUP__MAX]; /* groups with offsets in their maps */
-	bool image_attached; /* the image program is attached: the child has an image record */
 	bool records_lost; /* the ring buffer was full while the child ran */
 };
 
 struct es_selftest_verdict {
 	/*
-	 * 0, or why the attach must fail: -ETIMEDOUT (no exec record, or no
-	 * image record though one is attached, and nothing was lost), -EXDEV
-	 * (the kernel numbers the child differently: a nested PID namespace),
-	 * -EPROTO (the image record does not name the child's path).
+	 * 0, or why the attach must fail: -ETIMEDOUT (no exec record, and
+	 * nothing was lost), -EXDEV (the kernel numbers the child differently:
+	 * a nested PID namespace), -EPROTO (the record does not name the
+	 * child's path: sched_process_exec's record is not what the program
+	 * reads).
 	 */
 	int error;
 	char error_msg[ES_REASON_MAX];
@@ -61,8 +65,11 @@ struct es_selftest_verdict {
 /* The program the child execs (/bin/true or /usr/bin/true), or NULL. */
 const char *es_selftest_program(void);
 
-/* Set up @c for a child that execs @prog with a marker unique to this run. */
-void es_selftest_prepare(struct es_selftest_child *c, const char *prog);
+/*
+ * Set up @c for a child that execs @prog with a marker unique to this run;
+ * what its exe must be, from realpath() and stat(). 0 or -errno.
+ */
+int es_selftest_prepare(struct es_selftest_child *c, const char *prog);
 
 /*
  * Fork the child. It execs at once: only async-signal-safe calls run
@@ -74,8 +81,8 @@ int es_selftest_spawn(struct es_selftest_child *c);
 /* Note what a ring-buffer record says about the child (records of others are ignored). */
 void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size);
 
-/* The child's records are all in: its exec record, and its image record if one is expected. */
-bool es_selftest_done(const struct es_selftest_child *c, bool image_expected);
+/* The child's exec record is in. */
+bool es_selftest_done(const struct es_selftest_child *c);
 
 void es_selftest_judge(const struct es_selftest_child *c, const struct es_selftest_expect *e,
 		       struct es_selftest_verdict *v);

@@ -25,38 +25,62 @@ const struct es_offset_group es_offset_groups[ES_OFFSET_GROUP__MAX] = {
 		.serves = "image argv",
 		.nkeys = ES_EXEC_OFF__MAX,
 	},
+	[ES_OFFSET_GROUP_EXE] = {
+		.map = "EXE_OFFSETS",
+		.serves = "the exe",
+		.nkeys = ES_EXE_OFF__MAX,
+	},
 };
 
 _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
-		       ES_EXEC_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
+		       ES_EXEC_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_EXE_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
 	       "every group's keys fit es_offset_group_state");
 
-/* One row each: a pointer to a named struct, or an integer of a given size. */
+/* One row each: a pointer to a named struct, an integer, a pointer to integers, a struct. */
 #define PTR_TO_STRUCT(grp, k, p, name)                                                      \
-	{                                                                                   \
-		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_STRUCT, \
-		.expect_name = (name)                                                       \
-	}
-#define INT(grp, k, p, size)                                                      \
-	{                                                                         \
-		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, \
-		.expect_size = (size)                                             \
-	}
+	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_STRUCT,      \
+	  .expect_name = (name) }
+#define INT(grp, k, p, size)                                                                 \
+	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, .expect_size = (size) }
+#define PTR_TO_INT(grp, k, p, size)                                                          \
+	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_INT,         \
+	  .expect_size = (size) }
+#define STRUCT(grp, k, p, name)                                                              \
+	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_STRUCT, .expect_name = (name) }
+
+#define TASK ES_OFFSET_GROUP_TASK
+#define EXEC ES_OFFSET_GROUP_EXEC
+#define EXE  ES_OFFSET_GROUP_EXE
 
 const struct es_offset_field es_offset_fields[] = {
-	PTR_TO_STRUCT(ES_OFFSET_GROUP_TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent",
-		      "task_struct"),
-	INT(ES_OFFSET_GROUP_TASK, ES_TASK_OFF_TGID, "task_struct.tgid", 4),
-	PTR_TO_STRUCT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_TASK_MM, "task_struct.mm", "mm_struct"),
-	INT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_ARG_START, "mm_struct.arg_start", 8),
-	INT(ES_OFFSET_GROUP_EXEC, ES_EXEC_OFF_ARG_END, "mm_struct.arg_end", 8),
+	PTR_TO_STRUCT(TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent", "task_struct"),
+	INT(TASK, ES_TASK_OFF_TGID, "task_struct.tgid", 4),
+	PTR_TO_STRUCT(EXEC, ES_EXEC_OFF_TASK_MM, "task_struct.mm", "mm_struct"),
+	INT(EXEC, ES_EXEC_OFF_ARG_START, "mm_struct.arg_start", 8),
+	INT(EXEC, ES_EXEC_OFF_ARG_END, "mm_struct.arg_end", 8),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_TASK_MM, "task_struct.mm", "mm_struct"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_EXE_FILE, "mm_struct.exe_file", "file"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_FILE_DENTRY, "file.f_path.dentry", "dentry"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_FILE_MNT, "file.f_path.mnt", "vfsmount"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_D_PARENT, "dentry.d_parent", "dentry"),
+	PTR_TO_INT(EXE, ES_EXE_OFF_D_NAME, "dentry.d_name.name", 1),
+	INT(EXE, ES_EXE_OFF_D_NAME_LEN, "dentry.d_name.len", 4),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_D_INODE, "dentry.d_inode", "inode"),
+	INT(EXE, ES_EXE_OFF_I_INO, "inode.i_ino", 8),
+	INT(EXE, ES_EXE_OFF_I_NLINK, "inode.i_nlink", 4),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_I_SB, "inode.i_sb", "super_block"),
+	INT(EXE, ES_EXE_OFF_S_DEV, "super_block.s_dev", 4),
+	STRUCT(EXE, ES_EXE_OFF_MOUNT_MNT, "mount.mnt", "vfsmount"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MOUNT_ROOT, "mount.mnt.mnt_root", "dentry"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MNT_PARENT, "mount.mnt_parent", "mount"),
+	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MNT_MOUNTPOINT, "mount.mnt_mountpoint", "dentry"),
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);
 
-_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) ==
-		       ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX,
-	       "every TASK_OFFSETS and EXEC_OFFSETS key has exactly one table field");
+_Static_assert(sizeof(es_offset_fields) / sizeof(es_offset_fields[0]) == ES_OFFSET_FIELDS_MAX,
+	       "every key of every offset map has exactly one table field");
 
 const char *es_offset_field_map(const struct es_offset_field *field)
 {
@@ -89,6 +113,12 @@ void es_offset_expect_describe(const struct es_offset_field *field, char *buf, s
 	case ES_EXPECT_INT:
 		snprintf(buf, size, "%s %u-byte integer", article(field->expect_size),
 			 field->expect_size);
+		break;
+	case ES_EXPECT_PTR_TO_INT:
+		snprintf(buf, size, "a pointer to %u-byte integers", field->expect_size);
+		break;
+	case ES_EXPECT_STRUCT:
+		snprintf(buf, size, "a struct %s", field->expect_name);
 		break;
 	default:
 		snprintf(buf, size, "an unknown expectation %d", (int)field->expect);
@@ -167,6 +197,11 @@ static int type_matches(const struct es_offset_field *field, const struct es_btf
 		       strcmp(info->target_name, field->expect_name) == 0;
 	case ES_EXPECT_INT:
 		return info->kind == BTF_KIND_INT && info->size == field->expect_size;
+	case ES_EXPECT_PTR_TO_INT:
+		return info->kind == BTF_KIND_PTR && info->target_kind == BTF_KIND_INT &&
+		       info->target_size == field->expect_size;
+	case ES_EXPECT_STRUCT:
+		return info->kind == BTF_KIND_STRUCT && strcmp(info->target_name, field->expect_name) == 0;
 	default:
 		return 0;
 	}

@@ -13,10 +13,13 @@
 #include <stdint.h>
 
 #include "btf.h"
+#include "execsensor.h"
 
 enum es_offset_expect {
 	ES_EXPECT_PTR_TO_STRUCT, /* a pointer to struct expect_name */
 	ES_EXPECT_INT, /* an integer of expect_size bytes */
+	ES_EXPECT_PTR_TO_INT, /* a pointer to integers of expect_size bytes (a string: 1) */
+	ES_EXPECT_STRUCT, /* a struct expect_name, inside the outer one */
 };
 
 /*
@@ -29,6 +32,7 @@ enum es_offset_expect {
 enum es_offset_group_id {
 	ES_OFFSET_GROUP_TASK = 0, /* TASK_OFFSETS: the parent, read in the kernel */
 	ES_OFFSET_GROUP_EXEC, /* EXEC_OFFSETS: the new image's argv */
+	ES_OFFSET_GROUP_EXE, /* EXE_OFFSETS: the new image's file: path, inode, device */
 	ES_OFFSET_GROUP__MAX,
 };
 
@@ -54,6 +58,9 @@ struct es_offset_field {
 
 extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
+
+/* es_offset_fields_cnt as a constant, to size arrays by: one field per key of every map. */
+#define ES_OFFSET_FIELDS_MAX (ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
 const char *es_offset_field_map(const struct es_offset_field *field);

@@ -41,8 +41,8 @@ enum exit_status {
 #define POLL_TIMEOUT_MS	       100
 #define STATS_INTERVAL_DEFAULT 60
 #define NSEC_PER_SEC	       1000000000ULL
-/* One exec record and its result, each behind the ring buffer's 8-byte header. */
-#define RINGBUF_MIN_BYTES (sizeof(struct es_exec_event) + sizeof(struct es_exec_result) + 2 * 8)
+/* The largest record, behind the ring buffer's 8-byte header. */
+#define RINGBUF_MIN_BYTES (ES_RECORD_MAX + 8)
 #define DRAIN_TIMEOUT_NS  (NSEC_PER_SEC / 2)
 #define DRAIN_RETRY_US	  1000
 
@@ -227,7 +227,7 @@ static int parse_options(int argc, char **argv, struct options *opts,
 				fprintf(stderr, PROG ": --ringbuf-size %s: %s\n", optarg,
 					err == -ERANGE ? "must be a power of 2 and at least a page"
 					: err == -ENOSPC
-						? "too small for one exec record and its result"
+						? "too small for the largest exec record"
 						: "not a size (BYTES, or with a K or M suffix)");
 				return EXIT_USAGE;
 			}
@@ -344,7 +344,7 @@ static int run(struct agent *a, struct es_loader *l, const struct options *opts)
 			return EXIT_RUNTIME;
 		}
 		now = es_boottime_ns();
-		es_pipeline_tick(&a->pipe, now);
+		es_pipeline_tick(&a->pipe);
 		flush_output(a);
 		if (now >= next_stats) {
 			write_stats(a, l, false);
@@ -392,7 +392,6 @@ static int shut_down(struct agent *a, struct es_loader *l)
 		fprintf(stderr, PROG ": draining the ring buffer: %s\n", strerror(-err));
 		status = EXIT_RUNTIME;
 	}
-	es_pipeline_tick(&a->pipe, UINT64_MAX);
 	write_stats(a, l, true);
 	return a->output_failed ? EXIT_RUNTIME : status;
 }
@@ -455,7 +454,6 @@ int main(int argc, char **argv)
 	lopts.attach = opts.attach;
 	lopts.btf_path = opts.btf;
 	lopts.no_kernel_ppid = opts.no_kernel_ppid;
-	lopts.exec_image = true;
 	lopts.ringbuf_size = opts.ringbuf_size;
 	l = es_loader_new(&lopts);
 	if (!l) {
