@@ -76,15 +76,24 @@ struct {
 } STATS SEC(".maps");
 
 /*
- * The entry's state by thread id. LRU: an entry whose exec never ended (the
- * task was killed inside it) is evicted in time rather than filling the map.
+ * The entry's state by thread id, in slot tid % ES_PENDING_SLOTS: an array,
+ * whose lookups take no lock and no hashing (a hash map's update and delete
+ * cost microseconds here, more than the rest of the handler).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ES_PENDING_SLOTS);
 	__type(key, __u32);
 	__type(value, struct es_pending);
 } PENDING SEC(".maps");
+
+/* How many records HELD holds: at 0 a thread's exit has none to look for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} HELD_COUNT SEC(".maps");
 
 /*
  * A record is built here, then copied to the ring buffer at its exact size.
@@ -378,15 +387,68 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&SCRATCH, &zero);
 }
 
+static __always_inline struct es_pending *pending_slot(__u32 tid)
+{
+	__u32 key = tid & (ES_PENDING_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&PENDING, &key);
+}
+
+/* Thread @tid's pending state, or NULL when its slot holds another's (or nobody's). */
+static __always_inline struct es_pending *pending_get(__u32 tid)
+{
+	struct es_pending *p = pending_slot(tid);
+
+	return p && tid && p->tid == tid ? p : NULL;
+}
+
+static __always_inline void held_count_add(__s64 n)
+{
+	__u32 zero = 0;
+	__s64 *count = bpf_map_lookup_elem(&HELD_COUNT, &zero);
+
+	if (count)
+		__sync_fetch_and_add(count, n);
+}
+
+static __always_inline int held_any(void)
+{
+	__u32 zero = 0;
+	__s64 *count = bpf_map_lookup_elem(&HELD_COUNT, &zero);
+
+	return count && *count > 0;
+}
+
+/* Keep @s as thread @tid's held miss, replacing an earlier one. 0 or the map's error. */
+static __always_inline long held_put(__u32 tid, void *s)
+{
+	long err = bpf_map_update_elem(&HELD, &tid, s, BPF_NOEXIST);
+
+	if (!err) {
+		held_count_add(1);
+		return 0;
+	}
+	return bpf_map_update_elem(&HELD, &tid, s, BPF_EXIST);
+}
+
+static __always_inline void held_delete(__u32 tid)
+{
+	if (!bpf_map_delete_elem(&HELD, &tid))
+		held_count_add(-1);
+}
+
 /* The thread's held PATH-search miss, if any, as the search's end: reported now. */
 static __always_inline void flush_held(__u32 tid)
 {
-	struct held *h = bpf_map_lookup_elem(&HELD, &tid);
+	struct held *h;
 
+	if (!held_any())
+		return;
+	h = bpf_map_lookup_elem(&HELD, &tid);
 	if (!h)
 		return;
 	submit(h, es_exec_record_size(&h->rec), sizeof(*h), ES_STAT_LOST_FAILURE);
-	bpf_map_delete_elem(&HELD, &tid);
+	held_delete(tid);
 }
 
 /*
@@ -422,28 +484,37 @@ static __always_inline void capture_entry_args(__u32 tid, const struct exec_call
 static __always_inline int exec_entry(const struct exec_call *call)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct es_pending p = {}, *prev;
+	struct es_pending *p = pending_slot(tid);
+	__u16 path_misses = 0;
 	__u64 uid_gid;
 
-	prev = bpf_map_lookup_elem(&PENDING, &tid);
-	if (prev && prev->path_misses) {
+	if (!p)
+		return 0;
+	if (p->tid == tid && p->path_misses) {
 		/* The same argv: the next attempt of one PATH search (execvp). */
-		if (prev->argv == (__u64)call->argv)
-			p.path_misses = prev->path_misses;
+		if (p->argv == (__u64)call->argv)
+			path_misses = p->path_misses;
 		else
 			flush_held(tid);
+	} else if (p->tid) {
+		stat_inc(ES_STAT_PENDING_TAKEN);
 	}
-	p.filename = (__u64)call->filename;
-	p.argv = (__u64)call->argv;
-	p.ppid = read_ppid(&p.flags);
+	/* Nobody's while it is written: a reader checks the tid before and after. */
+	p->tid = 0;
+	p->flags = 0;
+	p->path_misses = path_misses;
+	p->filename = (__u64)call->filename;
+	p->argv = (__u64)call->argv;
+	p->ppid = read_ppid(&p->flags);
 	uid_gid = bpf_get_current_uid_gid();
-	p.uid = (__u32)uid_gid;
-	p.gid = uid_gid >> 32;
-	p.dirfd = call->dirfd;
-	p.execveat_flags = call->at_flags;
-	p.syscall = call->syscall;
-	bpf_get_current_comm(p.comm, sizeof(p.comm));
-	bpf_map_update_elem(&PENDING, &tid, &p, BPF_ANY);
+	p->uid = (__u32)uid_gid;
+	p->gid = uid_gid >> 32;
+	p->dirfd = call->dirfd;
+	p->execveat_flags = call->at_flags;
+	p->syscall = call->syscall;
+	bpf_get_current_comm(p->comm, sizeof(p->comm));
+	asm volatile("" ::: "memory"); /* the fields before the tid */
+	p->tid = tid;
 	capture_entry_args(tid, call);
 	return 0;
 }
@@ -476,7 +547,9 @@ static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __
 		r->syscall = p->syscall;
 		r->path_misses = p->path_misses;
 		__builtin_memcpy(r->comm, p->comm, sizeof(r->comm));
-		return;
+		/* Still the thread's once copied: no other thread wrote the slot meanwhile. */
+		if (*(volatile __u32 *)&p->tid == tid)
+			return;
 	}
 	/* No entry state: what can still be known now, said so. */
 	r->hdr.flags = ES_EXEC_F_NO_PENDING;
@@ -765,7 +838,7 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 	struct es_pending *p;
 	struct scratch *s;
 
-	p = bpf_map_lookup_elem(&PENDING, &tid);
+	p = pending_get(tid);
 	if (!p)
 		stat_inc(ES_STAT_EXEC_NO_PENDING);
 	if (!kernel_reads) {
@@ -775,6 +848,8 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 		if (!s)
 			return 0;
 		fill_record(&s->rec, ES_RECORD_EXEC, (__u32)ctx->pid, tid, p);
+		if (s->rec.hdr.flags & ES_EXEC_F_NO_PENDING)
+			p = NULL; /* the slot was another thread's by the time it was read */
 		exec_filename(s, ctx);
 		if (offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM))
 			exec_argv(s);
@@ -786,8 +861,8 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 	}
 	if (p) {
 		if (p->path_misses)
-			bpf_map_delete_elem(&HELD, &tid); /* the search ended well: folded */
-		bpf_map_delete_elem(&PENDING, &tid);
+			held_delete(tid); /* the search ended well: folded */
+		p->tid = 0;
 	}
 	return 0;
 }
@@ -812,11 +887,13 @@ static __always_inline int exec_exit(long ret)
 
 	if (ret >= 0)
 		return 0;
-	p = bpf_map_lookup_elem(&PENDING, &tid);
+	p = pending_get(tid);
 	s = scratch_get();
 	if (!s)
 		return 0;
 	fill_record(&s->rec, ES_RECORD_EXEC_FAILURE, pid_tgid >> 32, tid, p);
+	if (s->rec.hdr.flags & ES_EXEC_F_NO_PENDING)
+		p = NULL; /* the slot was another thread's by the time it was read */
 	s->rec.ret = ret;
 	if (p) {
 		s->rec.filename_len = read_user_filename(s->data, (const char *)p->filename,
@@ -829,8 +906,7 @@ static __always_inline int exec_exit(long ret)
 	}
 	s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
 	bpf_map_delete_elem(&ENTRY_ARGS, &tid);
-	if (p && path_miss(ret) && p->path_misses < 0xffff &&
-	    !bpf_map_update_elem(&HELD, &tid, s, BPF_ANY)) {
+	if (p && path_miss(ret) && p->path_misses < 0xffff && !held_put(tid, s)) {
 		/* Held for the search's end; the pending state counts it for the next attempt. */
 		p->path_misses++;
 		stat_inc(ES_STAT_FAILURES_HELD);
@@ -838,9 +914,11 @@ static __always_inline int exec_exit(long ret)
 	}
 	if (p && path_miss(ret))
 		stat_inc(ES_STAT_HELD_FULL);
-	bpf_map_delete_elem(&HELD, &tid); /* this failure ends the search: it is the report */
+	if (p && p->path_misses)
+		held_delete(tid); /* this failure ends the search: it is the report */
 	submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_FAILURE);
-	bpf_map_delete_elem(&PENDING, &tid);
+	if (p)
+		p->tid = 0;
 	return 0;
 }
 
@@ -849,11 +927,11 @@ SEC("tracepoint/sched/sched_process_exit")
 int tp_sched_exit(struct sched_process_exit_record *ctx)
 {
 	__u32 tid = (__u32)ctx->pid;
+	struct es_pending *p = pending_get(tid);
 
 	flush_held(tid);
-	/* A lookup first: most exiting threads have no state, and the lookup takes no lock. */
-	if (bpf_map_lookup_elem(&PENDING, &tid))
-		bpf_map_delete_elem(&PENDING, &tid);
+	if (p)
+		p->tid = 0;
 	return 0;
 }
 

@@ -89,6 +89,7 @@ enum es_stat {
 	ES_STAT_HELD_FULL, /* misses reported at once: the HELD map had no room */
 	ES_STAT_ENTRY_ARGS_FULL, /* entry argv not kept: the ENTRY_ARGS map had no room */
 	ES_STAT_BYTES, /* ring-buffer bytes submitted (records, without the ring's headers) */
+	ES_STAT_PENDING_TAKEN, /* pending states overwritten by another thread's in the same slot */
 	ES_STAT__MAX,
 };
 
@@ -178,7 +179,14 @@ static inline const char *es_exec_record_data(const struct es_exec_record *r)
 	return (const char *)(r + 1);
 }
 
-/* The entry's pending state, per thread (the PENDING map), until its exec ends. */
+/*
+ * The entry's pending state, per thread, until its exec ends: in the PENDING
+ * array's slot tid % ES_PENDING_SLOTS, which is the thread's only while its
+ * tid field says so (two threads exec'ing at once in one slot: the later
+ * wins, the other's record comes without, flagged ES_EXEC_F_NO_PENDING).
+ */
+#define ES_PENDING_SLOTS 16384
+
 struct es_pending {
 	__u64 filename; /* user pointers of the syscall's arguments, for a failure's record */
 	__u64 argv;
@@ -189,8 +197,8 @@ struct es_pending {
 	__s32 dirfd;
 	__u32 execveat_flags;
 	__u16 syscall;
-	__u16 path_misses; /* this thread's PATH search so far */
-	__u32 pad;
+	__u16 path_misses; /* this thread's PATH search so far (its last miss is in HELD) */
+	__u32 tid; /* whose state this is; 0: nobody's */
 	char comm[ES_COMM_LEN];
 };
 

@@ -78,21 +78,13 @@ kapt_cache() {
 	apt-cache "${opts[@]}" "$@"
 }
 
-# The offsets oracle: pahole's byte offsets of the table's fields in BTF, as
-# "task_struct.real_parent=N task_struct.tgid=N" (FIELD=absent when pahole
-# shows no such top-level member), the format of guest/offsets.awk.
+# The offsets oracle: pahole's byte offsets of every table field in BTF $1,
+# as "FIELD=N ..." (FIELD=absent when pahole shows no such member), the
+# format of guest/offsets.awk. The table's fields are listed by
+# execsensor-offsets $2 (the host's build); their offsets are pahole's.
 btf_oracle() {
-	pahole -C task_struct "$1" | awk '
-		function member(name) {
-			for (i = 1; i <= n; i++)
-				if (lines[i] ~ ("^\t[^\t].*[ *]" name ";[ \t]*/\\*") &&
-				    match(lines[i], /\/\*[ \t]*[0-9]+/))
-					return substr(lines[i], RSTART + 2) + 0
-			return "absent"
-		}
-		{ lines[++n] = $0 }
-		END {
-			printf "task_struct.real_parent=%s task_struct.tgid=%s\n",
-				member("real_parent"), member("tgid")
-		}'
+	local fields
+	fields=$("$2" --btf "$1" --json | jq -r '.fields[].field') || return 1
+	# shellcheck disable=SC2086 # one argument per field
+	python3 "$KMATRIX_DIR/pahole_oracle.py" "$1" $fields 2>/dev/null
 }

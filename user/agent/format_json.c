@@ -296,6 +296,7 @@ static void entry_json(struct es_json_writer *w, const struct es_agent_stats *s)
 	key_uint(w, "args_full", k[ES_STAT_ENTRY_ARGS_FULL]);
 	key_uint(w, "misses_held", k[ES_STAT_FAILURES_HELD]);
 	key_uint(w, "held_full", k[ES_STAT_HELD_FULL]);
+	key_uint(w, "pending_taken", k[ES_STAT_PENDING_TAKEN]);
 	es_json_object_end(w);
 }
 

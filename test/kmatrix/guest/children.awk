@@ -4,6 +4,8 @@
 #   kernel    every child has an exec event with ppid = parent from the kernel
 #   fallback  every child has an exec event, none claims a kernel ppid, a
 #             procfs ppid is the true parent and an unknown one is 0
+# and exe (the program's resolved path, readlink -f): every child's exe.path,
+# resolved in the kernel.
 # Prints "PASS detail" or "FAIL detail".
 
 function value(line, key, re,    m) {
@@ -39,6 +41,10 @@ FNR == NR {
 		next
 	seen[pid] = 1
 	events++
+	if (value($0, "path", "\"[^\"]*\"") == exe)
+		exe_ok++
+	else if (exe_bad++ < 1)
+		exe_example = " exe " value($0, "path", "\"[^\"]*\"") " for " pid
 	ppid = num($0, "ppid")
 	source = str($0, "ppid_source")
 	sources[source]++
@@ -60,11 +66,15 @@ END {
 	detail = sprintf("%d/%d children seen, parent %d: kernel=%d procfs=%d unknown=%d",
 			 events, want, parent, sources["kernel"], sources["procfs"],
 			 sources["unknown"])
+	detail = detail sprintf(", exe %s %d/%d", exe, exe_ok, want)
 	if (bad)
 		detail = detail ", " bad " wrong:" example
+	if (exe_bad)
+		detail = detail "," exe_example
 	if (expect == "kernel")
 		ok = kernel_ok == want
 	else
 		ok = events == want && !bad && !sources["kernel"]
+	ok = ok && exe_ok == want
 	print (ok ? "PASS " : "FAIL ") detail
 }
