@@ -251,6 +251,20 @@ static void programs_json(struct es_json_writer *w, const struct es_agent_stats 
 	es_json_array_end(w);
 }
 
+/* Members of the three-record design, kept since the schema only grows: always 0 now. */
+static void retired_json(struct es_json_writer *w)
+{
+	key_uint(w, "results_missing", 0);
+	key_uint(w, "results_orphaned", 0);
+	es_json_key(w, "images");
+	es_json_object_begin(w);
+	key_uint(w, "received", 0);
+	key_uint(w, "unmatched", 0);
+	key_uint(w, "filename_filled", 0);
+	key_uint(w, "argv_filled", 0);
+	es_json_object_end(w);
+}
+
 /* Where every lost record and every unreported exec went (docs/events.md, "Accounting"). */
 static void accounting_json(struct es_json_writer *w, const struct es_agent_stats *s)
 {
@@ -262,11 +276,17 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	key_uint(w, "exec", k[ES_STAT_LOST_EXEC]);
 	key_uint(w, "failure", k[ES_STAT_LOST_FAILURE]);
 	key_uint(w, "recursion", es_stats_recursion_misses(s, true));
+	/* Retired (docs/events.md): one record per exec has no image or result to lose. */
+	key_uint(w, "image", 0);
+	key_uint(w, "result", 0);
+	key_uint(w, "syscall_regs", 0);
 	es_json_object_end(w);
 	es_json_key(w, "records_dropped_reasons");
 	es_json_object_begin(w);
 	key_uint(w, "malformed", s->dropped_malformed);
 	key_uint(w, "unknown_type", s->dropped_unknown_type);
+	key_uint(w, "short", s->dropped_malformed); /* retired: malformed's old name */
+	key_uint(w, "no_memory", 0); /* retired: nothing is held for a join */
 	es_json_object_end(w);
 	es_stats_unreported(s, &u);
 	es_json_key(w, "unreported");
@@ -275,6 +295,7 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	key_uint(w, "ringbuf_full", u.ringbuf_full);
 	key_uint(w, "recursion", u.recursion);
 	key_uint(w, "agent_dropped", u.agent_dropped);
+	key_uint(w, "syscall_regs", 0); /* retired: such an exec is reported, flagged */
 	es_json_object_end(w);
 	programs_json(w, s);
 	key_uint(w, "output_malformed", s->output_malformed);
@@ -332,6 +353,7 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	key_uint(&w, "records_received", s->records_received);
 	key_uint(&w, "kernel_records", k[ES_STAT_EVENTS]);
 	key_uint(&w, "kernel_ppid_reads", k[ES_STAT_PPID_KERNEL]);
+	retired_json(&w);
 	accounting_json(&w, s);
 	entry_json(&w, s);
 	return finish(&w);
