@@ -4,10 +4,14 @@
  * several workers, and log each child's pid with its true parent (the worker
  * that forked it), so a sensor's output can be checked against the truth.
  *
- *   exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] [-m MARKER] [-p PROGRAM]
+ *   exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] [-m MARKER] [-p PROGRAM] [-L]
  *
  * Every child runs PROGRAM (default /bin/true) with argv { PROGRAM, MARKER },
- * so its events can be told apart from the rest of the host's. The log has
+ * so its events can be told apart from the rest of the host's; these strings
+ * are on the stack, present in the child. With -L the child instead runs
+ * execl("/bin/true", "true", "exec-storm", NULL) on string literals, the
+ * commonest way programs spawn: their .rodata page is not present in a child
+ * that has not touched it since fork. The log has
  * one line per child, "CHILD_PID PARENT_PID EXIT_STATUS", written after the
  * storm so logging does not slow it. The summary goes to stdout as one line:
  *   children=N failed=F seconds=S rate=R cpu=C
@@ -37,6 +41,7 @@ struct storm_opts {
 	const char *marker;
 	const char *program;
 	long worker_quota; /* -W: this process is a worker (exec'd by the coordinator); -1 if not */
+	int literal; /* -L: children exec string literals */
 };
 
 /* A worker's pipes, at fixed descriptors across the coordinator's exec of it. */
@@ -141,7 +146,10 @@ static int spawn_one(const struct storm_opts *o, struct child_rec *rec)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		execve(o->program, argv, environ);
+		if (o->literal)
+			execl("/bin/true", "true", "exec-storm", (char *)NULL);
+		else
+			execve(o->program, argv, environ);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
@@ -265,7 +273,7 @@ static int worker_fd(int fd, int target)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] "
-		   "[-m MARKER] [-p PROGRAM]\n");
+		   "[-m MARKER] [-p PROGRAM] [-L]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct storm_opts *o)
@@ -276,7 +284,7 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 	*o = (struct storm_opts){
 		.workers = 2, .marker = "exec-storm", .program = "/bin/true", .worker_quota = -1
 	};
-	while ((c = getopt(argc, argv, "w:n:d:l:m:p:W:h")) != -1) {
+	while ((c = getopt(argc, argv, "w:n:d:l:m:p:W:Lh")) != -1) {
 		errno = 0;
 		switch (c) {
 		case 'w':
@@ -308,6 +316,9 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 			if (errno || *end || o->worker_quota < 0)
 				return -EINVAL;
 			break;
+		case 'L':
+			o->literal = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -325,7 +336,7 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 int main(int argc, char **argv)
 {
 	struct worker_result total = { 0 };
-	char self[4096], quota_arg[32], *wargv[WORKER_ARGV_MAX];
+	char self[4096], program[4096], marker[4096], quota_arg[32], *wargv[WORKER_ARGV_MAX];
 	struct storm_opts o;
 	int start[2], result[2];
 	struct rusage ru;
@@ -344,16 +355,16 @@ int main(int argc, char **argv)
 	/*
 	 * The default program path is a string literal in .rodata. fork() does
 	 * not copy the page tables of file-backed mappings, so in the child that
-	 * page is not present until touched, and a sensor reading execve's
-	 * arguments at syscall entry (bpf_probe_read_user cannot fault) would
-	 * read nothing. A heap copy is present in the child, as most real
-	 * programs' paths are; the benchmark measures throughput, not that case.
+	 * page is not present until touched (the -L storm's case). A copy on
+	 * the stack is present in the child, as most real programs' strings
+	 * are: the stack-string storm.
 	 */
-	o.program = strdup(o.program);
-	if (!o.program) {
-		perror("exec_storm");
+	if (strlen(o.program) >= sizeof(program) || strlen(o.marker) >= sizeof(marker)) {
+		fprintf(stderr, "exec_storm: %s\n", strerror(ENAMETOOLONG));
 		return 2;
 	}
+	o.program = strcpy(program, o.program);
+	o.marker = strcpy(marker, o.marker);
 	if (o.worker_quota >= 0)
 		return worker_main(&o, (unsigned long)o.worker_quota, WORKER_START_FD,
 				   WORKER_RESULT_FD);

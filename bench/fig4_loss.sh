@@ -28,7 +28,7 @@ for rep in $(seq "$repeats"); do
 	[ -n "$lost" ] || fail "execsensor wrote no final stats record with a lost count"
 	m=$(match_events "$WORK/events.json" "$WORK/storm.log" "$marker" /bin/true)
 	echo "$rep $(field spawned "$m") $(field received "$m") $(field missing "$m") $lost" \
-		"$(field rate "$line")" >>"$WORK/rounds"
+		"$(field rate "$line") $(field right_parent "$m") $(field kernel "$m")" >>"$WORK/rounds"
 	echo "fig4: round $rep/$repeats: $m lost=$lost rate=$(field rate "$line")/s"
 done
 
@@ -36,15 +36,17 @@ col() { awk -v c="$1" '{ print $c }' "$WORK/rounds" | summarize; }
 emit "exec_storm at full rate from 2 workers for $seconds s, $repeats round(s), execsensor" \
 	"writing JSON lines to a file. Children spawned come from the storm's own log; an event" \
 	"is received when an exec event with the run's marker and the child's pid is in the file;" \
-	"lost is the agent's final stats record (failed ring-buffer reservations)."
+	"lost is the agent's final stats record (failed ring-buffer reservations); right parent:" \
+	"the event's ppid is the worker that forked the child, kernel: its \`ppid_source\` is \"kernel\"."
 emit ""
-emit "| round | children spawned | events received | missing | lost (agent stats) | execs per second |"
-emit "| --- | --- | --- | --- | --- | --- |"
-while read -r rep spawned received missing lost rate; do
-	emit "| $rep | $spawned | $received | $missing | $lost | $(printf %.0f "$rate") |"
+emit "| round | children spawned | events received | missing | lost (agent stats) | execs per second | right parent | kernel parent |"
+emit "| --- | --- | --- | --- | --- | --- | --- | --- |"
+while read -r rep spawned received missing lost rate right kernel; do
+	emit "| $rep | $spawned | $received | $missing | $lost | $(printf %.0f "$rate") | $right | $kernel |"
 done <"$WORK/rounds"
 emit "| median [min, max] | $(fmt_stat "$(col 2)" 0) | $(fmt_stat "$(col 3)" 0) |" \
-	"$(fmt_stat "$(col 4)" 0) | $(fmt_stat "$(col 5)" 0) | $(fmt_stat "$(col 6)" 0) |"
+	"$(fmt_stat "$(col 4)" 0) | $(fmt_stat "$(col 5)" 0) | $(fmt_stat "$(col 6)" 0) |" \
+	"$(fmt_stat "$(col 7)" 0) | $(fmt_stat "$(col 8)" 0) |"
 emit ""
 
 max_lost=$(col 5 | cut -d' ' -f3)
@@ -52,4 +54,9 @@ max_missing=$(col 4 | cut -d' ' -f3)
 target "0 events lost in a ${seconds} s storm" \
 	"lost $(printf %.0f "$max_lost"), missing $(printf %.0f "$max_missing") (worst round)" \
 	"$(awk -v l="$max_lost" -v m="$max_missing" 'BEGIN { print (l == 0 && m == 0 ? "met" : "not met") }')"
+worst_kernel=$(awk '{ v = $2 ? 100 * ($7 < $8 ? $7 : $8) / $2 : 0; print v }' "$WORK/rounds" |
+	summarize | cut -d' ' -f2)
+target "100% kernel parents (right and from the kernel) in a ${seconds} s storm" \
+	"$(printf %.2f%% "$worst_kernel") (worst round)" \
+	"$(awk -v v="$worst_kernel" 'BEGIN { print (v == 100 ? "met" : "not met") }')"
 echo "fig4: worst round lost=$(printf %.0f "$max_lost") missing=$(printf %.0f "$max_missing")"

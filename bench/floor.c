@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * floor: load and attach the floor program (floor.bpf.o, figure 2) and read
- * its records until SIGINT or SIGTERM, as a sensor would.
+ * floor: load and attach the floor programs (floor.bpf.o, figure 2) and read
+ * their records until SIGINT or SIGTERM, as a sensor would.
  *
  *   floor OBJECT
  *
@@ -37,8 +37,9 @@ int main(int argc, char **argv)
 	unsigned long long records = 0;
 	struct ring_buffer *rb = NULL;
 	struct bpf_object *obj;
-	struct bpf_link *link = NULL;
-	int err = 1;
+	struct bpf_link *links[2] = { NULL, NULL };
+	const char *names[2] = { "floor_exec", "floor_bare" };
+	int i, err = 1;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: floor OBJECT\n");
@@ -51,11 +52,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "floor: loading %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	link = bpf_program__attach(bpf_object__find_program_by_name(obj, "floor_exec"));
+	for (i = 0; i < 2; i++) {
+		links[i] = bpf_program__attach(bpf_object__find_program_by_name(obj, names[i]));
+		if (!links[i]) {
+			fprintf(stderr, "floor: attaching %s: %s\n", names[i], strerror(errno));
+			goto out;
+		}
+	}
 	rb = ring_buffer__new(bpf_object__find_map_fd_by_name(obj, "FLOOR_EVENTS"), count, &records,
 			      NULL);
-	if (!link || !rb) {
-		fprintf(stderr, "floor: attaching: %s\n", strerror(errno));
+	if (!rb) {
+		fprintf(stderr, "floor: the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
 	printf("attached\n");
@@ -69,7 +76,8 @@ int main(int argc, char **argv)
 	err = 0;
 out:
 	ring_buffer__free(rb);
-	bpf_link__destroy(link);
+	for (i = 0; i < 2; i++)
+		bpf_link__destroy(links[i]);
 	bpf_object__close(obj);
 	return err;
 }

@@ -334,50 +334,66 @@ static __always_inline long read_arg(char *args, __u64 off, const char *arg, int
 	return n;
 }
 
+/* The caller's argv walk's state, shared by bpf_loop()'s steps. */
+struct argv_walk {
+	char *args;
+	const char *const *argv;
+	__u32 used; /* bytes of args so far */
+	__u32 flags; /* ES_EXEC_F_ARGV_* found */
+	__u32 done; /* argv's NULL reached, or the walk stopped early */
+};
+
+/* Argument @i into w->args. 0 goes on, 1 stops (bpf_loop()'s rule). */
+static long argv_step(__u32 i, void *ctx)
+{
+	struct argv_walk *w = ctx;
+	const char *arg = NULL;
+	__u64 off = w->used;
+	int cut = 0;
+	long n;
+
+	w->done = 1;
+	if (bpf_probe_read_user(&arg, sizeof(arg), &w->argv[i])) {
+		w->flags |= ES_EXEC_F_ARGV_FAULT;
+		return 1;
+	}
+	if (!arg)
+		return 1;
+	n = read_arg(w->args, off, arg, &cut);
+	if (n == 0) {
+		w->flags |= ES_EXEC_F_ARGV_TRUNCATED;
+		return 1;
+	}
+	if (n < 0) {
+		w->flags |= ES_EXEC_F_ARGV_FAULT;
+		return 1;
+	}
+	w->used = off + n;
+	/* A cut argument is flagged; the ones after it still count. */
+	if (cut)
+		w->flags |= ES_EXEC_F_ARGV_TRUNCATED;
+	w->done = 0;
+	return 0;
+}
+
 /*
  * The caller's argv from its memory into @args (ES_ARGS_MAX bytes): at most
  * ES_ARGV_ENTRY_MAX strings, each with its NUL. Only where the kernel cannot
  * give it: BPF cannot fault pages in, so strings not resident are missed.
+ * A bpf_loop() (5.17+): its step is verified once, not once per argument
+ * (an unrolled walk took the verifier over 100 ms per program).
  */
 static __always_inline __u16 read_user_argv(char *args, const char *const *argv, __u32 *flags)
 {
+	struct argv_walk w = { .args = args, .argv = argv };
 	const char *arg = NULL;
-	__u32 used = 0;
-	int i, cut = 0;
-	__u64 off;
-	long n;
 
-#pragma clang loop unroll(disable)
-	for (i = 0; i < ES_ARGV_ENTRY_MAX; i++) {
-		/*
-		 * Reloaded, so the verifier sees the same unknown offset every
-		 * iteration rather than a new range per path; read_arg() bounds it.
-		 */
-		off = *(volatile __u32 *)&used;
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i])) {
-			*flags |= ES_EXEC_F_ARGV_FAULT;
-			return used;
-		}
-		if (!arg)
-			return used;
-		n = read_arg(args, off, arg, &cut);
-		if (n == 0) {
-			*flags |= ES_EXEC_F_ARGV_TRUNCATED;
-			return used;
-		}
-		if (n < 0) {
-			*flags |= ES_EXEC_F_ARGV_FAULT;
-			return used;
-		}
-		used = off + n;
-		/* A cut argument is flagged; the ones after it still count. */
-		if (cut)
-			*flags |= ES_EXEC_F_ARGV_TRUNCATED;
-	}
+	bpf_loop(ES_ARGV_ENTRY_MAX, argv_step, &w, 0);
+	*flags |= w.flags;
 	/* All entries used: truncated if argv goes on. */
-	if (!bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_ENTRY_MAX]) && arg)
+	if (!w.done && !bpf_probe_read_user(&arg, sizeof(arg), &argv[ES_ARGV_ENTRY_MAX]) && arg)
 		*flags |= ES_EXEC_F_ARGV_TRUNCATED;
-	return used;
+	return w.used;
 }
 
 static __always_inline struct scratch *scratch_get(void)
