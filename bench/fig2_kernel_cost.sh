@@ -212,9 +212,9 @@ if command -v gnuplot >/dev/null; then
 			}
 		}' "$WORK/per_exec" "$WORK/progs" >"$WORK/fig2.norm"
 	gnuplot <<-EOF || fail "gnuplot failed"
-		set terminal svg size 900,460 dynamic font "sans,11"
+		set terminal svg size 900,460 dynamic noenhanced font "sans,11"
 		set output "$RESULTS/$SVG"
-		set title "Kernel time per exec (bpf\\\\_stats), median of $repeats round(s)"
+		set title "Kernel time per exec (bpf_stats), median of $repeats round(s)"
 		set style data histograms
 		set style histogram rowstacked
 		set style fill solid 0.85 border -1

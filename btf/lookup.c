@@ -265,8 +265,8 @@ static bool same_member(const struct es_btf_member_info *a, const struct es_btf_
 	return a->offset == b->offset && a->bit_offset == b->bit_offset &&
 	       a->bit_size == b->bit_size && a->size == b->size && a->kind == b->kind &&
 	       a->target_kind == b->target_kind && a->target_size == b->target_size &&
-	       a->int_encoding == b->int_encoding &&
-	       !strcmp(a->type_name, b->type_name) && !strcmp(a->target_name, b->target_name);
+	       a->int_encoding == b->int_encoding && !strcmp(a->type_name, b->type_name) &&
+	       !strcmp(a->target_name, b->target_name);
 }
 
 int es_btf_member_lookup(const struct es_btf *btf, const char *path,

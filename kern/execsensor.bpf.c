@@ -488,7 +488,8 @@ static __always_inline void capture_entry_args(__u32 tid, const struct exec_call
 	e->rec.filename_len = 0;
 	if (!kernel_reads) {
 		e->rec.hdr.flags |= ES_EXEC_F_FILENAME_ENTRY;
-		e->rec.filename_len = read_user_filename(e->data, call->filename, &e->rec.hdr.flags);
+		e->rec.filename_len =
+			read_user_filename(e->data, call->filename, &e->rec.hdr.flags);
 	}
 	flen = e->rec.filename_len & (ES_FILENAME_MAX - 1);
 	e->rec.args_len = read_user_argv(e->data + flen, call->argv, &e->rec.hdr.flags);
@@ -536,8 +537,8 @@ static __always_inline int exec_entry(const struct exec_call *call)
 }
 
 /* The fixed part common to exec and failure records. */
-static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __u32 pid,
-					__u32 tid, const struct es_pending *p)
+static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __u32 pid, __u32 tid,
+					const struct es_pending *p)
 {
 	__u64 uid_gid;
 
@@ -672,8 +673,8 @@ static __always_inline void exec_locked_down(__u32 pid, __u32 tid, const struct 
 		if (!s)
 			return;
 		fill_record(&s->rec, ES_RECORD_EXEC, pid, tid, p);
-		s->rec.hdr.flags |= ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_ABSENT |
-				    ES_EXEC_F_EXE_ABSENT;
+		s->rec.hdr.flags |=
+			ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_ABSENT | ES_EXEC_F_EXE_ABSENT;
 		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
 		submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_EXEC);
 		return;
@@ -837,7 +838,8 @@ static __always_inline void exec_exe(struct scratch *s)
 	w.mnt_root = read_ptr(w.mnt, o.v[ES_EXE_OFF_MOUNT_ROOT]);
 	bpf_loop(ES_EXE_DEPTH_MAX, exe_step, &w, 0);
 	if (!w.done)
-		w.flags |= ES_EXEC_F_EXE_TRUNCATED; /* ES_EXE_DEPTH_MAX steps, still not at the root */
+		w.flags |=
+			ES_EXEC_F_EXE_TRUNCATED; /* ES_EXE_DEPTH_MAX steps, still not at the root */
 	r->hdr.flags |= w.flags;
 	r->exe_path_len = w.pos > ES_EXE_PATH_MAX ? ES_EXE_PATH_MAX : w.pos;
 }
@@ -912,8 +914,8 @@ static __always_inline int exec_exit(long ret)
 		p = NULL; /* the slot was another thread's by the time it was read */
 	s->rec.ret = ret;
 	if (p) {
-		s->rec.filename_len = read_user_filename(s->data, (const char *)p->filename,
-							 &s->rec.hdr.flags);
+		s->rec.filename_len =
+			read_user_filename(s->data, (const char *)p->filename, &s->rec.hdr.flags);
 		flen = s->rec.filename_len & (ES_FILENAME_MAX - 1);
 		s->rec.args_len = read_user_argv(s->data + flen, (const char *const *)p->argv,
 						 &s->rec.hdr.flags);

@@ -119,13 +119,13 @@ enum es_syscall {
 #define ES_EXEC_F_EXE_PSEUDO	     (1u << 11) /* a file of no mount (memfd): its name only */
 #define ES_EXEC_F_FILENAME_ENTRY     (1u << 12) /* the filename was read from the caller at entry */
 
-#define ES_COMM_LEN	   16
-#define ES_FILENAME_MAX	   512 /* filename bytes kept */
-#define ES_ARGS_MAX	   4096 /* argv bytes kept: strings, each with its NUL */
-#define ES_ARGV_ENTRY_MAX  64 /* argv entries read at entry (from the caller's memory) */
-#define ES_EXE_PATH_MAX	   1024 /* exe path bytes kept */
-#define ES_EXE_DEPTH_MAX   32 /* path components walked, mounts crossed included */
-#define ES_EXE_NAME_MAX	   256 /* bytes of one component (NAME_MAX + NUL) */
+#define ES_COMM_LEN	  16
+#define ES_FILENAME_MAX	  512 /* filename bytes kept */
+#define ES_ARGS_MAX	  4096 /* argv bytes kept: strings, each with its NUL */
+#define ES_ARGV_ENTRY_MAX 64 /* argv entries read at entry (from the caller's memory) */
+#define ES_EXE_PATH_MAX	  1024 /* exe path bytes kept */
+#define ES_EXE_DEPTH_MAX  32 /* path components walked, mounts crossed included */
+#define ES_EXE_NAME_MAX	  256 /* bytes of one component (NAME_MAX + NUL) */
 
 /* Ring buffer size the objects are built with; the loader may change it before load. */
 #define ES_RINGBUF_DEFAULT_SIZE (1u << 20)
@@ -217,6 +217,7 @@ struct es_entry_args {
 _Static_assert(sizeof(struct es_exec_record) == 96, "the fixed part has no trailing padding");
 
 /* The largest record: every string at its most. */
-#define ES_RECORD_MAX (sizeof(struct es_exec_record) + ES_FILENAME_MAX + ES_ARGS_MAX + ES_EXE_PATH_MAX)
+#define ES_RECORD_MAX \
+	(sizeof(struct es_exec_record) + ES_FILENAME_MAX + ES_ARGS_MAX + ES_EXE_PATH_MAX)
 
 #endif /* EXECSENSOR_H */

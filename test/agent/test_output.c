@@ -42,9 +42,9 @@ static void fill_report(struct es_exec_report *r, uint32_t extra_flags)
 	};
 
 	memset(r, 0, sizeof(*r));
-	ck_assert_int_eq(es_exec_view_parse(record_buf, es_test_record_make(record_buf, &spec),
-					    &r->view),
-			 0);
+	ck_assert_int_eq(
+		es_exec_view_parse(record_buf, es_test_record_make(record_buf, &spec), &r->view),
+		0);
 	r->ppid = 1000;
 	r->ppid_source = ES_PPID_SOURCE_PROCFS;
 	r->parent_exe = NULL;
@@ -224,7 +224,8 @@ START_TEST(text_has_no_raw_controls)
 	ck_assert_ptr_nonnull(strstr(buf, "a\"b\\\\c\\x0a\\x01\\xff"));
 	ck_assert_ptr_nonnull(strstr(buf, "/tmp/\xe2\x82\xac\\xc3"));
 	ck_assert_ptr_nonnull(strstr(buf, "[fileless alert: why; gate: because]"));
-	ck_assert_ptr_nonnull(strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs    1001    -2"));
+	ck_assert_ptr_nonnull(
+		strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs    1001    -2"));
 	unlink(path);
 }
 END_TEST

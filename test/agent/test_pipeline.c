@@ -69,25 +69,35 @@ START_TEST(an_exec_record_is_one_event)
 {
 	const char *argv[] = { "true", "x", NULL };
 	struct es_test_record r = {
-		.pid = 100, .ppid = 50, .flags = ES_EXEC_F_PPID_KERNEL, .time_ns = 1000,
-		.comm = "sh", .filename = "/bin/true", .argv = argv, .path_misses = 2,
-		.exe = "/usr/bin/true", .exe_ino = 1234, .exe_dev = 8u << 20 | 1, .exe_nlink = 1,
+		.pid = 100,
+		.ppid = 50,
+		.flags = ES_EXEC_F_PPID_KERNEL,
+		.time_ns = 1000,
+		.comm = "sh",
+		.filename = "/bin/true",
+		.argv = argv,
+		.path_misses = 2,
+		.exe = "/usr/bin/true",
+		.exe_ino = 1234,
+		.exe_dev = 8u << 20 | 1,
+		.exe_nlink = 1,
 	};
 
 	record(&r);
-	ck_assert_int_eq(python_check("import json, os, sys\n"
-				      "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
-				      "assert e[\"event\"] == \"exec\" and e[\"pid\"] == 100\n"
-				      "assert e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\"\n"
-				      "assert e[\"argv\"] == [\"true\", \"x\"], e\n"
-				      "assert e[\"argv_truncated\"] is False and e[\"ret\"] == 0\n"
-				      "assert e[\"path_misses\"] == 2\n"
-				      "x = e[\"exe\"]\n"
-				      "assert x[\"path\"] == \"/usr/bin/true\" and x[\"ino\"] == 1234, x\n"
-				      "assert x[\"dev\"] == os.makedev(8, 1) and x[\"nlink\"] == 1, x\n"
-				      "assert x[\"memfd\"] is False and x[\"truncated\"] is False\n"
-				      "print(\"ok\")\n"),
-			 0);
+	ck_assert_int_eq(
+		python_check("import json, os, sys\n"
+			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
+			     "assert e[\"event\"] == \"exec\" and e[\"pid\"] == 100\n"
+			     "assert e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\"\n"
+			     "assert e[\"argv\"] == [\"true\", \"x\"], e\n"
+			     "assert e[\"argv_truncated\"] is False and e[\"ret\"] == 0\n"
+			     "assert e[\"path_misses\"] == 2\n"
+			     "x = e[\"exe\"]\n"
+			     "assert x[\"path\"] == \"/usr/bin/true\" and x[\"ino\"] == 1234, x\n"
+			     "assert x[\"dev\"] == os.makedev(8, 1) and x[\"nlink\"] == 1, x\n"
+			     "assert x[\"memfd\"] is False and x[\"truncated\"] is False\n"
+			     "print(\"ok\")\n"),
+		0);
 	ck_assert_uint_eq(pipe_.stats.events, 1);
 	ck_assert_uint_eq(pipe_.stats.path_misses, 2);
 	assert_accounted();
@@ -98,25 +108,33 @@ START_TEST(failures_and_records_without_entry_state)
 {
 	const char *argv[] = { "prog", NULL };
 	struct es_test_record failure = {
-		.type = ES_RECORD_EXEC_FAILURE, .pid = 300, .ppid = 50,
-		.flags = ES_EXEC_F_PPID_KERNEL, .ret = -2, .filename = "/nonexistent", .argv = argv,
+		.type = ES_RECORD_EXEC_FAILURE,
+		.pid = 300,
+		.ppid = 50,
+		.flags = ES_EXEC_F_PPID_KERNEL,
+		.ret = -2,
+		.filename = "/nonexistent",
+		.argv = argv,
 	};
 	/* No entry state and no kernel parent; /proc (empty here) knows nothing either. */
 	struct es_test_record orphan = {
-		.pid = 303, .flags = ES_EXEC_F_NO_PENDING, .filename = "/bin/sleep",
+		.pid = 303,
+		.flags = ES_EXEC_F_NO_PENDING,
+		.filename = "/bin/sleep",
 		.syscall = ES_SYSCALL_UNKNOWN,
 	};
 
 	record(&failure);
 	record(&orphan);
-	ck_assert_int_eq(python_check("import json, sys\n"
-				      "r = [json.loads(l) for l in open(sys.argv[1])]\n"
-				      "assert [e[\"pid\"] for e in r] == [300, 303], r\n"
-				      "assert r[0][\"ret\"] == -2 and r[0][\"exe\"] is None\n"
-				      "assert r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\"\n"
-				      "assert r[1][\"exe\"] is None and r[1][\"argv\"] == []\n"
-				      "print(\"ok\")\n"),
-			 0);
+	ck_assert_int_eq(
+		python_check("import json, sys\n"
+			     "r = [json.loads(l) for l in open(sys.argv[1])]\n"
+			     "assert [e[\"pid\"] for e in r] == [300, 303], r\n"
+			     "assert r[0][\"ret\"] == -2 and r[0][\"exe\"] is None\n"
+			     "assert r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\"\n"
+			     "assert r[1][\"exe\"] is None and r[1][\"argv\"] == []\n"
+			     "print(\"ok\")\n"),
+		0);
 	ck_assert_uint_eq(pipe_.stats.failures, 1);
 	ck_assert_uint_eq(pipe_.stats.exe_unknown, 1);
 	ck_assert_uint_eq(pipe_.stats.fallback_misses, 1);
@@ -145,22 +163,30 @@ START_TEST(a_fexecve_of_a_memfd_alerts)
 {
 	const char *argv[] = { "x", NULL };
 	struct es_test_record r = {
-		.pid = 500, .ppid = 50, .flags = ES_EXEC_F_PPID_KERNEL | ES_EXEC_F_EXE_PSEUDO,
-		.syscall = ES_SYSCALL_EXECVEAT, .execveat_flags = 0x1000 /* AT_EMPTY_PATH */,
-		.comm = "payload", .filename = "/dev/fd/3", .argv = argv, .exe = "/memfd:es-payload",
-		.exe_ino = 7, .exe_nlink = 0,
+		.pid = 500,
+		.ppid = 50,
+		.flags = ES_EXEC_F_PPID_KERNEL | ES_EXEC_F_EXE_PSEUDO,
+		.syscall = ES_SYSCALL_EXECVEAT,
+		.execveat_flags = 0x1000 /* AT_EMPTY_PATH */,
+		.comm = "payload",
+		.filename = "/dev/fd/3",
+		.argv = argv,
+		.exe = "/memfd:es-payload",
+		.exe_ino = 7,
+		.exe_nlink = 0,
 	};
 
 	record(&r);
-	ck_assert_int_eq(python_check("import json, sys\n"
-				      "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
-				      "assert e[\"filename\"] == \"/dev/fd/3\", e\n"
-				      "assert e[\"exe\"][\"memfd\"] is True and e[\"exe\"][\"nlink\"] == 0\n"
-				      "assert e[\"exe\"][\"path\"] == \"/memfd:es-payload\"\n"
-				      "assert e[\"fileless\"][\"verdict\"] == \"alert\", e\n"
-				      "assert \"image is a memfd\" in e[\"fileless\"][\"reason\"], e\n"
-				      "print(\"ok\")\n"),
-			 0);
+	ck_assert_int_eq(
+		python_check("import json, sys\n"
+			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
+			     "assert e[\"filename\"] == \"/dev/fd/3\", e\n"
+			     "assert e[\"exe\"][\"memfd\"] is True and e[\"exe\"][\"nlink\"] == 0\n"
+			     "assert e[\"exe\"][\"path\"] == \"/memfd:es-payload\"\n"
+			     "assert e[\"fileless\"][\"verdict\"] == \"alert\", e\n"
+			     "assert \"image is a memfd\" in e[\"fileless\"][\"reason\"], e\n"
+			     "print(\"ok\")\n"),
+		0);
 	ck_assert_uint_eq(pipe_.stats.fileless_alerts, 1);
 }
 END_TEST
@@ -169,8 +195,9 @@ int main(void)
 {
 	const struct es_check_case cases[] = {
 		{ "pipeline",
-		  ES_CHECK_TESTS(an_exec_record_is_one_event, failures_and_records_without_entry_state,
-				 unusable_records_are_counted_not_trusted, a_fexecve_of_a_memfd_alerts),
+		  ES_CHECK_TESTS(
+			  an_exec_record_is_one_event, failures_and_records_without_entry_state,
+			  unusable_records_are_counted_not_trusted, a_fexecve_of_a_memfd_alerts),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};

@@ -156,4 +156,4 @@ START_TEST(utf8_sequence_len_bounds)
 END_TEST
 
 ES_CHECK_MAIN("json", ascii_and_specials, utf8_passes_through, invalid_bytes_as_lone_surrogates,
-	   utf8_sequence_len_bounds, python_round_trip)
+	      utf8_sequence_len_bounds, python_round_trip)

@@ -144,7 +144,11 @@ END_TEST
 int main(void)
 {
 	const struct es_check_case cases[] = {
-		{ "writer", ES_CHECK_TESTS(nesting_places_commas_and_colons, strings_and_keys_use_the_event_stream_escaping, misuse_is_reported, nesting_beyond_the_limit_is_misuse, write_error_is_reported), .setup = setup, .teardown = teardown },
+		{ "writer",
+		  ES_CHECK_TESTS(nesting_places_commas_and_colons,
+				 strings_and_keys_use_the_event_stream_escaping, misuse_is_reported,
+				 nesting_beyond_the_limit_is_misuse, write_error_is_reported),
+		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};
 

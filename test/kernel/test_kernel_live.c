@@ -240,8 +240,9 @@ static void wait_all(struct es_loader *l, struct collector *c, int from)
 		es_child_describe(ch->pid, state, sizeof(state));
 		ck_abort_msg("%d of %d children without their records (ring buffer full %llu "
 			     "times); the first, %d: %d exec, %d failure records; %s",
-			     missing, c->cnt - from, (unsigned long long)stats[ES_STAT_RINGBUF_FULL],
-			     ch->pid, ch->execs, ch->failures, state);
+			     missing, c->cnt - from,
+			     (unsigned long long)stats[ES_STAT_RINGBUF_FULL], ch->pid, ch->execs,
+			     ch->failures, state);
 	}
 }
 
@@ -331,7 +332,8 @@ static void assert_argv(const struct es_exec_view *v, const char *const *want)
 
 static void assert_filename(const struct es_exec_view *v, const char *want)
 {
-	ck_assert_msg(v->filename_len == strlen(want) && !memcmp(v->filename, want, v->filename_len),
+	ck_assert_msg(v->filename_len == strlen(want) &&
+			      !memcmp(v->filename, want, v->filename_len),
 		      "filename %.*s, expected %s", (int)v->filename_len, v->filename, want);
 }
 
@@ -343,8 +345,8 @@ static void assert_exe(const struct es_exec_view *v, const char *path)
 
 	ck_assert_ptr_nonnull(realpath(path, want));
 	ck_assert_int_eq(stat(want, &st), 0);
-	ck_assert_msg(!(v->rec->hdr.flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT |
-					     ES_EXEC_F_EXE_TRUNCATED)),
+	ck_assert_msg(!(v->rec->hdr.flags &
+			(ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT | ES_EXEC_F_EXE_TRUNCATED)),
 		      "exe flags %#x", v->rec->hdr.flags);
 	ck_assert_int_gt(es_exe_path(v->exe, v->exe_len, got, sizeof(got)), 0);
 	ck_assert_str_eq(got, want);
@@ -369,8 +371,8 @@ static void assert_children(struct collector *c, int from, uint32_t ppid, bool k
 		ck_assert_msg(ch->failures == 0, "child %d: %d failures", ch->pid, ch->failures);
 		ck_assert_uint_eq(r->hdr.tid, (uint32_t)ch->pid);
 		ck_assert_uint_eq(r->syscall, ES_SYSCALL_EXECVE);
-		ck_assert_msg(r->ppid == ppid, "child %d: ppid %u, expected %u (flags %#x)", ch->pid,
-			      r->ppid, ppid, r->hdr.flags);
+		ck_assert_msg(r->ppid == ppid, "child %d: ppid %u, expected %u (flags %#x)",
+			      ch->pid, r->ppid, ppid, r->hdr.flags);
 		ck_assert_uint_eq(!!(r->hdr.flags & ES_EXEC_F_PPID_KERNEL), kernel_ppid);
 		ck_assert_uint_eq(r->uid, getuid());
 		ck_assert_uint_eq(r->gid, getgid());
@@ -582,7 +584,8 @@ START_TEST(test_exec_from_a_thread_names_the_thread)
 	ck_assert_uint_eq(r->hdr.pid, (uint32_t)pid);
 	ck_assert_uint_eq(r->hdr.tid, (uint32_t)tid);
 	ck_assert_uint_eq(r->ppid, (uint32_t)getpid());
-	ck_assert_uint_eq(r->hdr.flags & ES_EXEC_F_NO_PENDING, 0); /* the thread's state was found */
+	ck_assert_uint_eq(r->hdr.flags & ES_EXEC_F_NO_PENDING,
+			  0); /* the thread's state was found */
 	assert_argv(&c.children[0].exec.v, want);
 	assert_exe(&c.children[0].exec.v, "/bin/true");
 	es_loader_destroy(l);
@@ -1088,7 +1091,8 @@ START_TEST(test_no_kernel_ppid_counts_offsets_absent)
 	l = start(&c, &opts);
 	info = es_loader_info(l);
 	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
-	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "--no-kernel-ppid"));
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "--no-kernel-ppid"));
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_NO_KERNEL_PPID);
 	/* The offsets were still resolved and are reported; only the map holds 0. */
 	ck_assert(info->groups[ES_OFFSET_GROUP_TASK].fields[ES_TASK_OFF_REAL_PARENT].resolved);
@@ -1191,7 +1195,8 @@ START_TEST(test_missing_btf_runs_without_offsets)
 		ck_assert(!info->groups[g].enabled);
 		ck_assert_ptr_nonnull(strstr(info->groups[g].reason, "no BTF"));
 	}
-	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].fields[0].reason, "no BTF"));
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].fields[0].reason, "no BTF"));
 	assert_no_kernel_ppid(l, &c, stats);
 	assert_argv_from_entry(&c, 0);
 	assert_no_exe(&c);
@@ -1218,7 +1223,8 @@ START_TEST(test_selftest_mismatch_disables_kernel_ppid)
 	info = es_loader_info(l);
 	ck_assert_int_eq(info->selftest, ES_SELFTEST_MISMATCH);
 	ck_assert(!info->groups[ES_OFFSET_GROUP_TASK].enabled);
-	ck_assert_ptr_nonnull(strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "self-test failed"));
+	ck_assert_ptr_nonnull(
+		strstr(info->groups[ES_OFFSET_GROUP_TASK].reason, "self-test failed"));
 	assert_no_kernel_ppid(l, &c, stats);
 	/* The self-test child's record at least was read with the wrong offsets. */
 	ck_assert_uint_ge(stats[ES_STAT_PPID_KERNEL] + stats[ES_STAT_KERNEL_READ_FAIL], 1);
@@ -1428,7 +1434,6 @@ static void list_ids(enum obj_kind kind, struct id_list *out)
 	closedir(dir);
 }
 
-
 static bool our_prog_name(const char *name)
 {
 	return !strncmp(name, "tp_", 3) || !strncmp(name, "kprobe_", 7) ||
@@ -1614,8 +1619,9 @@ START_TEST(test_recursion_misses_are_read)
 		ck_assert_uint_eq(progs[i].recursion_misses, 0);
 		ck_assert_uint_eq(bpftool_prog_field(progs[i].id, "recursion_misses"), 0);
 		/* A skipped entry costs a pending state; any other skip, a record. */
-		ck_assert_int_eq(progs[i].loses_execs, strncmp(progs[i].name, "tp_enter_", 9) &&
-							       strncmp(progs[i].name, "kprobe_", 7));
+		ck_assert_int_eq(progs[i].loses_execs,
+				 strncmp(progs[i].name, "tp_enter_", 9) &&
+					 strncmp(progs[i].name, "kprobe_", 7));
 	}
 	es_loader_destroy(l);
 	reap(&c);
@@ -1631,7 +1637,8 @@ int main(void)
 				 test_500_children_have_parent_from_kernel,
 				 test_children_of_a_thread_have_the_process_as_parent,
 				 test_exec_from_a_thread_names_the_thread,
-				 test_execveat_memfd_is_seen_with_its_flags, test_path_misses_are_folded,
+				 test_execveat_memfd_is_seen_with_its_flags,
+				 test_path_misses_are_folded,
 				 test_a_miss_then_another_argv_is_reported,
 				 test_literal_strings_after_fork_are_seen,
 				 test_long_argv_and_filename_are_cut_and_flagged,
@@ -1655,6 +1662,6 @@ int main(void)
 		{ NULL },
 	};
 
-	return es_check_run("kernel", "the tests load and attach BPF programs (CAP_BPF, CAP_PERFMON)",
-			    cases);
+	return es_check_run("kernel",
+			    "the tests load and attach BPF programs (CAP_BPF, CAP_PERFMON)", cases);
 }

@@ -178,7 +178,8 @@ int main(void)
 {
 	const struct es_check_case cases[] = {
 		{ "verdict",
-		  ES_CHECK_TESTS(right_records_verify_every_group, wrong_parent_refutes_task_offsets,
+		  ES_CHECK_TESTS(right_records_verify_every_group,
+				 wrong_parent_refutes_task_offsets,
 				 wrong_argv_or_exe_refutes_their_groups,
 				 groups_that_are_off_are_not_judged,
 				 a_lost_record_leaves_every_group_unverified,

@@ -29,7 +29,9 @@ static size_t make(void *buf, const char *strings, uint16_t flen, uint16_t alen,
 
 START_TEST(view_of_a_record_that_adds_up)
 {
-	static const char strings[] = "/bin/ls" "ls\0-l\0" "ls\0bin\0usr\0";
+	static const char strings[] = "/bin/ls"
+				      "ls\0-l\0"
+				      "ls\0bin\0usr\0";
 	uint64_t buf[64];
 	size_t size = make(buf, strings, 7, 6, 12);
 	struct es_exec_view v;

@@ -41,7 +41,8 @@ static const char *cached_for(struct es_parent_cache_entry *e, uint32_t ppid, ui
  * @now): its exe as @exe says (the kernel's, at its exec), else as /proc.
  */
 static const char *remember(struct es_parent_cache *cache, struct es_parent_cache_entry *e,
-			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now, const char *exe)
+			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now,
+			    const char *exe)
 {
 	ssize_t n;
 

@@ -32,7 +32,8 @@ struct es_agent_stats {
 	uint64_t dropped_malformed; /* too short, or lengths that disagree with its size */
 	uint64_t dropped_unknown_type; /* a type this agent does not know */
 	uint64_t records_received; /* every record the ring buffer handed over */
-	uint64_t output_malformed; /* records whose document came out malformed: not written (a bug) */
+	uint64_t
+		output_malformed; /* records whose document came out malformed: not written (a bug) */
 	/* Per loaded program, from the kernel; progs_cnt < 0: they could not be read. */
 	struct es_prog_stats progs[ES_PROGS_MAX];
 	int progs_cnt;

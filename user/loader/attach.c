@@ -200,6 +200,6 @@ int es_sched_ready(bool *mounted, char *why, size_t why_size)
 	err = tracing_mount(&tracing, mounted, why, why_size);
 	if (err)
 		return err;
-	return check_fields(tracing, sched_fields, sizeof(sched_fields) / sizeof(sched_fields[0]), "",
-			    why, why_size);
+	return check_fields(tracing, sched_fields, sizeof(sched_fields) / sizeof(sched_fields[0]),
+			    "", why, why_size);
 }

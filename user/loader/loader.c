@@ -428,11 +428,11 @@ int es_loader_load(struct es_loader *l)
 	task = &info->groups[ES_OFFSET_GROUP_TASK];
 	if (info->lockdown == ES_LOCKDOWN_CONFIDENTIALITY) {
 		for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
-			es_offset_group_disable(&info->groups[i],
-						"kernel lockdown=confidentiality refuses "
-						"bpf_probe_read_kernel()%s",
-						i == ES_OFFSET_GROUP_TASK ? "; parents come from /proc"
-									  : "");
+			es_offset_group_disable(
+				&info->groups[i],
+				"kernel lockdown=confidentiality refuses "
+				"bpf_probe_read_kernel()%s",
+				i == ES_OFFSET_GROUP_TASK ? "; parents come from /proc" : "");
 		loader_log(l, "%s", task->reason);
 	} else if (l->opts.no_kernel_ppid) {
 		es_offset_group_disable(task, "disabled on request (--no-kernel-ppid)");
@@ -461,8 +461,8 @@ static int attach_links(struct es_loader *l)
 	 * es_loader_detach() in reverse. At either boundary an exec may lack
 	 * its pending state (its record says so) but every exec has a record.
 	 */
-	l->links[ES_LINK_SCHED_EXIT] =
-		bpf_program__attach_tracepoint(skel->progs.tp_sched_exit, "sched", "sched_process_exit");
+	l->links[ES_LINK_SCHED_EXIT] = bpf_program__attach_tracepoint(
+		skel->progs.tp_sched_exit, "sched", "sched_process_exit");
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
 		l->links[ES_LINK_ENTER_EXECVE] = bpf_program__attach_kprobe(
 			skel->progs.kprobe_execve, false, info->kprobe_execve);
@@ -474,8 +474,8 @@ static int attach_links(struct es_loader *l)
 		l->links[ES_LINK_ENTER_EXECVEAT] = bpf_program__attach_tracepoint(
 			skel->progs.tp_enter_execveat, "syscalls", "sys_enter_execveat");
 	}
-	l->links[ES_LINK_SCHED_EXEC] =
-		bpf_program__attach_tracepoint(skel->progs.tp_sched_exec, "sched", "sched_process_exec");
+	l->links[ES_LINK_SCHED_EXEC] = bpf_program__attach_tracepoint(
+		skel->progs.tp_sched_exec, "sched", "sched_process_exec");
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
 		l->links[ES_LINK_EXIT_EXECVE] = bpf_program__attach_kprobe(
 			skel->progs.kretprobe_execve, true, info->kprobe_execve);
@@ -530,16 +530,18 @@ static int run_child(struct es_loader *l)
 		l->selftest_running = false;
 		return loader_fail(l, err, "self-test: fork: %s", strerror(-err));
 	}
-	while (!es_selftest_done(&l->child) && !drained &&
-	       now_ms() < deadline) {
+	while (!es_selftest_done(&l->child) && !drained && now_ms() < deadline) {
 		if (!reaped && waitpid(l->child.pid, &status, WNOHANG) == l->child.pid)
 			reaped = true;
 		else if (reaped)
 			drained = true; /* read once more since: it is no use waiting on */
-		err = ring_buffer__poll(l->rb, 50);
+		/*
+		 * Below the wakeup threshold records do not signal: look often,
+		 * the start waits on this (a few ms, once).
+		 */
+		err = ring_buffer__poll(l->rb, 5);
 		if (err < 0 && err != -EINTR)
 			break;
-		/* Below the wakeup threshold records do not signal. */
 		err = ring_buffer__consume(l->rb);
 		if (err < 0)
 			break;

@@ -119,7 +119,8 @@ void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t s
 	c->filename_ok =
 		v.filename_len == strlen(c->path) && !memcmp(v.filename, c->path, v.filename_len);
 	c->argv_ok = !(c->flags & ES_EXEC_F_ARGV_ENTRY) && is_child_argv(c, &v);
-	c->exe_ok = !(c->flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT)) && is_child_exe(c, &v);
+	c->exe_ok =
+		!(c->flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT)) && is_child_exe(c, &v);
 }
 
 bool es_selftest_done(const struct es_selftest_child *c)

@@ -39,15 +39,25 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 
 /* One row each: a pointer to a named struct, an integer, a pointer to integers, a struct. */
 #define PTR_TO_STRUCT(grp, k, p, name)                                                      \
-	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_STRUCT,      \
-	  .expect_name = (name) }
-#define INT(grp, k, p, size)                                                                 \
-	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, .expect_size = (size) }
-#define PTR_TO_INT(grp, k, p, size)                                                          \
-	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_INT,         \
-	  .expect_size = (size) }
-#define STRUCT(grp, k, p, name)                                                              \
-	{ .path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_STRUCT, .expect_name = (name) }
+	{                                                                                   \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_STRUCT, \
+		.expect_name = (name)                                                       \
+	}
+#define INT(grp, k, p, size)                                                      \
+	{                                                                         \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, \
+		.expect_size = (size)                                             \
+	}
+#define PTR_TO_INT(grp, k, p, size)                                                      \
+	{                                                                                \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_PTR_TO_INT, \
+		.expect_size = (size)                                                    \
+	}
+#define STRUCT(grp, k, p, name)                                                      \
+	{                                                                            \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_STRUCT, \
+		.expect_name = (name)                                                \
+	}
 
 #define TASK ES_OFFSET_GROUP_TASK
 #define EXEC ES_OFFSET_GROUP_EXEC
@@ -201,7 +211,8 @@ static int type_matches(const struct es_offset_field *field, const struct es_btf
 		return info->kind == BTF_KIND_PTR && info->target_kind == BTF_KIND_INT &&
 		       info->target_size == field->expect_size;
 	case ES_EXPECT_STRUCT:
-		return info->kind == BTF_KIND_STRUCT && strcmp(info->target_name, field->expect_name) == 0;
+		return info->kind == BTF_KIND_STRUCT &&
+		       strcmp(info->target_name, field->expect_name) == 0;
 	default:
 		return 0;
 	}
