@@ -64,6 +64,13 @@ struct {
 } EXE_OFFSETS SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ES_EXIT_OFF__MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} EXIT_OFFSETS SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, ES_RINGBUF_DEFAULT_SIZE);
 } EVENTS SEC(".maps");
@@ -185,6 +192,28 @@ struct sched_process_exec_record {
 	__s32 old_pid;
 };
 
+/*
+ * sched:sched_process_fork's record, in its two layouts: the header, then
+ * parent_comm, parent_pid, child_comm, child_pid, the comms as char[16]
+ * (child_pid at 44) or, in newer kernels, as __data_loc (child_pid at 20).
+ * The loader reads which from the format file and loads the program for it.
+ */
+struct sched_process_fork_record {
+	__u64 common;
+	char parent_comm[16];
+	__s32 parent_pid;
+	char child_comm[16];
+	__s32 child_pid;
+};
+
+struct sched_process_fork_record_loc {
+	__u64 common;
+	__u32 parent_comm_loc;
+	__s32 parent_pid;
+	__u32 child_comm_loc;
+	__s32 child_pid;
+};
+
 /* sched:sched_process_exit's: the header, comm[16], pid (the exiting thread). */
 struct sched_process_exit_record {
 	__u64 common;
@@ -233,17 +262,32 @@ static __always_inline __u64 submit_flags(void)
  * A whole record into the ring buffer, or counted lost as @lost_slot. @max
  * is the size of @rec's memory, a constant at each call: the verifier's bound.
  */
-static __always_inline void submit(void *rec, __u64 size, __u64 max, __u32 lost_slot)
+static __always_inline int submit(void *rec, __u64 size, __u64 max, __u32 lost_slot)
 {
 	if (size > max)
 		size = max; /* never: records claim no more than they hold */
 	if (bpf_ringbuf_output(&EVENTS, rec, size, submit_flags())) {
 		stat_inc(ES_STAT_RINGBUF_FULL);
 		stat_inc(lost_slot);
-		return;
+		return -1;
 	}
 	stat_inc(ES_STAT_EVENTS);
 	stat_add(ES_STAT_BYTES, size);
+	return 0;
+}
+
+/*
+ * An exec or failure record (at the start of @rec's @max bytes); a kernel
+ * ppid is counted per record sent, not per read: a folded PATH miss's read
+ * makes no record.
+ */
+static __always_inline void submit_exec(void *rec, __u64 max, __u32 lost_slot)
+{
+	struct es_exec_record *r = rec;
+
+	if (!submit(rec, es_exec_record_size(r), max, lost_slot) &&
+	    (r->hdr.flags & ES_EXEC_F_PPID_KERNEL))
+		stat_inc(ES_STAT_PPID_KERNEL);
 }
 
 /*
@@ -272,7 +316,6 @@ static __always_inline __u32 read_ppid(__u32 *flags)
 	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + tgid_off) || ppid <= 0)
 		goto fail;
 	*flags |= ES_EXEC_F_PPID_KERNEL;
-	stat_inc(ES_STAT_PPID_KERNEL);
 	return ppid;
 fail:
 	stat_inc(ES_STAT_KERNEL_READ_FAIL);
@@ -463,7 +506,7 @@ static __always_inline void flush_held(__u32 tid)
 	h = bpf_map_lookup_elem(&HELD, &tid);
 	if (!h)
 		return;
-	submit(h, es_exec_record_size(&h->rec), sizeof(*h), ES_STAT_LOST_FAILURE);
+	submit_exec(h, sizeof(*h), ES_STAT_LOST_FAILURE);
 	held_delete(tid);
 }
 
@@ -676,7 +719,7 @@ static __always_inline void exec_locked_down(__u32 pid, __u32 tid, const struct 
 		s->rec.hdr.flags |=
 			ES_EXEC_F_FILENAME_FAULT | ES_EXEC_F_ARGV_ABSENT | ES_EXEC_F_EXE_ABSENT;
 		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
-		submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_EXEC);
+		submit_exec(s, sizeof(*s), ES_STAT_LOST_EXEC);
 		return;
 	}
 	flags = e->rec.hdr.flags;
@@ -687,7 +730,7 @@ static __always_inline void exec_locked_down(__u32 pid, __u32 tid, const struct 
 	e->rec.filename_len = flen;
 	e->rec.args_len = alen;
 	e->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
-	submit(e, es_exec_record_size(&e->rec), sizeof(*e), ES_STAT_LOST_EXEC);
+	submit_exec(e, sizeof(*e), ES_STAT_LOST_EXEC);
 	bpf_map_delete_elem(&ENTRY_ARGS, &tid);
 }
 
@@ -875,7 +918,7 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 			exec_entry_args(s, tid);
 		exec_exe(s);
 		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
-		submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_EXEC);
+		submit_exec(s, sizeof(*s), ES_STAT_LOST_EXEC);
 	}
 	if (p) {
 		if (p->path_misses)
@@ -934,10 +977,125 @@ static __always_inline int exec_exit(long ret)
 		stat_inc(ES_STAT_HELD_FULL);
 	if (p && p->path_misses)
 		held_delete(tid); /* this failure ends the search: it is the report */
-	submit(s, es_exec_record_size(&s->rec), sizeof(*s), ES_STAT_LOST_FAILURE);
+	submit_exec(s, sizeof(*s), ES_STAT_LOST_FAILURE);
 	if (p)
 		p->tid = 0;
 	return 0;
+}
+
+/* Fork records and whether the kernel can tell threads apart: TASK_OFFSETS' tgid. */
+static __always_inline __u32 tgid_offset(void)
+{
+	return kernel_reads ? offset_of(&TASK_OFFSETS, ES_TASK_OFF_TGID) : 0;
+}
+
+static __always_inline void fork_record(__u32 child, __u32 flags)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct es_fork_record r = {
+		.hdr = { .type = ES_RECORD_FORK, .pid = child, .tid = child, .flags = flags },
+		.parent_pid = pid_tgid >> 32,
+		.parent_tid = (__u32)pid_tgid,
+	};
+
+	r.hdr.time_ns = bpf_ktime_get_boot_ns();
+	submit(&r, sizeof(r), sizeof(r), ES_STAT_LOST_FORK);
+}
+
+/*
+ * A new task, with its task_struct (raw tracepoint: parent, child): a
+ * process when its tgid is not the forker's, a thread (not sent) otherwise.
+ */
+SEC("raw_tracepoint/sched_process_fork")
+int raw_sched_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 tgid_off = tgid_offset();
+	void *child = (void *)ctx->args[1];
+	__s32 child_tgid = 0;
+
+	if (!tgid_off)
+		return 0; /* tp_sched_fork sends every task */
+	if (bpf_probe_read_kernel(&child_tgid, sizeof(child_tgid), child + tgid_off) ||
+	    child_tgid <= 0) {
+		stat_inc(ES_STAT_KERNEL_READ_FAIL);
+		return 0;
+	}
+	if ((__u32)child_tgid == bpf_get_current_pid_tgid() >> 32)
+		return 0; /* a thread of the forker's process */
+	fork_record(child_tgid, 0);
+	return 0;
+}
+
+static __always_inline int fork_any_task(__s32 child)
+{
+	if (!tgid_offset())
+		fork_record((__u32)child, ES_FORK_F_KIND_UNKNOWN);
+	return 0; /* else raw_sched_fork tells processes from threads */
+}
+
+/*
+ * Without TASK_OFFSETS: every new task, which may be a thread. One program
+ * per layout of the record (the loader loads the running kernel's): the
+ * kernel refuses to attach one that reads past the record's end.
+ */
+SEC("tracepoint/sched/sched_process_fork")
+int tp_sched_fork(struct sched_process_fork_record *ctx)
+{
+	return fork_any_task(ctx->child_pid);
+}
+
+SEC("tracepoint/sched/sched_process_fork")
+int tp_sched_fork_loc(struct sched_process_fork_record_loc *ctx)
+{
+	return fork_any_task(ctx->child_pid);
+}
+
+/*
+ * The current task exits (sched_process_exit, after exit_code is set and
+ * signal->live decremented): a process's end when it is the last thread,
+ * with its status. Without EXIT_OFFSETS, the leader's exit stands for it.
+ */
+static __always_inline void exit_record(__u32 tid)
+{
+	__u32 code_off = 0, signal_off = 0, live_off = 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct es_exit_record r = {
+		.hdr = { .type = ES_RECORD_EXIT, .pid = pid_tgid >> 32, .tid = tid },
+	};
+	void *task, *signal = NULL;
+	__s32 live = 1;
+
+	if (kernel_reads) {
+		code_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_EXIT_CODE);
+		signal_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_SIGNAL);
+		live_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_LIVE);
+	}
+	if (code_off && signal_off && live_off) {
+		task = (void *)bpf_get_current_task();
+		if (bpf_probe_read_kernel(&signal, sizeof(signal), task + signal_off) || !signal ||
+		    bpf_probe_read_kernel(&live, sizeof(live), signal + live_off) ||
+		    bpf_probe_read_kernel(&r.exit_code, sizeof(r.exit_code), task + code_off)) {
+			stat_inc(ES_STAT_KERNEL_READ_FAIL);
+			live = 0; /* unknown: as the leader's exit below */
+			r.exit_code = 0;
+			if (r.hdr.tid != r.hdr.pid)
+				return;
+			r.hdr.flags = ES_EXIT_F_LEADER;
+		} else if (live) {
+			return; /* other threads of the process go on */
+		} else {
+			r.hdr.flags = ES_EXIT_F_CODE;
+		}
+	} else if (r.hdr.tid == r.hdr.pid) {
+		r.hdr.flags = ES_EXIT_F_LEADER;
+	} else if (!tgid_offset()) {
+		r.hdr.flags =
+			ES_EXIT_F_THREAD; /* its fork record may have been taken for a process */
+	} else {
+		return;
+	}
+	r.hdr.time_ns = bpf_ktime_get_boot_ns();
+	submit(&r, sizeof(r), sizeof(r), ES_STAT_LOST_EXIT);
 }
 
 /* A thread that exits ends its PATH search: a held miss is reported, its state dropped. */
@@ -950,6 +1108,7 @@ int tp_sched_exit(struct sched_process_exit_record *ctx)
 	flush_held(tid);
 	if (p)
 		p->tid = 0;
+	exit_record(tid);
 	return 0;
 }
 

@@ -74,11 +74,24 @@ enum es_exe_offset {
 	ES_EXE_OFF__MAX,
 };
 
+/*
+ * Keys of the EXIT_OFFSETS array map: whether an exiting thread is its
+ * process's last (signal->live has dropped to 0 by sched_process_exit), and
+ * the exit status. 0 means absent: exit records then come for thread-group
+ * leaders, without a status (ES_EXIT_F_LEADER).
+ */
+enum es_exit_offset {
+	ES_EXIT_OFF_EXIT_CODE = 0, /* task_struct.exit_code (int: wait status) */
+	ES_EXIT_OFF_SIGNAL, /* task_struct.signal (struct signal_struct *) */
+	ES_EXIT_OFF_LIVE, /* signal_struct.live.counter (int: threads not yet exiting) */
+	ES_EXIT_OFF__MAX,
+};
+
 /* Slots of the per-CPU STATS array map; userspace sums them over CPUs. */
 enum es_stat {
 	ES_STAT_EVENTS = 0, /* records submitted to the ring buffer */
 	ES_STAT_RINGBUF_FULL, /* records lost: the ring buffer had no room (by type below) */
-	ES_STAT_PPID_KERNEL, /* records whose ppid was read in the kernel */
+	ES_STAT_PPID_KERNEL, /* exec and failure records sent with a ppid read in the kernel */
 	ES_STAT_OFFSETS_ABSENT, /* records without a kernel ppid because an offset was 0 */
 	ES_STAT_KERNEL_READ_FAIL, /* records whose bpf_probe_read_kernel() of the parent failed */
 	ES_STAT_LOST_EXEC, /* exec records lost to a full ring buffer: not reported */
@@ -90,12 +103,16 @@ enum es_stat {
 	ES_STAT_ENTRY_ARGS_FULL, /* entry argv not kept: the ENTRY_ARGS map had no room */
 	ES_STAT_BYTES, /* ring-buffer bytes submitted (records, without the ring's headers) */
 	ES_STAT_PENDING_TAKEN, /* pending states overwritten by another thread's in the same slot */
+	ES_STAT_LOST_FORK, /* fork records lost to a full ring buffer */
+	ES_STAT_LOST_EXIT, /* exit records lost to a full ring buffer */
 	ES_STAT__MAX,
 };
 
 enum es_record_type {
 	ES_RECORD_EXEC = 1, /* struct es_exec_record: a successful exec */
 	ES_RECORD_EXEC_FAILURE = 2, /* struct es_exec_record: a failed exec */
+	ES_RECORD_FORK = 3, /* struct es_fork_record: a new process */
+	ES_RECORD_EXIT = 4, /* struct es_exit_record: a process ended */
 };
 
 enum es_syscall {
@@ -135,7 +152,7 @@ struct es_record_header {
 	__u32 type; /* enum es_record_type */
 	__u32 pid; /* tgid (after the exec for ES_RECORD_EXEC) */
 	__u32 tid; /* the thread that called exec (old_pid: != pid when not the leader) */
-	__u32 flags; /* ES_EXEC_F_* */
+	__u32 flags; /* ES_EXEC_F_*, ES_FORK_F_* or ES_EXIT_F_*, by type */
 	__u64 time_ns; /* CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns) */
 };
 
@@ -178,6 +195,37 @@ static inline const char *es_exec_record_data(const struct es_exec_record *r)
 {
 	return (const char *)(r + 1);
 }
+
+/* es_fork_record.hdr.flags */
+#define ES_FORK_F_KIND_UNKNOWN (1u << 0) /* no TASK_OFFSETS: the new task may be a thread */
+
+/*
+ * A new process (sched_process_fork, a child in a thread group of its own).
+ * hdr.pid and hdr.tid are the child's pid. Without TASK_OFFSETS the kernel
+ * cannot tell a thread from a process: every new task is sent, flagged
+ * ES_FORK_F_KIND_UNKNOWN, and the exits of non-leader threads follow
+ * (ES_EXIT_F_THREAD), so a consumer can drop the threads.
+ */
+struct es_fork_record {
+	struct es_record_header hdr;
+	__u32 parent_pid; /* the forking process (tgid of the caller) */
+	__u32 parent_tid; /* the forking thread */
+};
+
+/* es_exit_record.hdr.flags */
+#define ES_EXIT_F_CODE	 (1u << 0) /* exit_code is the process's wait status */
+#define ES_EXIT_F_LEADER (1u << 1) /* no EXIT_OFFSETS: the leader thread exited, others may live */
+#define ES_EXIT_F_THREAD (1u << 2) /* no TASK_OFFSETS: a non-leader thread (hdr.tid) exited */
+
+/* A process ended: its last thread exited (sched_process_exit). */
+struct es_exit_record {
+	struct es_record_header hdr;
+	__s32 exit_code; /* with ES_EXIT_F_CODE: (status << 8) | signal, as wait(2) encodes it */
+	__u32 pad; /* 0 */
+};
+
+_Static_assert(sizeof(struct es_fork_record) == 32, "no padding");
+_Static_assert(sizeof(struct es_exit_record) == 32, "no padding");
 
 /*
  * The entry's pending state, per thread, until its exec ends: in the PENDING

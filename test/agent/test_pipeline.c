@@ -61,7 +61,8 @@ static void assert_accounted(void)
 {
 	const struct es_agent_stats *s = &pipe_.stats;
 
-	ck_assert_uint_eq(s->records_received, s->events + s->records_dropped);
+	ck_assert_uint_eq(s->records_received,
+			  s->events + s->fork_records + s->exit_records + s->records_dropped);
 	ck_assert_uint_eq(s->records_dropped, s->dropped_malformed + s->dropped_unknown_type);
 }
 

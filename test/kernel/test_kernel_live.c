@@ -68,6 +68,8 @@ struct collector {
 	struct child *children;
 	int cnt;
 	uint64_t records, exec_records, kernel_ppid, ppid_zero, bad;
+	/* Fork and exit records; fork records whose child the loader scrubbed (pid 0). */
+	uint64_t lineage_records, forks_scrubbed;
 };
 
 static struct child *find_seen(struct collector *c, uint32_t pid)
@@ -118,10 +120,17 @@ static void keep(struct kept *k, const void *data, size_t size)
 static void on_record(void *ctx, const void *data, size_t size)
 {
 	struct collector *c = ctx;
+	struct es_fork_record fork;
+	struct es_exit_record exit;
 	struct es_exec_view v;
 	struct child *child;
 
 	c->records++;
+	if (!es_fork_record_read(data, size, &fork) || !es_exit_record_read(data, size, &exit)) {
+		c->lineage_records++;
+		c->forks_scrubbed += fork.hdr.type == ES_RECORD_FORK && !fork.hdr.pid;
+		return;
+	}
 	if (size > sizeof(((struct kept *)0)->buf) || es_exec_view_parse(data, size, &v)) {
 		c->bad++;
 		return;
@@ -487,7 +496,7 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	ck_assert_uint_eq(stats[ES_STAT_OFFSETS_ABSENT], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
 	ck_assert_uint_eq(c.kernel_ppid, c.exec_records);
-	ck_assert_uint_ge(stats[ES_STAT_BYTES], c.records * sizeof(struct es_exec_record));
+	ck_assert_uint_ge(stats[ES_STAT_BYTES], c.exec_records * sizeof(struct es_exec_record));
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -1042,7 +1051,8 @@ static void assert_no_kernel_ppid(struct es_loader *l, struct collector *c,
 	ck_assert_uint_eq(c->kernel_ppid, 0);
 	ck_assert_uint_eq(c->ppid_zero, c->exec_records);
 	/* The kernel read parents only for records the loader then scrubbed. */
-	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL], info->checks[ES_OFFSET_GROUP_TASK].scrubbed);
+	ck_assert_uint_eq(stats[ES_STAT_PPID_KERNEL] + c->forks_scrubbed,
+			  info->checks[ES_OFFSET_GROUP_TASK].scrubbed);
 	ck_assert_uint_ge(stats[ES_STAT_OFFSETS_ABSENT], 100);
 	reap(c);
 }
@@ -1325,7 +1335,8 @@ START_TEST(test_full_ring_buffer_loss_is_counted)
 	ck_assert_uint_gt(stats[ES_STAT_LOST_EXEC], 0);
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
 	ck_assert_uint_eq(stats[ES_STAT_RINGBUF_FULL],
-			  stats[ES_STAT_LOST_EXEC] + stats[ES_STAT_LOST_FAILURE]);
+			  stats[ES_STAT_LOST_EXEC] + stats[ES_STAT_LOST_FAILURE] +
+				  stats[ES_STAT_LOST_FORK] + stats[ES_STAT_LOST_EXIT]);
 	ck_assert_uint_ge(ours + stats[ES_STAT_LOST_EXEC], 200);
 	ck_assert_uint_lt(ours, 200);
 	es_loader_destroy(l);
@@ -1436,8 +1447,8 @@ static void list_ids(enum obj_kind kind, struct id_list *out)
 
 static bool our_prog_name(const char *name)
 {
-	return !strncmp(name, "tp_", 3) || !strncmp(name, "kprobe_", 7) ||
-	       !strncmp(name, "kretprobe_", 10);
+	return !strncmp(name, "tp_", 3) || !strncmp(name, "raw_", 4) ||
+	       !strncmp(name, "kprobe_", 7) || !strncmp(name, "kretprobe_", 10);
 }
 
 static bool our_map_name(const char *name)
@@ -1445,7 +1456,7 @@ static bool our_map_name(const char *name)
 	static const char *const names[] = { "TASK_OFFSETS", "EXEC_OFFSETS", "EXE_OFFSETS",
 					     "EVENTS",	     "STATS",	     "PENDING",
 					     "HELD_COUNT",   "SCRATCH",	     "HELD",
-					     "ENTRY_ARGS" };
+					     "EXIT_OFFSETS", "ENTRY_ARGS" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -1487,7 +1498,8 @@ static void ours_since(enum obj_kind kind, const struct id_list *before, struct 
 		else if (kind == OBJ_MAP)
 			ours = our_map_name(info.map.name);
 		else
-			ours = info.link.type == BPF_LINK_TYPE_PERF_EVENT;
+			ours = info.link.type == BPF_LINK_TYPE_PERF_EVENT ||
+			       info.link.type == BPF_LINK_TYPE_RAW_TRACEPOINT;
 		if (ours)
 			out->ids[out->cnt++] = now.ids[i];
 	}
@@ -1524,12 +1536,12 @@ START_TEST(test_destroy_leaves_no_program_link_or_map)
 	for (kind = OBJ_PROG; kind <= OBJ_LINK; kind++)
 		ours_since(kind, &before[kind], &loaded[kind]);
 	/*
-	 * Tracepoint or kprobe mode: 4 syscall programs and the two sched
-	 * ones, 6 links, 11 maps (with .rodata).
+	 * Tracepoint or kprobe mode: 4 syscall programs, the two sched ones
+	 * and the two fork ones, 8 links, 12 maps (with .rodata).
 	 */
-	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 6);
-	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 6);
-	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 11);
+	ck_assert_int_eq(loaded[OBJ_PROG].cnt, 8);
+	ck_assert_int_ge(loaded[OBJ_LINK].cnt, 8);
+	ck_assert_int_eq(loaded[OBJ_MAP].cnt, 12);
 
 	es_loader_destroy(l);
 	/* Maps and programs are freed from a workqueue: allow a moment. */
@@ -1613,15 +1625,16 @@ START_TEST(test_recursion_misses_are_read)
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
 	n = es_loader_prog_stats(l, progs, ES_PROGS_MAX);
-	/* Entries and exits of execve and execveat, and the two sched programs. */
-	ck_assert_int_eq(n, 6);
+	/* Entries and exits of execve and execveat, the two sched and the two fork programs. */
+	ck_assert_int_eq(n, 8);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(progs[i].recursion_misses, 0);
 		ck_assert_uint_eq(bpftool_prog_field(progs[i].id, "recursion_misses"), 0);
-		/* A skipped entry costs a pending state; any other skip, a record. */
+		/* A skipped entry costs a pending state, a fork program a fork record; others an exec. */
 		ck_assert_int_eq(progs[i].loses_execs,
 				 strncmp(progs[i].name, "tp_enter_", 9) &&
-					 strncmp(progs[i].name, "kprobe_", 7));
+					 strncmp(progs[i].name, "kprobe_", 7) &&
+					 !strstr(progs[i].name, "_sched_fork"));
 	}
 	es_loader_destroy(l);
 	reap(&c);

@@ -60,6 +60,17 @@ static void exec_record(uint32_t pid, uint32_t ppid, uint32_t flags, const char 
 	es_selftest_observe(&child, buf, es_test_record_make(buf, &spec));
 }
 
+/* The child's exit record (the kernel's pid @pid), with status @code when @flags has it. */
+static void exit_record(uint32_t pid, uint32_t flags, int32_t code)
+{
+	struct es_exit_record r = {
+		.hdr = { .type = ES_RECORD_EXIT, .pid = pid, .tid = pid, .flags = flags },
+		.exit_code = code,
+	};
+
+	es_selftest_observe(&child, &r, sizeof(r));
+}
+
 static void judge(void)
 {
 	es_selftest_judge(&child, &expect, &verdict);
@@ -71,6 +82,10 @@ START_TEST(right_records_verify_every_group)
 	exec_record(FOREIGN, 1, ES_EXEC_F_PPID_KERNEL, "/bin/true", false, true);
 	ck_assert(!es_selftest_done(&child));
 	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	ck_assert(!es_selftest_done(&child)); /* its exit is still to come */
+	exit_record(FOREIGN, ES_EXIT_F_CODE, 0);
+	ck_assert(!es_selftest_done(&child));
+	exit_record(CHILD, ES_EXIT_F_CODE, 0);
 	ck_assert(es_selftest_done(&child));
 	judge();
 	ck_assert_int_eq(verdict.error, 0);
@@ -78,6 +93,7 @@ START_TEST(right_records_verify_every_group)
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_TASK].verdict, ES_GROUP_VERIFIED);
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXEC].verdict, ES_GROUP_VERIFIED);
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXE].verdict, ES_GROUP_VERIFIED);
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_VERIFIED);
 	ck_assert_str_eq(verdict.detail, "child 4242: ppid 4000 from the kernel, expected 4000");
 }
 END_TEST
@@ -113,6 +129,27 @@ START_TEST(wrong_argv_or_exe_refutes_their_groups)
 		    true);
 	judge();
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXEC].verdict, ES_GROUP_REFUTED);
+}
+END_TEST
+
+START_TEST(a_wrong_or_missing_exit_status_refutes_exit_offsets)
+{
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	exit_record(CHILD, ES_EXIT_F_CODE, 0x7f00);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_REFUTED);
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_TASK].verdict, ES_GROUP_VERIFIED);
+	/* No exit record at all (signal->live read wrong), nothing lost: refuted. */
+	setup();
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_REFUTED);
+	/* An exit without a status (a leader's, the offsets unused): refuted. */
+	setup();
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	exit_record(CHILD, ES_EXIT_F_LEADER, 0);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_REFUTED);
 }
 END_TEST
 
@@ -181,6 +218,7 @@ int main(void)
 		  ES_CHECK_TESTS(right_records_verify_every_group,
 				 wrong_parent_refutes_task_offsets,
 				 wrong_argv_or_exe_refutes_their_groups,
+				 a_wrong_or_missing_exit_status_refutes_exit_offsets,
 				 groups_that_are_off_are_not_judged,
 				 a_lost_record_leaves_every_group_unverified,
 				 records_that_fail_the_attach, records_that_lie_are_ignored),

@@ -61,21 +61,26 @@ static void add_common(struct bb *b, struct ids *ids)
 }
 
 /*
- * task_struct and mm_struct as on this host's 6.18 kernel: mm at 1136, tgid
- * at 1268, real_parent at 1280; arg_start at 480, arg_end at 488 and
- * exe_file (@ptr_file) at 1320 of mm_struct, inside its anonymous struct.
+ * task_struct and mm_struct as on this host's 6.18 kernel: mm at 1136,
+ * exit_code at 1164, tgid at 1268, real_parent at 1280, signal at 1848;
+ * arg_start at 480, arg_end at 488 and exe_file (@ptr_file) at 1320 of
+ * mm_struct, inside its anonymous struct; signal_struct's live (atomic_t)
+ * at 4.
  */
 static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file)
 {
 	uint32_t task = bb_next_id(b), ptr_mm = task + 1, mm = task + 2, mm_anon = task + 3;
+	uint32_t ptr_signal = task + 4, signal = task + 5, atomic = task + 6;
 
 	bb_struct(b, "task_struct", 3264, true); /* kflag: in_execve is a bitfield */
 	bb_member(b, "thread_flags", ids->uint_id, 0, 0);
 	bb_member(b, "mm", ptr_mm, 1136 * 8, 0);
+	bb_member(b, "exit_code", ids->int_id, 1164 * 8, 0);
 	bb_member(b, "in_execve", ids->uint_id, 1188 * 8 + 3, 1);
 	bb_member(b, "pid", ids->pid_t_id, 1264 * 8, 0);
 	bb_member(b, "tgid", ids->pid_t_id, 1268 * 8, 0);
 	bb_member(b, "real_parent", ids->ptr_task, 1280 * 8, 0);
+	bb_member(b, "signal", ptr_signal, 1848 * 8, 0);
 	bb_ref(b, BTF_KIND_PTR, NULL, mm);
 	bb_struct(b, "mm_struct", 1344, false);
 	bb_member(b, NULL, mm_anon, 0, 0);
@@ -83,6 +88,11 @@ static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file
 	bb_member(b, "arg_start", ids->ulong_id, 480 * 8, 0);
 	bb_member(b, "arg_end", ids->ulong_id, 488 * 8, 0);
 	bb_member(b, "exe_file", ptr_file, 1320 * 8, 0);
+	bb_ref(b, BTF_KIND_PTR, NULL, signal);
+	bb_struct(b, "signal_struct", 1104, false);
+	bb_member(b, "live", atomic, 4 * 8, 0);
+	bb_struct(b, NULL, 4, false); /* atomic_t's struct, as in the kernel's BTF: anonymous */
+	bb_member(b, "counter", ids->int_id, 0, 0);
 }
 
 /* The exe walk's structs, at this host's offsets; starts with the pointer to struct file. */
@@ -154,8 +164,8 @@ int main(int argc, char **argv)
 
 	bb_init(&b, NULL);
 	add_common(&b, &ids);
-	/* task_struct and mm_struct take four ids; the exe's structs begin after them. */
-	add_good_task(&b, &ids, bb_next_id(&b) + 4);
+	/* task_struct, mm_struct and signal_struct take seven ids; the exe's structs come next. */
+	add_good_task(&b, &ids, bb_next_id(&b) + 7);
 	add_good_exe(&b, &ids);
 	err = write_file(argv[1], "good.btf", &b, false) ||
 	      write_file(argv[1], "good-swapped.btf", &b, true) ||

@@ -147,14 +147,15 @@ static const struct es_offset_field *exec_table(enum es_exec_offset key)
 /*
  * The table's unresolved fields of the TASK_OFFSETS and EXEC_OFFSETS groups:
  * the synthetic BTF here describes task_struct and mm_struct, not the exe's
- * structs (test_btf_live and the CLI tests resolve those from the kernel).
+ * or exit structs (test_btf_live and the CLI tests resolve those from the kernel).
  */
 static size_t unresolved_task_exec(const struct es_offset *out)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < es_offset_fields_cnt; i++) {
-		if (es_offset_fields[i].group != ES_OFFSET_GROUP_EXE)
+		if (es_offset_fields[i].group == ES_OFFSET_GROUP_TASK ||
+		    es_offset_fields[i].group == ES_OFFSET_GROUP_EXEC)
 			n += !out[i].resolved;
 	}
 	return n;

@@ -14,6 +14,7 @@ truncated copy of it. Exits 77 (skip) only when the kernel has no BTF.
 import argparse
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -147,28 +148,31 @@ def synthetic(args):
         rc, out, err = run(exe, "--btf", good)
         check(rc == 0 and err == b"", f"good: exit {rc} {err!r}")
         want = ("BTF %s\n"
-                "FIELD                    OFFSET  SIZE  TYPE                   MAP[KEY]\n"
-                "task_struct.real_parent    1280     8  struct task_struct *   TASK_OFFSETS[0]\n"
-                "task_struct.tgid           1268     4  pid_t                  TASK_OFFSETS[1]\n"
-                "task_struct.mm             1136     8  struct mm_struct *     EXEC_OFFSETS[0]\n"
-                "mm_struct.arg_start         480     8  long unsigned int      EXEC_OFFSETS[1]\n"
-                "mm_struct.arg_end           488     8  long unsigned int      EXEC_OFFSETS[2]\n"
-                "task_struct.mm             1136     8  struct mm_struct *     EXE_OFFSETS[0]\n"
-                "mm_struct.exe_file         1320     8  struct file *          EXE_OFFSETS[1]\n"
-                "file.f_path.dentry           72     8  struct dentry *        EXE_OFFSETS[2]\n"
-                "file.f_path.mnt              64     8  struct vfsmount *      EXE_OFFSETS[3]\n"
-                "dentry.d_parent              24     8  struct dentry *        EXE_OFFSETS[4]\n"
-                "dentry.d_name.name           40     8  const unsigned char *  EXE_OFFSETS[5]\n"
-                "dentry.d_name.len            36     4  unsigned int           EXE_OFFSETS[6]\n"
-                "dentry.d_inode               48     8  struct inode *         EXE_OFFSETS[7]\n"
-                "inode.i_ino                  64     8  long unsigned int      EXE_OFFSETS[8]\n"
-                "inode.i_nlink                72     4  const unsigned int     EXE_OFFSETS[9]\n"
-                "inode.i_sb                   40     8  struct super_block *   EXE_OFFSETS[10]\n"
-                "super_block.s_dev            16     4  dev_t                  EXE_OFFSETS[11]\n"
-                "mount.mnt                    32    32  struct vfsmount        EXE_OFFSETS[12]\n"
-                "mount.mnt.mnt_root           32     8  struct dentry *        EXE_OFFSETS[13]\n"
-                "mount.mnt_parent             16     8  struct mount *         EXE_OFFSETS[14]\n"
-                "mount.mnt_mountpoint         24     8  struct dentry *        EXE_OFFSETS[15]\n"
+                "FIELD                       OFFSET  SIZE  TYPE                    MAP[KEY]\n"
+                "task_struct.real_parent       1280     8  struct task_struct *    TASK_OFFSETS[0]\n"
+                "task_struct.tgid              1268     4  pid_t                   TASK_OFFSETS[1]\n"
+                "task_struct.mm                1136     8  struct mm_struct *      EXEC_OFFSETS[0]\n"
+                "mm_struct.arg_start            480     8  long unsigned int       EXEC_OFFSETS[1]\n"
+                "mm_struct.arg_end              488     8  long unsigned int       EXEC_OFFSETS[2]\n"
+                "task_struct.mm                1136     8  struct mm_struct *      EXE_OFFSETS[0]\n"
+                "mm_struct.exe_file            1320     8  struct file *           EXE_OFFSETS[1]\n"
+                "file.f_path.dentry              72     8  struct dentry *         EXE_OFFSETS[2]\n"
+                "file.f_path.mnt                 64     8  struct vfsmount *       EXE_OFFSETS[3]\n"
+                "dentry.d_parent                 24     8  struct dentry *         EXE_OFFSETS[4]\n"
+                "dentry.d_name.name              40     8  const unsigned char *   EXE_OFFSETS[5]\n"
+                "dentry.d_name.len               36     4  unsigned int            EXE_OFFSETS[6]\n"
+                "dentry.d_inode                  48     8  struct inode *          EXE_OFFSETS[7]\n"
+                "inode.i_ino                     64     8  long unsigned int       EXE_OFFSETS[8]\n"
+                "inode.i_nlink                   72     4  const unsigned int      EXE_OFFSETS[9]\n"
+                "inode.i_sb                      40     8  struct super_block *    EXE_OFFSETS[10]\n"
+                "super_block.s_dev               16     4  dev_t                   EXE_OFFSETS[11]\n"
+                "mount.mnt                       32    32  struct vfsmount         EXE_OFFSETS[12]\n"
+                "mount.mnt.mnt_root              32     8  struct dentry *         EXE_OFFSETS[13]\n"
+                "mount.mnt_parent                16     8  struct mount *          EXE_OFFSETS[14]\n"
+                "mount.mnt_mountpoint            24     8  struct dentry *         EXE_OFFSETS[15]\n"
+                "task_struct.exit_code         1164     4  int                     EXIT_OFFSETS[0]\n"
+                "task_struct.signal            1848     8  struct signal_struct *  EXIT_OFFSETS[1]\n"
+                "signal_struct.live.counter       4     4  int                     EXIT_OFFSETS[2]\n"
                 % good).encode()
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
@@ -221,16 +225,16 @@ def synthetic(args):
         rc, out, err = run(exe, "--btf", bad)
         check(rc == 1 and err == b"", f"bad-types: exit {rc} {err!r}")
         lines = out.decode().splitlines()
-        check(any(l.startswith("mm_struct.arg_end        absent") and
+        check(any(re.match(r"mm_struct\.arg_end +absent", l) and
                   l.endswith("no struct or union 'mm_struct'") for l in lines),
               f"bad-types: arg_end row\n{out.decode()}")
         check(len(lines) == 2 + len(TABLE) and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
                                                          "MAP[KEY]", "REASON"],
               f"bad-types: text\n{out.decode()}")
-        check(any(l.startswith("task_struct.real_parent  absent") and l.endswith(
+        check(any(re.match(r"task_struct\.real_parent +absent", l) and l.endswith(
             "task_struct.real_parent is 'int' (a 4-byte integer), expected a pointer to struct "
             "task_struct") for l in lines), f"bad-types: real_parent row\n{out.decode()}")
-        check(any(l.startswith("task_struct.tgid         absent") and l.endswith(
+        check(any(re.match(r"task_struct\.tgid +absent", l) and l.endswith(
             "task_struct.tgid is a bitfield (3 bits)") for l in lines),
             f"bad-types: tgid row\n{out.decode()}")
         rc, out, err = run(exe, "--btf", bad, "--json")
@@ -398,7 +402,9 @@ TABLE = {("TASK_OFFSETS", 0): "task_struct.real_parent", ("TASK_OFFSETS", 1): "t
          ("EXE_OFFSETS", 8): "inode.i_ino", ("EXE_OFFSETS", 9): "inode.i_nlink",
          ("EXE_OFFSETS", 10): "inode.i_sb", ("EXE_OFFSETS", 11): "super_block.s_dev",
          ("EXE_OFFSETS", 12): "mount.mnt", ("EXE_OFFSETS", 13): "mount.mnt.mnt_root",
-         ("EXE_OFFSETS", 14): "mount.mnt_parent", ("EXE_OFFSETS", 15): "mount.mnt_mountpoint"}
+         ("EXE_OFFSETS", 14): "mount.mnt_parent", ("EXE_OFFSETS", 15): "mount.mnt_mountpoint",
+         ("EXIT_OFFSETS", 0): "task_struct.exit_code", ("EXIT_OFFSETS", 1): "task_struct.signal",
+         ("EXIT_OFFSETS", 2): "signal_struct.live.counter"}
 
 
 def table_rows(doc):

@@ -10,6 +10,8 @@ const char *es_ppid_source_name(enum es_ppid_source src)
 		return "kernel";
 	case ES_PPID_SOURCE_PROCFS:
 		return "procfs";
+	case ES_PPID_SOURCE_FORK:
+		return "fork";
 	default:
 		return "unknown";
 	}

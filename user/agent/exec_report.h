@@ -14,12 +14,17 @@
 
 #include "execsensor.h"
 #include "fileless.h"
+#include "proc_table.h"
 #include "record.h"
+
+#define ES_ANCESTORS_MAX     64 /* --ancestors at most */
+#define ES_ANCESTORS_DEFAULT 8
 
 enum es_ppid_source {
 	ES_PPID_SOURCE_KERNEL = 0, /* read in the kernel at exec time */
 	ES_PPID_SOURCE_PROCFS, /* /proc/<pid>/status PPid:, read by the agent */
 	ES_PPID_SOURCE_UNKNOWN, /* neither: ppid is 0 */
+	ES_PPID_SOURCE_FORK, /* the kernel's fork record of the process (no TASK_OFFSETS) */
 	ES_PPID_SOURCE__MAX,
 };
 
@@ -41,9 +46,24 @@ struct es_exec_report {
 	const char *parent_exe; /* NULL when unknown; valid while the report is */
 	struct es_exe exe;
 	struct es_fileless_result fileless;
+	/* From the parent upwards (the process table), at most --ancestors. */
+	struct es_ancestor ancestors[ES_ANCESTORS_MAX];
+	size_t ancestors_cnt;
 };
 
-/* "kernel", "procfs", "unknown". */
+/* A fork or exit, as the agent reports it (--events fork,exit). */
+struct es_lineage_report {
+	uint32_t type; /* ES_RECORD_FORK or ES_RECORD_EXIT */
+	uint32_t pid;
+	uint32_t ppid; /* fork: the forking process; exit: the parent, 0 when unknown */
+	uint64_t time_ns;
+	const char *exe; /* fork: inherited from the parent; exit: the last; NULL unknown */
+	bool maybe_thread; /* fork without TASK_OFFSETS */
+	bool status_known; /* exit: exit_code is the wait status */
+	int32_t exit_code;
+};
+
+/* "kernel", "procfs", "unknown", "fork". */
 const char *es_ppid_source_name(enum es_ppid_source src);
 
 /* @exe from the record's exe fields and path components. */

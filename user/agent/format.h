@@ -19,6 +19,7 @@
 
 /* Each returns 0, or -EINVAL when the document came out malformed (a bug). */
 int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns);
+int es_format_json_lineage(FILE *f, const struct es_lineage_report *r, int64_t wall_ns);
 int es_format_json_startup(FILE *f, const struct es_startup_host *host,
 			   const struct es_loader_info *info, int64_t wall_ns);
 int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns);
@@ -26,6 +27,7 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 /* @header_done: the column header was written; the first exec writes it. */
 void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns,
 			 bool *header_done);
+void es_format_text_lineage(FILE *f, const struct es_lineage_report *r, int64_t wall_ns);
 void es_format_text_startup(FILE *f, const struct es_startup_host *host,
 			    const struct es_loader_info *info, int64_t wall_ns);
 void es_format_text_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns);

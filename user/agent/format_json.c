@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "format.h"
 #include "json_writer.h"
@@ -93,6 +94,30 @@ static void exe_json(struct es_json_writer *w, const struct es_exe *exe)
 	es_json_object_end(w);
 }
 
+/* The parent and its ancestors from the process table, nearest first. */
+static void ancestors_json(struct es_json_writer *w, const struct es_exec_report *r)
+{
+	char buf[ES_RFC3339_NS_LEN];
+	size_t i;
+
+	es_json_key(w, "ancestors");
+	es_json_array_begin(w);
+	for (i = 0; i < r->ancestors_cnt; i++) {
+		const struct es_ancestor *a = &r->ancestors[i];
+
+		es_json_object_begin(w);
+		key_uint(w, "pid", a->pid);
+		key_str(w, "exe", a->exe);
+		es_json_key(w, "start_time");
+		if (es_rfc3339_ns(a->start_wall_ns, buf, sizeof(buf)))
+			es_json_int(w, a->start_wall_ns);
+		else
+			es_json_string(w, buf);
+		es_json_object_end(w);
+	}
+	es_json_array_end(w);
+}
+
 int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns)
 {
 	const struct es_exec_record *rec = r->view.rec;
@@ -131,6 +156,30 @@ int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns
 	fileless_json(&w, &r->fileless);
 	exe_json(&w, &r->exe);
 	key_uint(&w, "path_misses", rec->path_misses);
+	ancestors_json(&w, r);
+	return finish(&w);
+}
+
+int es_format_json_lineage(FILE *f, const struct es_lineage_report *r, int64_t wall_ns)
+{
+	struct es_json_writer w;
+
+	es_json_writer_init(&w, f);
+	head(&w, r->type == ES_RECORD_FORK ? "fork" : "exit", wall_ns);
+	key_uint(&w, "pid", r->pid);
+	es_json_key(&w, "ppid");
+	r->ppid ? es_json_uint(&w, r->ppid) : es_json_null(&w);
+	key_str(&w, "exe", r->exe);
+	if (r->type == ES_RECORD_FORK) {
+		key_bool(&w, "maybe_thread", r->maybe_thread);
+		return finish(&w);
+	}
+	es_json_key(&w, "exit_code");
+	r->status_known &&WIFEXITED(r->exit_code) ? es_json_int(&w, WEXITSTATUS(r->exit_code))
+						  : es_json_null(&w);
+	es_json_key(&w, "signal");
+	r->status_known &&WIFSIGNALED(r->exit_code) ? es_json_int(&w, WTERMSIG(r->exit_code))
+						    : es_json_null(&w);
 	return finish(&w);
 }
 
@@ -276,6 +325,8 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	key_uint(w, "exec", k[ES_STAT_LOST_EXEC]);
 	key_uint(w, "failure", k[ES_STAT_LOST_FAILURE]);
 	key_uint(w, "recursion", es_stats_recursion_misses(s, true));
+	key_uint(w, "fork", k[ES_STAT_LOST_FORK]);
+	key_uint(w, "exit", k[ES_STAT_LOST_EXIT]);
 	/* Retired (docs/events.md): one record per exec has no image or result to lose. */
 	key_uint(w, "image", 0);
 	key_uint(w, "result", 0);
@@ -321,6 +372,31 @@ static void entry_json(struct es_json_writer *w, const struct es_agent_stats *s)
 	es_json_object_end(w);
 }
 
+/* The fork and exit events written, and the process table's counts. */
+static void lineage_json(struct es_json_writer *w, const struct es_agent_stats *s)
+{
+	const struct es_proc_table_stats *t = s->procs;
+
+	key_uint(w, "fork_records", s->fork_records);
+	key_uint(w, "exit_records", s->exit_records);
+	key_uint(w, "fork_events", s->fork_events);
+	key_uint(w, "exit_events", s->exit_events);
+	es_json_key(w, "process_table");
+	if (!t) {
+		es_json_null(w);
+		return;
+	}
+	es_json_object_begin(w);
+	key_uint(w, "entries", t->entries);
+	key_uint(w, "seeded", t->seeded);
+	key_uint(w, "forks", t->forks);
+	key_uint(w, "exits", t->exits);
+	key_uint(w, "removed", t->removed);
+	key_uint(w, "evicted", t->evicted);
+	key_uint(w, "full", t->full);
+	es_json_object_end(w);
+}
+
 int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)
 {
 	const uint64_t *k = s->kernel;
@@ -337,6 +413,7 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	key_uint(&w, "kernel", s->ppid_source[ES_PPID_SOURCE_KERNEL]);
 	key_uint(&w, "procfs", s->ppid_source[ES_PPID_SOURCE_PROCFS]);
 	key_uint(&w, "unknown", s->ppid_source[ES_PPID_SOURCE_UNKNOWN]);
+	key_uint(&w, "fork", s->ppid_source[ES_PPID_SOURCE_FORK]);
 	es_json_object_end(&w);
 	key_uint(&w, "offsets_absent", k[ES_STAT_OFFSETS_ABSENT]);
 	key_uint(&w, "kernel_read_failures", k[ES_STAT_KERNEL_READ_FAIL]);
@@ -356,5 +433,6 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	retired_json(&w);
 	accounting_json(&w, s);
 	entry_json(&w, s);
+	lineage_json(&w, s);
 	return finish(&w);
 }

@@ -98,6 +98,20 @@ void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_n
 	fputc('\n', f);
 }
 
+void es_format_text_lineage(FILE *f, const struct es_lineage_report *r, int64_t wall_ns)
+{
+	es_format_time(f, wall_ns);
+	if (r->type == ES_RECORD_FORK)
+		fprintf(f, " fork %u <- %u%s ", r->pid, r->ppid,
+			r->maybe_thread ? " (maybe a thread)" : "");
+	else if (r->status_known)
+		fprintf(f, " exit %u status %d ", r->pid, r->exit_code);
+	else
+		fprintf(f, " exit %u ", r->pid);
+	text_str(f, r->exe ? r->exe : "?");
+	fputc('\n', f);
+}
+
 /* "# KEY VALUE" with VALUE escaped, "-" for none. */
 static void line_str(FILE *f, const char *key, const char *s)
 {
@@ -165,13 +179,13 @@ void es_format_text_stats(FILE *f, const struct es_agent_stats *s, bool final, i
 	es_format_time(f, wall_ns);
 	fprintf(f,
 		": events %" PRIu64 ", lost %" PRIu64 "%s, unreported execs %" PRIu64
-		", ppid kernel %" PRIu64 " procfs %" PRIu64 " unknown %" PRIu64
+		", ppid kernel %" PRIu64 " fork %" PRIu64 " procfs %" PRIu64 " unknown %" PRIu64
 		", offsets absent %" PRIu64 ", kernel read failures %" PRIu64
 		", fallback misses %" PRIu64 ", fileless alerts %" PRIu64 " suppressed %" PRIu64
 		"\n",
 		s->events, es_stats_lost(s), s->kernel_read_ok ? "" : " (unreadable)", u.total,
-		s->ppid_source[ES_PPID_SOURCE_KERNEL], s->ppid_source[ES_PPID_SOURCE_PROCFS],
-		s->ppid_source[ES_PPID_SOURCE_UNKNOWN], k[ES_STAT_OFFSETS_ABSENT],
-		k[ES_STAT_KERNEL_READ_FAIL], s->fallback_misses, s->fileless_alerts,
-		s->fileless_suppressed);
+		s->ppid_source[ES_PPID_SOURCE_KERNEL], s->ppid_source[ES_PPID_SOURCE_FORK],
+		s->ppid_source[ES_PPID_SOURCE_PROCFS], s->ppid_source[ES_PPID_SOURCE_UNKNOWN],
+		k[ES_STAT_OFFSETS_ABSENT], k[ES_STAT_KERNEL_READ_FAIL], s->fallback_misses,
+		s->fileless_alerts, s->fileless_suppressed);
 }

@@ -113,6 +113,15 @@ int es_output_exec(struct es_output *o, const struct es_exec_report *r, int64_t 
 	return record_end(o, 0);
 }
 
+int es_output_lineage(struct es_output *o, const struct es_lineage_report *r, int64_t wall_ns)
+{
+	record_begin(o);
+	if (o->fmt == ES_FORMAT_JSON)
+		return record_end(o, es_format_json_lineage(o->record, r, wall_ns));
+	es_format_text_lineage(o->record, r, wall_ns);
+	return record_end(o, 0);
+}
+
 int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
 		    int64_t wall_ns)
 {

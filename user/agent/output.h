@@ -61,6 +61,7 @@ int es_output_open(struct es_output *o, const char *path, enum es_format fmt);
 int es_output_startup(struct es_output *o, const struct es_startup_host *host,
 		      const struct es_loader_info *info, int64_t wall_ns);
 int es_output_exec(struct es_output *o, const struct es_exec_report *r, int64_t wall_ns);
+int es_output_lineage(struct es_output *o, const struct es_lineage_report *r, int64_t wall_ns);
 int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
 		    int64_t wall_ns);
 

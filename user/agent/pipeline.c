@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
 #include <string.h>
 
 #include "pipeline.h"
@@ -12,14 +13,25 @@ int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 	p->allow = allow;
 	p->proc_root = proc_root;
 	p->trust_kernel_ppid = true;
+	p->ancestors_max = ES_ANCESTORS_DEFAULT;
 	p->stats.progs_cnt = -1;
 	es_clock_sync(&p->clock);
+	if (es_proc_table_init(&p->procs, 0))
+		return -ENOMEM;
+	p->stats.procs = &p->procs->stats;
 	return es_parent_cache_init(&p->parents, proc_root);
 }
 
 void es_pipeline_free(struct es_pipeline *p)
 {
 	es_parent_cache_free(&p->parents);
+	es_proc_table_free(p->procs);
+	p->procs = NULL;
+}
+
+void es_pipeline_seed(struct es_pipeline *p)
+{
+	es_proc_table_seed(p->procs, p->proc_root);
 }
 
 int64_t es_pipeline_wall_ns(const struct es_pipeline *p, uint64_t boot_ns)
@@ -32,8 +44,12 @@ void es_pipeline_tick(struct es_pipeline *p)
 	es_clock_sync(&p->clock);
 }
 
-/* The ppid and its source: the kernel's, else /proc/<pid>/status, else unknown. */
-static void resolve_ppid(struct es_pipeline *p, struct es_exec_report *r)
+/*
+ * The ppid and its source: the kernel's, else the fork record's (@self: the
+ * process's table entry), else /proc/<pid>/status, else unknown.
+ */
+static void resolve_ppid(struct es_pipeline *p, struct es_exec_report *r,
+			 const struct es_proc *self)
 {
 	const struct es_exec_record *rec = r->view.rec;
 	uint32_t ppid;
@@ -41,6 +57,11 @@ static void resolve_ppid(struct es_pipeline *p, struct es_exec_report *r)
 	if ((rec->hdr.flags & ES_EXEC_F_PPID_KERNEL) && p->trust_kernel_ppid && rec->ppid) {
 		r->ppid = rec->ppid;
 		r->ppid_source = ES_PPID_SOURCE_KERNEL;
+		return;
+	}
+	if (self && self->from_fork && self->ppid) {
+		r->ppid = self->ppid;
+		r->ppid_source = ES_PPID_SOURCE_FORK;
 		return;
 	}
 	if (!es_procfs_ppid(p->proc_root, rec->hdr.pid, rec->hdr.time_ns, &ppid)) {
@@ -76,6 +97,35 @@ static void count(struct es_pipeline *p, const struct es_exec_report *r)
 		p->stats.fileless_suppressed++;
 }
 
+/*
+ * The parent's entry (the one @self names when it is r->ppid, else the
+ * process now at r->ppid) and the ancestors from it upwards.
+ */
+static struct es_proc *lineage(struct es_pipeline *p, struct es_exec_report *r,
+			       const struct es_proc *self)
+{
+	uint64_t at = r->view.rec->hdr.time_ns;
+	struct es_proc *parent = self ? es_proc_table_parent(p->procs, self) : NULL;
+	size_t i;
+
+	if (!r->ppid)
+		return NULL;
+	if (!parent || parent->pid != r->ppid)
+		parent = es_proc_table_find(p->procs, r->ppid, at);
+	r->ancestors_cnt = 0;
+	if (!parent || !p->ancestors_max)
+		return parent;
+	r->ancestors[0].pid = parent->pid;
+	r->ancestors[0].start_ns = parent->start_ns;
+	r->ancestors[0].exe = parent->exe;
+	r->ancestors_cnt = 1 + es_proc_table_ancestors(p->procs, parent, r->ancestors + 1,
+						       p->ancestors_max - 1);
+	for (i = 0; i < r->ancestors_cnt; i++)
+		r->ancestors[i].start_wall_ns =
+			es_clock_to_wall_ns(&p->clock, r->ancestors[i].start_ns);
+	return parent;
+}
+
 /* One exec, whole: what userspace adds, the verdict, the output. */
 static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 {
@@ -88,9 +138,15 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		.comm_cap = sizeof(rec->comm),
 	};
 
+	struct es_proc *self = es_proc_table_find(p->procs, rec->hdr.pid, rec->hdr.time_ns);
+	struct es_proc *parent;
+
 	/* /proc is read now, the earliest moment: short-lived processes vanish fast. */
-	resolve_ppid(p, r);
-	r->parent_exe = es_parent_cache_exe(&p->parents, r->ppid, rec->hdr.time_ns);
+	resolve_ppid(p, r, self);
+	parent = lineage(p, r, self);
+	r->parent_exe = parent && parent->exe
+				? parent->exe
+				: es_parent_cache_exe(&p->parents, r->ppid, rec->hdr.time_ns);
 	es_exe_from_view(&r->view, &r->exe);
 	in.parent_exe = r->parent_exe;
 	in.image_memfd = r->exe.known && r->exe.memfd;
@@ -103,10 +159,78 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		 * The process has a new exe: what its own children will see as
 		 * parent_exe, kept even if it exits before they are read.
 		 */
+		const char *exe = r->exe.known && !r->exe.truncated ? r->exe.path : NULL;
+
+		es_proc_table_exec(p->procs, rec->hdr.pid, r->ppid, rec->hdr.time_ns, exe);
 		es_parent_cache_forget(&p->parents, rec->hdr.pid);
-		es_parent_cache_learn(&p->parents, rec->hdr.pid,
-				      r->exe.known && !r->exe.truncated ? r->exe.path : NULL);
+		es_parent_cache_learn(&p->parents, rec->hdr.pid, exe);
 	}
+}
+
+static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f)
+{
+	bool maybe_thread = f->hdr.flags & ES_FORK_F_KIND_UNKNOWN;
+	struct es_lineage_report r = {
+		.type = ES_RECORD_FORK,
+		.pid = f->hdr.pid,
+		.ppid = f->parent_pid,
+		.time_ns = f->hdr.time_ns,
+		.maybe_thread = maybe_thread,
+	};
+	struct es_proc *e;
+
+	if (!f->hdr.pid)
+		return; /* made with refuted TASK_OFFSETS: the child is unknown */
+	es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, maybe_thread);
+	if (!p->report_fork)
+		return;
+	e = es_proc_table_find(p->procs, f->hdr.pid, f->hdr.time_ns);
+	r.exe = e ? e->exe : NULL;
+	p->stats.fork_events++;
+	es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, f->hdr.time_ns));
+}
+
+static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x)
+{
+	struct es_lineage_report r = {
+		.type = ES_RECORD_EXIT,
+		.pid = x->hdr.pid,
+		.time_ns = x->hdr.time_ns,
+		.status_known = x->hdr.flags & ES_EXIT_F_CODE,
+		.exit_code = x->exit_code,
+	};
+	struct es_proc *e;
+
+	if (x->hdr.flags & ES_EXIT_F_THREAD) {
+		es_proc_table_thread_exit(p->procs, x->hdr.tid);
+		return;
+	}
+	e = es_proc_table_find(p->procs, x->hdr.pid, x->hdr.time_ns);
+	if (p->report_exit) {
+		r.ppid = e ? e->ppid : 0;
+		r.exe = e ? e->exe : NULL;
+		p->stats.exit_events++;
+		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, x->hdr.time_ns));
+	}
+	es_proc_table_exit(p->procs, x->hdr.pid, x->hdr.time_ns);
+}
+
+/* A fork or exit record: into the table, and to the output if asked. */
+static bool on_lineage(struct es_pipeline *p, const void *data, size_t size)
+{
+	struct es_fork_record f;
+	struct es_exit_record x;
+
+	if (!es_fork_record_read(data, size, &f)) {
+		p->stats.fork_records++;
+		on_fork_record(p, &f);
+	} else if (!es_exit_record_read(data, size, &x)) {
+		p->stats.exit_records++;
+		on_exit_record(p, &x);
+	} else {
+		return false;
+	}
+	return true;
 }
 
 void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size)
@@ -117,6 +241,13 @@ void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size)
 	p->stats.records_received++;
 	if (size >= sizeof(hdr)) {
 		memcpy(&hdr, data, sizeof(hdr));
+		if (hdr.type == ES_RECORD_FORK || hdr.type == ES_RECORD_EXIT) {
+			if (!on_lineage(p, data, size)) {
+				p->stats.records_dropped++;
+				p->stats.dropped_malformed++;
+			}
+			return;
+		}
 		if (hdr.type != ES_RECORD_EXEC && hdr.type != ES_RECORD_EXEC_FAILURE) {
 			p->stats.records_dropped++;
 			p->stats.dropped_unknown_type++;

@@ -2,9 +2,10 @@
 /*
  * The agent's pipeline: ring-buffer records in, reports out. Each exec or
  * failure record (one per exec, whole: kern/execsensor.h) is checked, given
- * its ppid (the kernel's, else /proc's) and its parent's exe, judged by the
- * fileless rule and written to the output as it arrives; every record is
- * counted in the stats.
+ * its ppid (the kernel's, else its fork record's, else /proc's), its
+ * parent's exe and its ancestors (the process table, which the fork, exec
+ * and exit records keep), judged by the fileless rule and written to the
+ * output as it arrives; every record is counted in the stats.
  *
  * It knows nothing of BPF: records come from es_loader_poll() in the agent,
  * and from synthetic buffers in the tests.
@@ -19,6 +20,7 @@
 #include "fileless.h"
 #include "output.h"
 #include "parent_cache.h"
+#include "proc_table.h"
 #include "stats.h"
 #include "walltime.h"
 
@@ -29,7 +31,10 @@ struct es_pipeline {
 	/* false after a failed self-test: a kernel ppid may come from the refuted offsets */
 	bool trust_kernel_ppid;
 	struct es_clock clock;
-	struct es_parent_cache parents;
+	struct es_parent_cache parents; /* the parent's exe where the table has none */
+	struct es_proc_table *procs;
+	size_t ancestors_max; /* --ancestors: 0..ES_ANCESTORS_MAX */
+	bool report_fork, report_exit; /* --events fork,exit */
 	struct es_agent_stats stats;
 };
 
@@ -39,6 +44,9 @@ struct es_pipeline {
  */
 int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 		     const struct es_fileless_allowlist *allow, const char *proc_root);
+
+/* Every process already running into the process table (after attach: no gap). */
+void es_pipeline_seed(struct es_pipeline *p);
 
 /* One ring-buffer record (es_record_fn's arguments); never trusts its size or content. */
 void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size);

@@ -13,6 +13,7 @@
 #include "exec_report.h"
 #include "execsensor.h"
 #include "loader.h"
+#include "proc_table.h"
 
 struct es_agent_stats {
 	uint64_t kernel[ES_STAT__MAX]; /* enum es_stat */
@@ -34,6 +35,9 @@ struct es_agent_stats {
 	uint64_t records_received; /* every record the ring buffer handed over */
 	uint64_t
 		output_malformed; /* records whose document came out malformed: not written (a bug) */
+	uint64_t fork_records, exit_records; /* fork and exit records applied to the table */
+	uint64_t fork_events, exit_events; /* written (--events) */
+	const struct es_proc_table_stats *procs; /* the process table's; NULL: none */
 	/* Per loaded program, from the kernel; progs_cnt < 0: they could not be read. */
 	struct es_prog_stats progs[ES_PROGS_MAX];
 	int progs_cnt;

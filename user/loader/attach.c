@@ -203,3 +203,16 @@ int es_sched_ready(bool *mounted, char *why, size_t why_size)
 	return check_fields(tracing, sched_fields, sizeof(sched_fields) / sizeof(sched_fields[0]),
 			    "", why, why_size);
 }
+
+int es_fork_child_pid_offset(void)
+{
+	const char *tracing = tracing_dir();
+	int off;
+
+	if (!tracing)
+		return -ENOENT;
+	off = format_offset(tracing, "sched/sched_process_fork", "pid_t child_pid");
+	if (off < 0)
+		return off;
+	return off == 20 || off == 44 ? off : -EPROTO;
+}

@@ -42,4 +42,11 @@ int es_tracepoints_ready(bool *mounted, char *why, size_t why_size);
  */
 int es_sched_ready(bool *mounted, char *why, size_t why_size);
 
+/*
+ * sched_process_fork's child_pid offset (tracefs already mounted): 44 where
+ * the comms are char[16], 20 where they are __data_loc; -EPROTO for any
+ * other layout, -ENOENT without the event.
+ */
+int es_fork_child_pid_offset(void);
+
 #endif /* EXECSENSOR_ATTACH_H */

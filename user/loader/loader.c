@@ -270,6 +270,23 @@ static int check_sched(struct es_loader *l)
 	return 0;
 }
 
+/*
+ * Where sched_process_fork's record has child_pid, for fork records
+ * without TASK_OFFSETS; with them the raw tracepoint needs no layout.
+ */
+static void fork_layout(struct es_loader *l)
+{
+	int off = es_fork_child_pid_offset();
+
+	bpf_program__set_autoload(l->skel->progs.tp_sched_fork, off == 44);
+	bpf_program__set_autoload(l->skel->progs.tp_sched_fork_loc, off == 20);
+	if (off < 0)
+		snprintf(l->info.fork_reason, sizeof(l->info.fork_reason),
+			 "sched_process_fork's child_pid is %s: without TASK_OFFSETS no fork "
+			 "records",
+			 off == -EPROTO ? "at an offset the program does not read" : "not found");
+}
+
 /* Every group's map, as its state says (0 everywhere for a group that is off). */
 static int write_groups(struct es_loader *l)
 {
@@ -367,6 +384,7 @@ static int load_skeleton(struct es_loader *l)
 	skel->rodata->kernel_reads = l->info.lockdown != ES_LOCKDOWN_CONFIDENTIALITY;
 	skel->rodata->wakeup_bytes =
 		l->opts.wakeup_bytes ? l->opts.wakeup_bytes : l->info.ringbuf_size / 4;
+	fork_layout(l);
 	bpf_program__set_autoload(skel->progs.kprobe_execve, kprobe);
 	bpf_program__set_autoload(skel->progs.kretprobe_execve, kprobe);
 	bpf_program__set_autoload(skel->progs.kprobe_execveat, kprobe);
@@ -463,6 +481,14 @@ static int attach_links(struct es_loader *l)
 	 */
 	l->links[ES_LINK_SCHED_EXIT] = bpf_program__attach_tracepoint(
 		skel->progs.tp_sched_exit, "sched", "sched_process_exit");
+	l->links[ES_LINK_SCHED_FORK_RAW] = bpf_program__attach_raw_tracepoint(
+		skel->progs.raw_sched_fork, "sched_process_fork");
+	if (!info->fork_reason[0])
+		l->links[ES_LINK_SCHED_FORK] = bpf_program__attach_tracepoint(
+			bpf_program__autoload(skel->progs.tp_sched_fork)
+				? skel->progs.tp_sched_fork
+				: skel->progs.tp_sched_fork_loc,
+			"sched", "sched_process_fork");
 	if (info->attach_mode == ES_ATTACH_KPROBE) {
 		l->links[ES_LINK_ENTER_EXECVE] = bpf_program__attach_kprobe(
 			skel->progs.kprobe_execve, false, info->kprobe_execve);
@@ -488,7 +514,7 @@ static int attach_links(struct es_loader *l)
 			skel->progs.tp_exit_execveat, "syscalls", "sys_exit_execveat");
 	}
 	for (i = 0; i < ES_LINKS_MAX; i++) {
-		if (l->links[i])
+		if (l->links[i] || (i == ES_LINK_SCHED_FORK && info->fork_reason[0]))
 			continue;
 		err = -errno;
 		es_loader_detach(l);

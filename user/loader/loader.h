@@ -151,6 +151,11 @@ struct es_loader_info {
 	char kprobe_execve[64]; /* resolved function names (kprobe mode) */
 	char kprobe_execveat[64];
 	bool tracefs_mounted; /* the loader mounted /sys/kernel/tracing */
+	/*
+	 * Why, without TASK_OFFSETS, no fork records can come (the
+	 * sched_process_fork record's layout is unknown); "" when they can.
+	 */
+	char fork_reason[ES_REASON_MAX];
 
 	enum es_lockdown lockdown;
 	char lockdown_raw[128]; /* the lockdown file's content, "" when absent */

@@ -18,6 +18,8 @@ struct es_backlog_record {
 /* Attach order: thread exit, entries, the exec record, exits; detached in reverse. */
 enum es_link {
 	ES_LINK_SCHED_EXIT,
+	ES_LINK_SCHED_FORK_RAW,
+	ES_LINK_SCHED_FORK,
 	ES_LINK_ENTER_EXECVE,
 	ES_LINK_ENTER_EXECVEAT,
 	ES_LINK_SCHED_EXEC,

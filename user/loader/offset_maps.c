@@ -18,7 +18,10 @@
 
 struct offset_map {
 	size_t skel_off; /* of the map's struct bpf_map * in struct execsensor_bpf */
+	/* What a refuted group takes out of an exec or failure record, a fork or an exit record. */
 	size_t (*scrub)(struct es_exec_record *r, size_t size);
+	size_t (*scrub_fork)(struct es_fork_record *r);
+	size_t (*scrub_exit)(struct es_exit_record *r);
 };
 
 /* A record read with refuted TASK_OFFSETS: its parent dropped. */
@@ -71,12 +74,35 @@ static size_t scrub_exe(struct es_exec_record *r, size_t size)
 	return cut_strings(r, size, (size_t)r->filename_len + r->args_len, len);
 }
 
+/* A fork record whose child was told from a thread with refuted TASK_OFFSETS: no child. */
+static size_t scrub_fork_child(struct es_fork_record *r)
+{
+	if (r->hdr.flags & ES_FORK_F_KIND_UNKNOWN)
+		return 0; /* made without the offsets */
+	r->hdr.pid = 0;
+	r->hdr.tid = 0;
+	r->hdr.flags |= ES_FORK_F_KIND_UNKNOWN;
+	return sizeof(*r);
+}
+
+/* An exit record read with refuted EXIT_OFFSETS: its status dropped. */
+static size_t scrub_exit_code(struct es_exit_record *r)
+{
+	if (!(r->hdr.flags & ES_EXIT_F_CODE))
+		return 0;
+	r->hdr.flags = (r->hdr.flags & ~ES_EXIT_F_CODE) | ES_EXIT_F_LEADER;
+	r->exit_code = 0;
+	return sizeof(*r);
+}
+
 static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
 	[ES_OFFSET_GROUP_TASK] = { offsetof(struct execsensor_bpf, maps.TASK_OFFSETS),
-				   scrub_kernel_ppid },
+				   scrub_kernel_ppid, scrub_fork_child, NULL },
 	[ES_OFFSET_GROUP_EXEC] = { offsetof(struct execsensor_bpf, maps.EXEC_OFFSETS),
 				   scrub_image_argv },
 	[ES_OFFSET_GROUP_EXE] = { offsetof(struct execsensor_bpf, maps.EXE_OFFSETS), scrub_exe },
+	[ES_OFFSET_GROUP_EXIT] = { offsetof(struct execsensor_bpf, maps.EXIT_OFFSETS), NULL, NULL,
+				   scrub_exit_code },
 };
 
 static struct bpf_map *group_map(struct execsensor_bpf *skel, enum es_offset_group_id id)
@@ -117,10 +143,21 @@ int es_offset_map_check(struct execsensor_bpf *skel, enum es_offset_group_id id,
 
 size_t es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size)
 {
+	const struct offset_map *m = &offset_maps[id];
 	struct es_exec_view view;
+	struct es_fork_record fork;
+	struct es_exit_record exit;
+	size_t scrubbed = 0;
 
 	/* Only records whose lengths hold: they are the ones the programs made. */
-	if (es_exec_view_parse(copy, size, &view))
-		return 0;
-	return offset_maps[id].scrub(copy, size);
+	if (!es_exec_view_parse(copy, size, &view))
+		return m->scrub ? m->scrub(copy, size) : 0;
+	if (m->scrub_fork && !es_fork_record_read(copy, size, &fork)) {
+		scrubbed = m->scrub_fork(&fork);
+		memcpy(copy, &fork, sizeof(fork));
+	} else if (m->scrub_exit && !es_exit_record_read(copy, size, &exit)) {
+		scrubbed = m->scrub_exit(&exit);
+		memcpy(copy, &exit, sizeof(exit));
+	}
+	return scrubbed;
 }

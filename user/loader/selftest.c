@@ -61,6 +61,7 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	memcpy(path, c->path, sizeof(path));
 	memcpy(marker, c->marker, sizeof(marker));
 	c->seen = false;
+	c->exit_seen = false;
 	pid = fork();
 	if (pid == 0) {
 		execv(path, argv);
@@ -104,11 +105,26 @@ static bool is_child_exe(struct es_selftest_child *c, const struct es_exec_view 
 	       es_kernel_dev_to_user(r->exe_dev) == c->want_dev && r->exe_nlink == c->want_nlink;
 }
 
+/* The child's exit: by pid, after its exec was seen (so the pid is the child's). */
+static void observe_exit(struct es_selftest_child *c, const void *data, size_t size)
+{
+	struct es_exit_record r;
+
+	if (!c->seen || es_exit_record_read(data, size, &r) || r.hdr.pid != c->kernel_pid)
+		return;
+	c->exit_seen = true;
+	c->exit_flags = r.hdr.flags;
+	c->exit_code = r.exit_code;
+}
+
 void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size)
 {
 	struct es_exec_view v;
 
-	if (!c->pid || es_exec_view_parse(data, size, &v) || v.rec->hdr.type != ES_RECORD_EXEC)
+	if (!c->pid)
+		return;
+	observe_exit(c, data, size);
+	if (es_exec_view_parse(data, size, &v) || v.rec->hdr.type != ES_RECORD_EXEC)
 		return;
 	if (v.rec->hdr.pid != (uint32_t)c->pid && !has_marker(c, &v))
 		return;
@@ -125,7 +141,7 @@ void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t s
 
 bool es_selftest_done(const struct es_selftest_child *c)
 {
-	return c->seen;
+	return c->seen && c->exit_seen;
 }
 
 __attribute__((format(printf, 3, 4))) static void
@@ -234,4 +250,12 @@ void es_selftest_judge(const struct es_selftest_child *c, const struct es_selfte
 	judge_task(c, e, v);
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXEC, c->argv_ok, "argv");
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXE, c->exe_ok, "exe");
+	if (!c->exit_seen && e->records_lost && e->enabled[ES_OFFSET_GROUP_EXIT])
+		set_check(&v->groups[ES_OFFSET_GROUP_EXIT], ES_GROUP_UNVERIFIED,
+			  "child %d's exit record lost to a full ring buffer: not verified",
+			  (int)c->pid);
+	else
+		judge_group(c, e, v, ES_OFFSET_GROUP_EXIT,
+			    c->exit_seen && (c->exit_flags & ES_EXIT_F_CODE) && !c->exit_code,
+			    "exit status");
 }

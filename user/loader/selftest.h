@@ -38,6 +38,9 @@ struct es_selftest_child {
 	bool argv_ok; /* the record's argv, read from the new mm, is exactly path and marker */
 	bool exe_ok; /* its exe's path, inode, device and link count are the program's */
 	char exe[4096]; /* the exe path the record gave */
+	bool exit_seen; /* its exit record arrived */
+	uint32_t exit_flags; /* its ES_EXIT_F_* */
+	int32_t exit_code; /* its status: the program exits 0 */
 };
 
 /* What the loader knew before the child ran. */
@@ -81,7 +84,7 @@ int es_selftest_spawn(struct es_selftest_child *c);
 /* Note what a ring-buffer record says about the child (records of others are ignored). */
 void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size);
 
-/* The child's exec record is in. */
+/* The child's exec and exit records are in. */
 bool es_selftest_done(const struct es_selftest_child *c);
 
 void es_selftest_judge(const struct es_selftest_child *c, const struct es_selftest_expect *e,

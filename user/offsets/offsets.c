@@ -30,6 +30,11 @@ const struct es_offset_group es_offset_groups[ES_OFFSET_GROUP__MAX] = {
 		.serves = "the exe",
 		.nkeys = ES_EXE_OFF__MAX,
 	},
+	[ES_OFFSET_GROUP_EXIT] = {
+		.map = "EXIT_OFFSETS",
+		.serves = "exit status",
+		.nkeys = ES_EXIT_OFF__MAX,
+	},
 };
 
 _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
@@ -62,6 +67,7 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 #define TASK ES_OFFSET_GROUP_TASK
 #define EXEC ES_OFFSET_GROUP_EXEC
 #define EXE  ES_OFFSET_GROUP_EXE
+#define EXIT ES_OFFSET_GROUP_EXIT
 
 const struct es_offset_field es_offset_fields[] = {
 	PTR_TO_STRUCT(TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent", "task_struct"),
@@ -85,6 +91,9 @@ const struct es_offset_field es_offset_fields[] = {
 	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MOUNT_ROOT, "mount.mnt.mnt_root", "dentry"),
 	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MNT_PARENT, "mount.mnt_parent", "mount"),
 	PTR_TO_STRUCT(EXE, ES_EXE_OFF_MNT_MOUNTPOINT, "mount.mnt_mountpoint", "dentry"),
+	INT(EXIT, ES_EXIT_OFF_EXIT_CODE, "task_struct.exit_code", 4),
+	PTR_TO_STRUCT(EXIT, ES_EXIT_OFF_SIGNAL, "task_struct.signal", "signal_struct"),
+	INT(EXIT, ES_EXIT_OFF_LIVE, "signal_struct.live.counter", 4),
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);

@@ -33,6 +33,7 @@ enum es_offset_group_id {
 	ES_OFFSET_GROUP_TASK = 0, /* TASK_OFFSETS: the parent, read in the kernel */
 	ES_OFFSET_GROUP_EXEC, /* EXEC_OFFSETS: the new image's argv */
 	ES_OFFSET_GROUP_EXE, /* EXE_OFFSETS: the new image's file: path, inode, device */
+	ES_OFFSET_GROUP_EXIT, /* EXIT_OFFSETS: a process's last thread, and its exit status */
 	ES_OFFSET_GROUP__MAX,
 };
 
@@ -60,7 +61,8 @@ extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
 
 /* es_offset_fields_cnt as a constant, to size arrays by: one field per key of every map. */
-#define ES_OFFSET_FIELDS_MAX (ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX)
+#define ES_OFFSET_FIELDS_MAX \
+	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
 const char *es_offset_field_map(const struct es_offset_field *field);

@@ -27,6 +27,30 @@ int es_exec_view_parse(const void *data, size_t size, struct es_exec_view *view)
 	return 0;
 }
 
+/* A fixed-size record of @type: exactly @want bytes. */
+static int fixed_record_read(const void *data, size_t size, uint32_t type, void *out, size_t want)
+{
+	struct es_record_header hdr;
+
+	if (size != want)
+		return -EINVAL;
+	memcpy(&hdr, data, sizeof(hdr));
+	if (hdr.type != type)
+		return -EINVAL;
+	memcpy(out, data, want);
+	return 0;
+}
+
+int es_fork_record_read(const void *data, size_t size, struct es_fork_record *out)
+{
+	return fixed_record_read(data, size, ES_RECORD_FORK, out, sizeof(*out));
+}
+
+int es_exit_record_read(const void *data, size_t size, struct es_exit_record *out)
+{
+	return fixed_record_read(data, size, ES_RECORD_EXIT, out, sizeof(*out));
+}
+
 void es_argv_iter_init(struct es_argv_iter *it, const struct es_exec_view *view)
 {
 	it->pos = view->args;

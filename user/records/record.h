@@ -33,6 +33,13 @@ struct es_exec_view {
  */
 int es_exec_view_parse(const void *data, size_t size, struct es_exec_view *view);
 
+/*
+ * A fork or exit record: 0 with a copy in @out when @data is exactly one of
+ * that type, -EINVAL otherwise.
+ */
+int es_fork_record_read(const void *data, size_t size, struct es_fork_record *out);
+int es_exit_record_read(const void *data, size_t size, struct es_exit_record *out);
+
 /* The argv entries of @view, one at a time. */
 struct es_argv_iter {
 	const char *pos, *end;

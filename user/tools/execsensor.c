@@ -55,6 +55,8 @@ struct options {
 	uint32_t ringbuf_size;
 	uint64_t duration_s; /* 0: until a signal */
 	uint64_t stats_interval_s; /* 0: only at exit */
+	uint64_t ancestors; /* --ancestors */
+	bool events_fork, events_exit; /* --events */
 };
 
 struct agent {
@@ -77,7 +79,8 @@ static void usage(FILE *f)
 		"usage: " PROG " [--format json|text] [--output FILE]\n"
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
 		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
-		"       [--duration SECONDS] [--stats-interval SECONDS] [--help] [--version]\n"
+		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
+		"       [--events exec[,fork][,exit]] [--help] [--version]\n"
 		"\n"
 		"Reports every execve/execveat with its parent read in the kernel.\n"
 		"  --format json|text   JSON lines (default), or text columns (default on a terminal)\n"
@@ -94,6 +97,10 @@ static void usage(FILE *f)
 		"  --duration SECONDS   stop after SECONDS (default: at SIGINT or SIGTERM)\n"
 		"  --stats-interval SECONDS\n"
 		"                       a stats record every SECONDS (default %d; 0: at exit only)\n"
+		"  --ancestors N        ancestors in each exec event, nearest first (default 8, at\n"
+		"                       most 64; 0: none)\n"
+		"  --events LIST        the events written: exec, and fork and exit if listed\n"
+		"                       (default exec)\n"
 		"Exit status: 0 stopped normally, 1 output or ring-buffer failure, 2 usage,\n"
 		"3 missing privileges, 4 BPF load or attach failure. See execsensor(8).\n",
 		STATS_INTERVAL_DEFAULT);
@@ -152,6 +159,8 @@ enum {
 	OPT_RINGBUF_SIZE,
 	OPT_DURATION,
 	OPT_STATS_INTERVAL,
+	OPT_ANCESTORS,
+	OPT_EVENTS,
 	OPT_VERSION,
 };
 
@@ -165,10 +174,34 @@ static const struct option long_options[] = {
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
+	{ "ancestors", required_argument, NULL, OPT_ANCESTORS },
+	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* "exec,fork,exit": exec, then any of the others, comma-separated. 0 or -EINVAL. */
+static int parse_events(const char *list, struct options *opts)
+{
+	char buf[64], *save = NULL, *kind;
+	bool exec = false;
+
+	if (strlen(list) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, list);
+	for (kind = strtok_r(buf, ",", &save); kind; kind = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(kind, "exec"))
+			exec = true;
+		else if (!strcmp(kind, "fork"))
+			opts->events_fork = true;
+		else if (!strcmp(kind, "exit"))
+			opts->events_exit = true;
+		else
+			return -EINVAL;
+	}
+	return exec ? 0 : -EINVAL;
+}
 
 /* EXIT_OK to go on, -1 after --help/--version, else the exit status. */
 static int parse_options(int argc, char **argv, struct options *opts,
@@ -246,6 +279,22 @@ static int parse_options(int argc, char **argv, struct options *opts,
 				opts->duration_s = secs;
 			else
 				opts->stats_interval_s = secs;
+			break;
+		case OPT_ANCESTORS:
+			if (parse_u64(optarg, ES_ANCESTORS_MAX, &opts->ancestors)) {
+				fprintf(stderr, PROG ": --ancestors %s: a number from 0 to %d\n",
+					optarg, ES_ANCESTORS_MAX);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_EVENTS:
+			if (parse_events(optarg, opts)) {
+				fprintf(stderr,
+					PROG ": --events %s: exec, with fork and exit if wanted "
+					     "(\"exec,fork,exit\")\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case OPT_HELP:
 			usage(stdout);
@@ -398,7 +447,9 @@ static int shut_down(struct agent *a, struct es_loader *l)
 
 int main(int argc, char **argv)
 {
-	struct options opts = { .format = -1, .stats_interval_s = STATS_INTERVAL_DEFAULT };
+	struct options opts = { .format = -1,
+				.stats_interval_s = STATS_INTERVAL_DEFAULT,
+				.ancestors = ES_ANCESTORS_DEFAULT };
 	struct agent a = { 0 };
 	struct es_loader_opts lopts = { 0 };
 	const struct es_loader_info *info;
@@ -472,6 +523,11 @@ int main(int argc, char **argv)
 	info = es_loader_info(l);
 	/* Records before the failed self-test rewrote the offsets carry wrong parents. */
 	a.pipe.trust_kernel_ppid = info->selftest != ES_SELFTEST_MISMATCH;
+	a.pipe.ancestors_max = opts.ancestors;
+	a.pipe.report_fork = opts.events_fork;
+	a.pipe.report_exit = opts.events_exit;
+	/* After the attach: a process born since has its fork record. */
+	es_pipeline_seed(&a.pipe);
 	write_startup(&a, info);
 
 	status = run(&a, l, &opts);
