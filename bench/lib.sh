@@ -256,7 +256,7 @@ field()
 # events for the storm's children (their argv has MARKER, their filename is
 # PROGRAM) against the storm's log, pid by pid (pids wrap around on long
 # storms, so each log line is matched at most once). Prints:
-#   spawned=N received=R missing=M right_parent=P ppid_zero=Z kernel=K procfs=F unknown=U
+#   spawned=N received=R missing=M right_parent=P ppid_zero=Z kernel=K procfs=F unknown=U fork=K
 match_events()
 {
 	awk -v marker="$3" -v prog="$4" '
@@ -297,8 +297,9 @@ match_events()
 	}
 	END {
 		printf "spawned=%d received=%d missing=%d right_parent=%d ppid_zero=%d " \
-		       "kernel=%d procfs=%d unknown=%d\n", spawned, received, spawned - received,
-		       right, zero, src["kernel"], src["procfs"], src["unknown"]
+		       "kernel=%d procfs=%d unknown=%d fork=%d\n", spawned, received,
+		       spawned - received, right, zero, src["kernel"], src["procfs"], src["unknown"],
+		       src["fork"]
 	}' "$2" "$1"
 }
 

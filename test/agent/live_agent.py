@@ -12,6 +12,7 @@ import calendar
 import errno
 import json
 import os
+import platform
 import shutil
 import signal
 import subprocess
@@ -333,6 +334,123 @@ class LiveAgent(unittest.TestCase):
         stats = check_accounting(self, records)
         self.assertEqual(stats["ppid_source"]["kernel"], 0)
         self.assertGreaterEqual(stats["offsets_absent"], 500)
+
+    def stopped_agent(self, *args):
+        """An agent, started, then stopped (SIGSTOP): records wait in its ring buffer."""
+        a = self.agent(*args)
+        a.wait_startup()
+        os.kill(a.proc.pid, signal.SIGSTOP)
+        return a
+
+    def resume_and_stop(self, a):
+        os.kill(a.proc.pid, signal.SIGCONT)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        return a.records()
+
+    def test_ancestors_of_a_chain_whose_shells_exited(self):
+        """sh -c 'sh -c "sh -c ..."': by the time the agent reads the innermost exec,
+        every shell has exited; its ancestors still name each, with pid and exe."""
+        tmp = tempfile.mkdtemp(prefix="es-chain-")
+        try:
+            pids = os.path.join(tmp, "pids")
+            marker = f"es-chain-{os.getpid()}"
+            a = self.stopped_agent("--ancestors", "16")
+            # Each shell writes its pid; the innermost execs /bin/true in place of itself.
+            # The middle script is in the outer's double quotes: its $$ are escaped.
+            inner = f"echo \\$\\$ >>{pids}; exec {TRUE} {marker}-0"
+            middle = f"echo \\$\\$ >>{pids}; sh -c '{inner}'; :"
+            outer = subprocess.Popen(["sh", "-c", f'echo $$ >>{pids}; sh -c "{middle}"; :'])
+            self.assertEqual(outer.wait(timeout=30), 0)
+            records = self.resume_and_stop(a)
+            with open(pids) as f:
+                shells = [int(line) for line in f]
+            self.assertEqual(len(shells), 3, shells)
+            self.assertEqual(shells[0], outer.pid)
+            found = events_by_marker(records, marker)
+            r = found[f"{marker}-0"]
+            self.assertEqual(r["pid"], shells[2], r)
+            sh = os.path.realpath("/bin/sh")
+            got = [(x["pid"], x["exe"]) for x in r["ancestors"][:3]]
+            self.assertEqual(got, [(shells[1], sh), (shells[0], sh),
+                                   (os.getpid(), os.path.realpath(sys.executable))], r)
+            self.assertEqual(r["parent_exe"], sh, r)
+            # Upwards to pid 1, each started no later than its child.
+            self.assertEqual(r["ancestors"][-1]["pid"], 1, r)
+            starts = [wall_ns(x["start_time"]) for x in r["ancestors"]]
+            self.assertEqual(starts, sorted(starts, reverse=True), r)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_fork_without_exec_gives_the_forker_exe(self):
+        """A subshell forks without exec and its child execs: the child's parent_exe is
+        the subshell's exe (the shell's, inherited at fork), though it is gone."""
+        marker = f"es-forker-{os.getpid()}"
+        a = self.stopped_agent("--events", "exec,fork,exit")
+        outer = subprocess.Popen(["sh", "-c", f"( {TRUE} {marker}-0; : ); :"])
+        self.assertEqual(outer.wait(timeout=30), 0)
+        records = self.resume_and_stop(a)
+        r = events_by_marker(records, marker)[f"{marker}-0"]
+        sh = os.path.realpath("/bin/sh")
+        subshell = r["ppid"]
+        self.assertNotEqual(subshell, outer.pid, r)
+        self.assertEqual(r["parent_exe"], sh, r)
+        self.assertEqual([x["pid"] for x in r["ancestors"][:2]], [subshell, outer.pid], r)
+        # The subshell never exec'd: it is known from its fork (and exit) records only.
+        self.assertFalse([x for x in records if x["event"] == "exec" and x["pid"] == subshell])
+        forks = [x for x in records if x["event"] == "fork" and x["pid"] == subshell]
+        self.assertEqual(len(forks), 1, forks)
+        self.assertEqual((forks[0]["ppid"], forks[0]["exe"]), (outer.pid, sh), forks)
+        exits = [x for x in records if x["event"] == "exit" and x["pid"] == subshell]
+        self.assertEqual([(x["exit_code"], x["signal"]) for x in exits], [(0, None)], exits)
+        stats = check_accounting(self, records)
+        self.assertEqual(stats["fork_events"], sum(1 for x in records if x["event"] == "fork"))
+        self.assertEqual(stats["exit_events"], sum(1 for x in records if x["event"] == "exit"))
+
+    def test_no_btf_parents_from_fork_records(self):
+        """BTF without task_struct (a BPF object's own .BTF): no offsets resolve, and
+        every child's parent comes from its fork record, exact."""
+        obj = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(AGENT))), "kern",
+                           "execsensor.x86_64.bpf.o")
+        if platform.machine() != "x86_64" or not os.path.exists(obj):
+            self.skipTest(f"no x86_64 BPF object at {obj}")
+        a = self.agent("--btf", obj)
+        startup = a.wait_startup()
+        self.assertFalse(startup["kernel_ppid"])
+        marker = f"es-nobtf-{os.getpid()}"
+        pids = spawn_children(500, marker)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        records = a.records()
+        found = events_by_marker(records, marker)
+        assert_all_found(self, found, marker, pids)
+        for r in found.values():
+            self.assertEqual((r["ppid_source"], r["ppid"]), ("fork", os.getpid()), r)
+        stats = check_accounting(self, records)
+        self.assertGreaterEqual(stats["ppid_source"]["fork"], 500)
+
+    def test_fileless_gate_with_a_parent_gone(self):
+        """The fake systemd exits as soon as its fexecve'd child has: when the agent reads
+        the record, the parent is gone, and the gate still knows its exe."""
+        tmp = tempfile.mkdtemp(prefix="es-gate-gone-")
+        try:
+            fake = os.path.join(tmp, "systemd")
+            shutil.copy(HELPER, fake)
+            a = self.stopped_agent("--fileless-allow-parent", fake)
+            tag = f"es-gone-{os.getpid()}"
+            helper = subprocess.Popen([fake, "fexecve", "systemd", TRUE, tag],
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE)
+            child = int(helper.stdout.readline())
+            self.assertEqual(helper.wait(timeout=30), 0)
+            helper.stdout.close()
+            records = self.resume_and_stop(a)
+            ev = [r for r in records if r["event"] == "exec" and r["argv"] == [tag]]
+            self.assertEqual(len(ev), 1, ev)
+            r = ev[0]
+            self.assertEqual(r["pid"], child, r)
+            self.assertEqual(r["ppid"], helper.pid, r)
+            self.assertEqual(r["parent_exe"], os.path.realpath(fake), r)
+            self.assertEqual(r["fileless"]["verdict"], "suppressed", r)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def test_fileless_gate(self):
         tmp = tempfile.mkdtemp(prefix="es-gate-")

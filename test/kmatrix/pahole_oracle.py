@@ -6,7 +6,7 @@ shows it for a BTF file, independent of execsensor's parser.
 usage: pahole_oracle.py BTF PATH...    prints "PATH=OFFSET ..." on one line
 (PATH=absent when pahole shows no such member). A path descends through
 named members of struct type (file.f_path.dentry = file's f_path + path's
-dentry); pahole prints the members of anonymous structs and unions inline,
+dentry), or of a typedef of a struct (signal_struct.live.counter); pahole prints the members of anonymous structs and unions inline,
 with offsets from the start of the named struct, so those need no step.
 """
 import re
@@ -37,7 +37,8 @@ def offset(btf, path):
             return None
         total += m[0]
         if i < len(parts) - 2:
-            t = re.match(r"^(?:const\s+)?struct\s+(\w+)$", m[1])
+            # An embedded struct, or a typedef of one (atomic_t): pahole -C shows either.
+            t = re.match(r"^(?:const\s+)?(?:struct\s+)?(\w+)$", m[1])
             if not t:
                 return None  # a step into something that is not an embedded struct
             struct = t.group(1)

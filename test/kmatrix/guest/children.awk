@@ -3,9 +3,11 @@
 # agent's JSON lines. Variables: want (children expected), expect:
 #   kernel    every child has an exec event with ppid = parent from the kernel
 #   fallback  every child has an exec event, none claims a kernel ppid, a
-#             procfs ppid is the true parent and an unknown one is 0
+#             fork-record or procfs ppid is the true parent and an unknown one is 0
 # and exe (the program's resolved path, readlink -f): every child's exe.path,
-# resolved in the kernel.
+# resolved in the kernel. In both, every child has one fork event naming the
+# parent and one exit event with status 0 (the agent runs with --events
+# exec,fork,exit).
 # Prints "PASS detail" or "FAIL detail".
 
 function value(line, key, re,    m) {
@@ -35,6 +37,24 @@ FNR == NR {
 	next
 }
 
+/"event": *"fork"/ {
+	pid = num($0, "pid")
+	if ((pid in child) && !(pid in forked) && num($0, "ppid") == parent) {
+		forked[pid] = 1
+		forks++
+	}
+	next
+}
+
+/"event": *"exit"/ {
+	pid = num($0, "pid")
+	if ((pid in child) && !(pid in exited) && num($0, "exit_code") == 0) {
+		exited[pid] = 1
+		exits++
+	}
+	next
+}
+
 /"event": *"exec"/ {
 	pid = num($0, "pid")
 	if (!(pid in child) || (pid in seen))
@@ -50,7 +70,7 @@ FNR == NR {
 	sources[source]++
 	if (source == "kernel" && ppid == parent)
 		kernel_ok++
-	else if (source == "procfs" && ppid == parent)
+	else if ((source == "procfs" || source == "fork") && ppid == parent)
 		procfs_ok++
 	else if (source == "unknown" && ppid == 0)
 		unknown_ok++
@@ -63,9 +83,10 @@ END {
 		printf "FAIL burst reported %d of %d children\n", children, want
 		exit
 	}
-	detail = sprintf("%d/%d children seen, parent %d: kernel=%d procfs=%d unknown=%d",
-			 events, want, parent, sources["kernel"], sources["procfs"],
+	detail = sprintf("%d/%d children seen, parent %d: kernel=%d fork=%d procfs=%d unknown=%d",
+			 events, want, parent, sources["kernel"], sources["fork"], sources["procfs"],
 			 sources["unknown"])
+	detail = detail sprintf(", fork events %d/%d, exit events %d/%d", forks, want, exits, want)
 	detail = detail sprintf(", exe %s %d/%d", exe, exe_ok, want)
 	if (bad)
 		detail = detail ", " bad " wrong:" example
@@ -75,6 +96,6 @@ END {
 		ok = kernel_ok == want
 	else
 		ok = events == want && !bad && !sources["kernel"]
-	ok = ok && exe_ok == want
+	ok = ok && exe_ok == want && forks == want && exits == want
 	print (ok ? "PASS " : "FAIL ") detail
 }
