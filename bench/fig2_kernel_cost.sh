@@ -62,7 +62,7 @@ start_floor()
 # "SENSOR STORM REP PROGRAM DCNT DNS" per program to $WORK/progs (the floor's
 # empty program as sensor "bare"), "SENSOR STORM REP NS_PER_EXEC EXECS
 # RUNS_PER_EXEC" per sensor to $WORK/per_exec, and for execsensor
-# "STORM REP RING_BYTES RECORDS" to $WORK/ring.
+# "STORM REP RING_BYTES EXEC_EVENTS" to $WORK/ring.
 measure()
 {
 	local sensor=$1 storm_kind=$2 rep=$3 out=$WORK/$1.out args=(-d "$seconds")
@@ -81,7 +81,7 @@ measure()
 	esac
 	if [ "$sensor" = execsensor ]; then
 		echo "$storm_kind $rep $(last_stats_field "$out" ring_bytes)" \
-			"$(last_stats_field "$out" kernel_records)" >>"$WORK/ring"
+			"$(last_stats_field "$out" events)" >>"$WORK/ring"
 	fi
 	awk -v s="$sensor" -v k="$storm_kind" -v r="$rep" \
 		-v progs="$WORK/progs" -v per_exec="$WORK/per_exec" '
@@ -233,8 +233,8 @@ else
 fi
 
 ring=$(awk '$1 == "stack" && $4 > 0 { print $3 / $4 }' "$WORK/ring" | summarize)
-emit "Ring-buffer bytes per record, execsensor (the stats record's \`ring_bytes\` /" \
-	"\`kernel_records\`): stack storm $(fmt_stat "$ring" 0), literal storm" \
+emit "Ring-buffer bytes per exec, execsensor (the stats record's \`ring_bytes\` / \`events\`:" \
+	"the exec record and the child's fork and exit records): stack storm $(fmt_stat "$ring" 0), literal storm" \
 	"$(fmt_stat "$(awk '$1 == "literal" && $4 > 0 { print $3 / $4 }' "$WORK/ring" | summarize)" 0)."
 emit ""
 
