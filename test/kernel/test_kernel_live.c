@@ -126,9 +126,13 @@ static void on_record(void *ctx, const void *data, size_t size)
 	struct child *child;
 
 	c->records++;
-	if (!es_fork_record_read(data, size, &fork) || !es_exit_record_read(data, size, &exit)) {
+	if (!es_fork_record_read(data, size, &fork)) {
 		c->lineage_records++;
-		c->forks_scrubbed += fork.hdr.type == ES_RECORD_FORK && !fork.hdr.pid;
+		c->forks_scrubbed += !fork.hdr.pid;
+		return;
+	}
+	if (!es_exit_record_read(data, size, &exit)) {
+		c->lineage_records++;
 		return;
 	}
 	if (size > sizeof(((struct kept *)0)->buf) || es_exec_view_parse(data, size, &v)) {
