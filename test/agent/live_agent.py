@@ -152,6 +152,13 @@ def assert_all_found(test, found, marker, pids):
     test.fail(f"{len(missing)} of {len(pids)} children without an exec event: {states}")
 
 
+def assert_parents_from_fork_records(test, found):
+    """Without TASK_OFFSETS each child's fork record names its parent: this process."""
+    for r in found.values():
+        test.assertEqual((r["ppid_source"], r["ppid"]), ("fork", os.getpid()), r)
+        test.assertEqual(r["parent_exe"], os.path.realpath(sys.executable), r)
+
+
 def check_accounting(test, records):
     """The last record is the final stats; its counts match the output exactly."""
     execs = [r for r in records if r["event"] == "exec"]
@@ -326,10 +333,7 @@ class LiveAgent(unittest.TestCase):
         by_source = {"kernel": 0, "fork": 0, "procfs": 0, "unknown": 0}
         for r in found.values():
             by_source[r["ppid_source"]] += 1
-        # Without TASK_OFFSETS each child's fork record names its parent: this process.
-        for r in found.values():
-            self.assertEqual((r["ppid_source"], r["ppid"]), ("fork", os.getpid()), r)
-            self.assertEqual(r["parent_exe"], os.path.realpath(sys.executable), r)
+        assert_parents_from_fork_records(self, found)
         print(f"--no-kernel-ppid, 500 children reaped at once: {by_source}", file=sys.stderr)
         stats = check_accounting(self, records)
         self.assertEqual(stats["ppid_source"]["kernel"], 0)
@@ -422,8 +426,7 @@ class LiveAgent(unittest.TestCase):
         records = a.records()
         found = events_by_marker(records, marker)
         assert_all_found(self, found, marker, pids)
-        for r in found.values():
-            self.assertEqual((r["ppid_source"], r["ppid"]), ("fork", os.getpid()), r)
+        assert_parents_from_fork_records(self, found)
         stats = check_accounting(self, records)
         self.assertGreaterEqual(stats["ppid_source"]["fork"], 500)
 

@@ -61,7 +61,7 @@ static void teardown(void)
 	strcpy(root, "/tmp/es-fakeproc-XXXXXX");
 }
 
-/* The ancestors of @pid at @at as "pid:exe pid:exe ...". */
+/* The ancestors of @pid at @at, from its parent upwards, as "pid:exe pid:exe ...". */
 static const char *ancestors_of(uint32_t pid, uint64_t at)
 {
 	static char buf[512];
@@ -70,7 +70,7 @@ static const char *ancestors_of(uint32_t pid, uint64_t at)
 	size_t n, i, used = 0;
 
 	ck_assert_ptr_nonnull(e);
-	n = es_proc_table_ancestors(t, e, a, 16);
+	n = es_proc_table_ancestors(t, es_proc_table_parent(t, e), a, 16);
 	buf[0] = '\0';
 	for (i = 0; i < n; i++)
 		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%u:%s", i ? " " : "",

@@ -12,19 +12,25 @@
 #include "json_writer.h"
 #include "walltime.h"
 
-/* Each record starts {"event":EVENT,"time":TIME. */
-static void head(struct es_json_writer *w, const char *event, int64_t wall_ns)
+/* A wall time as RFC 3339, or the number when out of range. */
+static void time_json(struct es_json_writer *w, int64_t wall_ns)
 {
 	char buf[ES_RFC3339_NS_LEN];
 
-	es_json_object_begin(w);
-	es_json_key(w, "event");
-	es_json_string(w, event);
-	es_json_key(w, "time");
 	if (es_rfc3339_ns(wall_ns, buf, sizeof(buf)))
 		es_json_int(w, wall_ns);
 	else
 		es_json_string(w, buf);
+}
+
+/* Each record starts {"event":EVENT,"time":TIME. */
+static void head(struct es_json_writer *w, const char *event, int64_t wall_ns)
+{
+	es_json_object_begin(w);
+	es_json_key(w, "event");
+	es_json_string(w, event);
+	es_json_key(w, "time");
+	time_json(w, wall_ns);
 }
 
 /* The record is complete: its line, and whether the writer found it well formed. */
@@ -97,7 +103,6 @@ static void exe_json(struct es_json_writer *w, const struct es_exe *exe)
 /* The parent and its ancestors from the process table, nearest first. */
 static void ancestors_json(struct es_json_writer *w, const struct es_exec_report *r)
 {
-	char buf[ES_RFC3339_NS_LEN];
 	size_t i;
 
 	es_json_key(w, "ancestors");
@@ -109,10 +114,7 @@ static void ancestors_json(struct es_json_writer *w, const struct es_exec_report
 		key_uint(w, "pid", a->pid);
 		key_str(w, "exe", a->exe);
 		es_json_key(w, "start_time");
-		if (es_rfc3339_ns(a->start_wall_ns, buf, sizeof(buf)))
-			es_json_int(w, a->start_wall_ns);
-		else
-			es_json_string(w, buf);
+		time_json(w, a->start_wall_ns);
 		es_json_object_end(w);
 	}
 	es_json_array_end(w);

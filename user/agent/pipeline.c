@@ -112,14 +112,8 @@ static struct es_proc *lineage(struct es_pipeline *p, struct es_exec_report *r,
 		return NULL;
 	if (!parent || parent->pid != r->ppid)
 		parent = es_proc_table_find(p->procs, r->ppid, at);
-	r->ancestors_cnt = 0;
-	if (!parent || !p->ancestors_max)
-		return parent;
-	r->ancestors[0].pid = parent->pid;
-	r->ancestors[0].start_ns = parent->start_ns;
-	r->ancestors[0].exe = parent->exe;
-	r->ancestors_cnt = 1 + es_proc_table_ancestors(p->procs, parent, r->ancestors + 1,
-						       p->ancestors_max - 1);
+	r->ancestors_cnt =
+		es_proc_table_ancestors(p->procs, parent, r->ancestors, p->ancestors_max);
 	for (i = 0; i < r->ancestors_cnt; i++)
 		r->ancestors[i].start_wall_ns =
 			es_clock_to_wall_ns(&p->clock, r->ancestors[i].start_ns);
@@ -181,10 +175,9 @@ static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f
 
 	if (!f->hdr.pid)
 		return; /* made with refuted TASK_OFFSETS: the child is unknown */
-	es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, maybe_thread);
+	e = es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, maybe_thread);
 	if (!p->report_fork)
 		return;
-	e = es_proc_table_find(p->procs, f->hdr.pid, f->hdr.time_ns);
 	r.exe = e ? e->exe : NULL;
 	p->stats.fork_events++;
 	es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, f->hdr.time_ns));

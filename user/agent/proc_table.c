@@ -179,8 +179,8 @@ static void mark_exited(struct es_proc_table *t, struct es_proc *e, uint64_t tim
 	t->newest_exited = e;
 }
 
-void es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid, uint64_t time_ns,
-			bool maybe_thread)
+struct es_proc *es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
+				   uint64_t time_ns, bool maybe_thread)
 {
 	struct es_proc *old = es_proc_table_find(t, pid, time_ns), *e, *parent;
 
@@ -190,13 +190,14 @@ void es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid, ui
 		mark_exited(t, old, time_ns);
 	e = insert(t, pid, time_ns);
 	if (!e)
-		return;
+		return NULL;
 	e->from_fork = true;
 	e->maybe_thread = maybe_thread;
 	link_parent(t, e, ppid);
 	parent = es_proc_table_parent(t, e);
 	if (parent)
 		set_exe(e, parent->exe);
+	return e;
 }
 
 struct es_proc *es_proc_table_exec(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
@@ -241,10 +242,7 @@ size_t es_proc_table_ancestors(struct es_proc_table *t, const struct es_proc *e,
 {
 	size_t n = 0;
 
-	while (n < max && e && e->pid != 1) {
-		e = es_proc_table_parent(t, e);
-		if (!e)
-			break;
+	for (; e && n < max; e = e->pid == 1 ? NULL : es_proc_table_parent(t, e)) {
 		out[n].pid = e->pid;
 		out[n].start_ns = e->start_ns;
 		out[n].exe = e->exe;

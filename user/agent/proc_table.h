@@ -79,9 +79,10 @@ struct es_proc *es_proc_table_parent(struct es_proc_table *t, const struct es_pr
 /*
  * A fork record: @pid was born of @ppid at @time_ns, with its parent's exe
  * until it execs. @maybe_thread: the kernel could not tell a thread.
+ * Returns its entry, or NULL when the table is full.
  */
-void es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid, uint64_t time_ns,
-			bool maybe_thread);
+struct es_proc *es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
+				   uint64_t time_ns, bool maybe_thread);
 
 /*
  * An exec of @pid at @time_ns whose new exe is @exe (NULL: unknown). A
@@ -98,8 +99,8 @@ void es_proc_table_exit(struct es_proc_table *t, uint32_t pid, uint64_t time_ns)
 void es_proc_table_thread_exit(struct es_proc_table *t, uint32_t tid);
 
 /*
- * The ancestors of @e from its parent upwards, to pid 1 or the first
- * unknown one, at most @max into @out. Their number.
+ * @e and its ancestors upwards, to pid 1 or the first unknown one, at most
+ * @max into @out. Their number.
  */
 size_t es_proc_table_ancestors(struct es_proc_table *t, const struct es_proc *e,
 			       struct es_ancestor *out, size_t max);
