@@ -205,6 +205,17 @@ class LiveAgent(unittest.TestCase):
         for a in self.agents:
             a.cleanup()
 
+    def children_under(self, a, n, tag):
+        """n children spawned under agent @a, which is then stopped: its records, the
+        children's events by argv[1] (every one must be there) and their pids."""
+        marker = f"{tag}-{os.getpid()}"
+        pids = spawn_children(n, marker)
+        self.assertEqual(a.stop(), 0, a.stderr())
+        records = a.records()
+        found = events_by_marker(records, marker)
+        assert_all_found(self, found, marker, pids)
+        return records, found, pids
+
     def agent(self, *args, **kw):
         a = Agent(*args, **kw)
         self.agents.append(a)
@@ -215,12 +226,8 @@ class LiveAgent(unittest.TestCase):
         startup = a.wait_startup()
         self.assertTrue(startup["kernel_ppid"], startup)
         self.assertEqual(startup["selftest"]["result"], "passed")
+        records, found, pids = self.children_under(a, 500, "es-kppid")
         marker = f"es-kppid-{os.getpid()}"
-        pids = spawn_children(500, marker)
-        self.assertEqual(a.stop(), 0, a.stderr())
-        records = a.records()
-        found = events_by_marker(records, marker)
-        assert_all_found(self, found, marker, pids)
         me = os.getpid()
         my_exe = os.readlink("/proc/self/exe")
         st = os.stat(os.path.realpath(TRUE))
@@ -324,12 +331,7 @@ class LiveAgent(unittest.TestCase):
         startup = a.wait_startup()
         self.assertFalse(startup["kernel_ppid"])
         self.assertIn("--no-kernel-ppid", startup["kernel_ppid_reason"])
-        marker = f"es-noppid-{os.getpid()}"
-        pids = spawn_children(500, marker)
-        self.assertEqual(a.stop(), 0, a.stderr())
-        records = a.records()
-        found = events_by_marker(records, marker)
-        assert_all_found(self, found, marker, pids)
+        records, found, _ = self.children_under(a, 500, "es-noppid")
         by_source = {"kernel": 0, "fork": 0, "procfs": 0, "unknown": 0}
         for r in found.values():
             by_source[r["ppid_source"]] += 1
@@ -420,12 +422,7 @@ class LiveAgent(unittest.TestCase):
         a = self.agent("--btf", obj)
         startup = a.wait_startup()
         self.assertFalse(startup["kernel_ppid"])
-        marker = f"es-nobtf-{os.getpid()}"
-        pids = spawn_children(500, marker)
-        self.assertEqual(a.stop(), 0, a.stderr())
-        records = a.records()
-        found = events_by_marker(records, marker)
-        assert_all_found(self, found, marker, pids)
+        records, found, _ = self.children_under(a, 500, "es-nobtf")
         assert_parents_from_fork_records(self, found)
         stats = check_accounting(self, records)
         self.assertGreaterEqual(stats["ppid_source"]["fork"], 500)
