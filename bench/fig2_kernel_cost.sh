@@ -6,7 +6,8 @@
 #   - storms: "literal" (children execl() string literals, whose .rodata page
 #     a fresh child has not mapped: exec_storm -L) and "stack" (the strings
 #     are on the child's stack, present);
-#   - sensors: execsensor, libbpf-tools execsnoop, and the floor (bench/floor:
+#   - sensors: execsensor, execsensor --no-lineage (no fork and exit
+#     records: what lineage costs), libbpf-tools execsnoop, and the floor (bench/floor:
 #     one clock read and one 64-byte ring record at sched_process_exec), with
 #     beside it an empty program at the same point, whose measured run is the
 #     kernel's own timing of one run ("bare").
@@ -35,7 +36,7 @@ need_tracefs
 
 repeats=5 seconds=5
 [ "$QUICK" = 1 ] && repeats=1 seconds=2
-sensors=(execsensor execsnoop floor)
+sensors=(execsensor execsensor-nolineage execsnoop floor)
 storms=(literal stack)
 SVG=fig2_kernel_cost.svg
 
@@ -69,6 +70,7 @@ measure()
 	[ "$storm_kind" = literal ] && args+=(-L)
 	case "$sensor" in
 	execsensor) start_execsensor "$out" ;;
+	execsensor-nolineage) start_execsensor "$out" --no-lineage ;;
 	execsnoop) start_execsnoop "$out" ;;
 	floor) start_floor "$out" ;;
 	esac
@@ -108,8 +110,8 @@ measure()
 for rep in $(seq "$repeats"); do
 	for storm_kind in "${storms[@]}"; do
 		# Rotate which sensor goes first, so none always runs on a warmer host.
-		for i in 0 1 2; do
-			measure "${sensors[$(((rep + i) % 3))]}" "$storm_kind" "$rep"
+		for i in "${!sensors[@]}"; do
+			measure "${sensors[$(((rep + i) % ${#sensors[@]}))]}" "$storm_kind" "$rep"
 		done
 	done
 	echo "fig2: round $rep/$repeats: $(awk -v r="$rep" '$3 == r && $1 != "bare" {
@@ -238,6 +240,14 @@ emit "Ring-buffer bytes per exec, execsensor (the stats record's \`ring_bytes\` 
 	"$(fmt_stat "$(awk '$1 == "literal" && $4 > 0 { print $3 / $4 }' "$WORK/ring" | summarize)" 0)."
 emit ""
 
+for storm_kind in "${storms[@]}"; do
+	emit "$storm_kind storm: lineage (the fork and exit records) adds" \
+		"$(printf %.0f "$(calc "$(med "${raw[execsensor/$storm_kind]}") - $(med "${raw[execsensor-nolineage/$storm_kind]}")")")" \
+		"ns per exec (medians, execsensor against \`--no-lineage\`); without it execsensor is" \
+		"$(printf %.1fx "$(calc "$(med "${raw[execsnoop/$storm_kind]}") / $(med "${raw[execsensor-nolineage/$storm_kind]}")")")" \
+		"below execsnoop."
+done
+emit ""
 for storm_kind in "${storms[@]}"; do
 	ours=$(med "${raw[execsensor/$storm_kind]}")
 	theirs=$(med "${raw[execsnoop/$storm_kind]}")

@@ -42,6 +42,12 @@ const volatile __u8 kernel_reads = 1;
  */
 const volatile __u64 wakeup_bytes = 0;
 
+/*
+ * 0 without lineage (--no-lineage): no exit records; the loader loads no
+ * fork program then.
+ */
+const volatile __u8 lineage = 1;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ES_TASK_OFF__MAX);
@@ -1065,6 +1071,8 @@ static __always_inline void exit_record(__u32 tid)
 	void *task, *signal = NULL;
 	__s32 live = 1;
 
+	if (!lineage)
+		return;
 	if (kernel_reads) {
 		code_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_EXIT_CODE);
 		signal_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_SIGNAL);

@@ -412,6 +412,34 @@ class LiveAgent(unittest.TestCase):
         self.assertEqual(stats["fork_events"], sum(1 for x in records if x["event"] == "fork"))
         self.assertEqual(stats["exit_events"], sum(1 for x in records if x["event"] == "exit"))
 
+    def test_no_lineage_loads_no_fork_program(self):
+        """--no-lineage: no fork program in the kernel (bpftool's list of the agent's
+        programs), no fork or exit record, no ancestors; the kernel parent and its exe
+        (from /proc, this live process) still right. With --events fork: a usage error."""
+        bad = subprocess.run([AGENT, "--no-lineage", "--events", "exec,fork"],
+                             capture_output=True)
+        self.assertEqual(bad.returncode, 2, bad)
+        self.assertIn(b"--no-lineage", bad.stderr)
+        a = self.agent("--no-lineage", "--stats-interval", "1")
+        startup = a.wait_startup()
+        self.assertFalse(startup["lineage"], startup)
+        a.wait_for(b'"event":"stats"')
+        stats = [r for r in a.records() if r["event"] == "stats"][0]
+        shown = {p["id"]: p["name"] for p in json.loads(subprocess.run(
+            ["bpftool", "-j", "prog", "show"], check=True, capture_output=True).stdout)}
+        names = sorted(shown[p["id"]] for p in stats["programs"])
+        self.assertFalse([n for n in names if "fork" in n], names)
+        self.assertIn("tp_sched_exit", names)
+        records, found, pids = self.children_under(a, 50, "es-nolineage")
+        for r in found.values():
+            self.assertEqual((r["ppid"], r["ppid_source"]), (os.getpid(), "kernel"), r)
+            self.assertEqual(r["parent_exe"], os.path.realpath(sys.executable), r)
+            self.assertEqual(r["ancestors"], [], r)
+        self.assertFalse([x for x in records if x["event"] in ("fork", "exit")])
+        stats = check_accounting(self, records)
+        self.assertEqual((stats["fork_records"], stats["exit_records"]), (0, 0), stats)
+        self.assertEqual(stats["process_table"]["entries"], 0, stats)
+
     def test_no_btf_parents_from_fork_records(self):
         """BTF without task_struct (a BPF object's own .BTF): no offsets resolve, and
         every child's parent comes from its fork record, exact."""

@@ -272,6 +272,7 @@ int es_format_json_startup(FILE *f, const struct es_startup_host *host,
 	key_str(&w, "argv_reason", exec->enabled ? NULL : exec->reason);
 	es_json_object_end(&w);
 	groups_json(&w, info);
+	key_bool(&w, "lineage", info->lineage);
 	return finish(&w);
 }
 

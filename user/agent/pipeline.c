@@ -14,6 +14,7 @@ int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 	p->proc_root = proc_root;
 	p->trust_kernel_ppid = true;
 	p->ancestors_max = ES_ANCESTORS_DEFAULT;
+	p->lineage = true;
 	p->stats.progs_cnt = -1;
 	es_clock_sync(&p->clock);
 	if (es_proc_table_init(&p->procs, 0))
@@ -31,7 +32,8 @@ void es_pipeline_free(struct es_pipeline *p)
 
 void es_pipeline_seed(struct es_pipeline *p)
 {
-	es_proc_table_seed(p->procs, p->proc_root);
+	if (p->lineage)
+		es_proc_table_seed(p->procs, p->proc_root);
 }
 
 int64_t es_pipeline_wall_ns(const struct es_pipeline *p, uint64_t boot_ns)
@@ -108,7 +110,7 @@ static struct es_proc *lineage(struct es_pipeline *p, struct es_exec_report *r,
 	struct es_proc *parent = self ? es_proc_table_parent(p->procs, self) : NULL;
 	size_t i;
 
-	if (!r->ppid)
+	if (!r->ppid || !p->lineage)
 		return NULL;
 	if (!parent || parent->pid != r->ppid)
 		parent = es_proc_table_find(p->procs, r->ppid, at);
@@ -132,7 +134,8 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		.comm_cap = sizeof(rec->comm),
 	};
 
-	struct es_proc *self = es_proc_table_find(p->procs, rec->hdr.pid, rec->hdr.time_ns);
+	struct es_proc *self =
+		p->lineage ? es_proc_table_find(p->procs, rec->hdr.pid, rec->hdr.time_ns) : NULL;
 	struct es_proc *parent;
 
 	/* /proc is read now, the earliest moment: short-lived processes vanish fast. */
@@ -155,7 +158,8 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		 */
 		const char *exe = r->exe.known && !r->exe.truncated ? r->exe.path : NULL;
 
-		es_proc_table_exec(p->procs, rec->hdr.pid, r->ppid, rec->hdr.time_ns, exe);
+		if (p->lineage)
+			es_proc_table_exec(p->procs, rec->hdr.pid, r->ppid, rec->hdr.time_ns, exe);
 		es_parent_cache_forget(&p->parents, rec->hdr.pid);
 		es_parent_cache_learn(&p->parents, rec->hdr.pid, exe);
 	}

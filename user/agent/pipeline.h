@@ -33,6 +33,7 @@ struct es_pipeline {
 	struct es_clock clock;
 	struct es_parent_cache parents; /* the parent's exe where the table has none */
 	struct es_proc_table *procs;
+	bool lineage; /* fork and exit records come: the table is kept (else left empty) */
 	size_t ancestors_max; /* --ancestors: 0..ES_ANCESTORS_MAX */
 	bool report_fork, report_exit; /* --events fork,exit */
 	struct es_agent_stats stats;

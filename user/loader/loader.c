@@ -276,11 +276,15 @@ static int check_sched(struct es_loader *l)
  */
 static void fork_layout(struct es_loader *l)
 {
-	int off = es_fork_child_pid_offset();
+	int off = l->info.lineage ? es_fork_child_pid_offset() : -ENOENT;
 
 	bpf_program__set_autoload(l->skel->progs.tp_sched_fork, off == 44);
 	bpf_program__set_autoload(l->skel->progs.tp_sched_fork_loc, off == 20);
-	if (off < 0)
+	bpf_program__set_autoload(l->skel->progs.raw_sched_fork, l->info.lineage);
+	if (!l->info.lineage)
+		snprintf(l->info.fork_reason, sizeof(l->info.fork_reason),
+			 "lineage off on request (--no-lineage)");
+	else if (off < 0)
 		snprintf(l->info.fork_reason, sizeof(l->info.fork_reason),
 			 "sched_process_fork's child_pid is %s: without TASK_OFFSETS no fork "
 			 "records",
@@ -382,6 +386,7 @@ static int load_skeleton(struct es_loader *l)
 		return loader_fail(l, err, "ring buffer size %u: %s", l->info.ringbuf_size,
 				   strerror(-err));
 	skel->rodata->kernel_reads = l->info.lockdown != ES_LOCKDOWN_CONFIDENTIALITY;
+	skel->rodata->lineage = l->info.lineage;
 	skel->rodata->wakeup_bytes =
 		l->opts.wakeup_bytes ? l->opts.wakeup_bytes : l->info.ringbuf_size / 4;
 	fork_layout(l);
@@ -457,6 +462,10 @@ int es_loader_load(struct es_loader *l)
 	} else if (!task->enabled) {
 		loader_log(l, "no kernel ppid: %s", task->reason);
 	}
+	info->lineage = !l->opts.no_lineage;
+	if (!info->lineage)
+		es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXIT],
+					"lineage off on request (--no-lineage)");
 	override_groups(l);
 	err = check_sched(l);
 	if (!err)
@@ -481,8 +490,9 @@ static int attach_links(struct es_loader *l)
 	 */
 	l->links[ES_LINK_SCHED_EXIT] = bpf_program__attach_tracepoint(
 		skel->progs.tp_sched_exit, "sched", "sched_process_exit");
-	l->links[ES_LINK_SCHED_FORK_RAW] = bpf_program__attach_raw_tracepoint(
-		skel->progs.raw_sched_fork, "sched_process_fork");
+	if (info->lineage)
+		l->links[ES_LINK_SCHED_FORK_RAW] = bpf_program__attach_raw_tracepoint(
+			skel->progs.raw_sched_fork, "sched_process_fork");
 	if (!info->fork_reason[0])
 		l->links[ES_LINK_SCHED_FORK] = bpf_program__attach_tracepoint(
 			bpf_program__autoload(skel->progs.tp_sched_fork)
@@ -514,7 +524,8 @@ static int attach_links(struct es_loader *l)
 			skel->progs.tp_exit_execveat, "syscalls", "sys_exit_execveat");
 	}
 	for (i = 0; i < ES_LINKS_MAX; i++) {
-		if (l->links[i] || (i == ES_LINK_SCHED_FORK && info->fork_reason[0]))
+		if (l->links[i] || (i == ES_LINK_SCHED_FORK && info->fork_reason[0]) ||
+		    (i == ES_LINK_SCHED_FORK_RAW && !info->lineage))
 			continue;
 		err = -errno;
 		es_loader_detach(l);

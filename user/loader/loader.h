@@ -111,6 +111,7 @@ struct es_loader_opts {
 	enum es_attach_mode attach;
 	const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
 	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
+	bool no_lineage; /* no fork and exit records (--no-lineage): no fork program loaded */
 	uint32_t
 		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
 	/*
@@ -156,6 +157,7 @@ struct es_loader_info {
 	 * sched_process_fork record's layout is unknown); "" when they can.
 	 */
 	char fork_reason[ES_REASON_MAX];
+	bool lineage; /* fork and exit records come (not --no-lineage) */
 
 	enum es_lockdown lockdown;
 	char lockdown_raw[128]; /* the lockdown file's content, "" when absent */

@@ -52,6 +52,7 @@ struct options {
 	enum es_attach_mode attach;
 	const char *btf;
 	bool no_kernel_ppid;
+	bool no_lineage;
 	uint32_t ringbuf_size;
 	uint64_t duration_s; /* 0: until a signal */
 	uint64_t stats_interval_s; /* 0: only at exit */
@@ -80,7 +81,7 @@ static void usage(FILE *f)
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
 		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
 		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
-		"       [--events exec[,fork][,exit]] [--help] [--version]\n"
+		"       [--events exec[,fork][,exit]] [--no-lineage] [--help] [--version]\n"
 		"\n"
 		"Reports every execve/execveat with its parent read in the kernel.\n"
 		"  --format json|text   JSON lines (default), or text columns (default on a terminal)\n"
@@ -101,6 +102,8 @@ static void usage(FILE *f)
 		"                       most 64; 0: none)\n"
 		"  --events LIST        the events written: exec, and fork and exit if listed\n"
 		"                       (default exec)\n"
+		"  --no-lineage         no fork and exit records nor process table: less kernel\n"
+		"                       and agent cost; parent_exe from /proc, no ancestors\n"
 		"Exit status: 0 stopped normally, 1 output or ring-buffer failure, 2 usage,\n"
 		"3 missing privileges, 4 BPF load or attach failure. See execsensor(8).\n",
 		STATS_INTERVAL_DEFAULT);
@@ -161,6 +164,7 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_ANCESTORS,
 	OPT_EVENTS,
+	OPT_NO_LINEAGE,
 	OPT_VERSION,
 };
 
@@ -176,6 +180,7 @@ static const struct option long_options[] = {
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
 	{ "ancestors", required_argument, NULL, OPT_ANCESTORS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
+	{ "no-lineage", no_argument, NULL, OPT_NO_LINEAGE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -241,6 +246,9 @@ static int parse_options(int argc, char **argv, struct options *opts,
 			break;
 		case OPT_NO_KERNEL_PPID:
 			opts->no_kernel_ppid = true;
+			break;
+		case OPT_NO_LINEAGE:
+			opts->no_lineage = true;
 			break;
 		case OPT_ALLOW_PARENT:
 			if (optarg[0] != '/') {
@@ -310,6 +318,10 @@ static int parse_options(int argc, char **argv, struct options *opts,
 	if (optind < argc) {
 		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (opts->no_lineage && (opts->events_fork || opts->events_exit)) {
+		fprintf(stderr, PROG ": --events fork or exit needs lineage (not --no-lineage)\n");
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -505,6 +517,7 @@ int main(int argc, char **argv)
 	lopts.attach = opts.attach;
 	lopts.btf_path = opts.btf;
 	lopts.no_kernel_ppid = opts.no_kernel_ppid;
+	lopts.no_lineage = opts.no_lineage;
 	lopts.ringbuf_size = opts.ringbuf_size;
 	l = es_loader_new(&lopts);
 	if (!l) {
@@ -526,6 +539,7 @@ int main(int argc, char **argv)
 	a.pipe.ancestors_max = opts.ancestors;
 	a.pipe.report_fork = opts.events_fork;
 	a.pipe.report_exit = opts.events_exit;
+	a.pipe.lineage = info->lineage;
 	/* After the attach: a process born since has its fork record. */
 	es_pipeline_seed(&a.pipe);
 	write_startup(&a, info);
