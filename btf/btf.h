@@ -100,13 +100,16 @@ struct es_btf_member_info {
 	uint32_t size; /* size in bytes of the member's resolved type */
 	uint32_t type_id; /* the member's type, through typedefs and modifiers */
 	uint32_t kind; /* BTF_KIND_* of type_id */
-	/* For kind PTR: the pointee through typedefs and modifiers, else 0. */
+	/*
+	 * For kind PTR: the pointee through typedefs and modifiers; for ARRAY:
+	 * the element type (its stride is target_size); else 0.
+	 */
 	uint32_t target_id;
 	uint32_t target_kind;
-	uint32_t target_size; /* the pointee's size in bytes; 0 when not a pointer, or unsized */
+	uint32_t target_size; /* the pointee's or element's size in bytes; 0 when neither, or unsized */
 	/* The member's declared type in C: "pid_t", "struct task_struct *". */
 	char type_name[ES_BTF_TYPE_NAME_MAX];
-	/* Resolved pointee's name for PTR ("task_struct"), else the resolved type's name. */
+	/* Resolved pointee's (PTR) or element's (ARRAY) name ("task_struct"), else the type's. */
 	char target_name[ES_BTF_TYPE_NAME_MAX];
 	/* For INT: BTF_INT_SIGNED etc. from the encoding; else 0. */
 	uint32_t int_encoding;

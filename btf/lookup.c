@@ -182,8 +182,12 @@ static void fill_info(const struct es_btf *btf, const struct btf_type *owner,
 	info->type_id = id;
 	info->kind = t ? es_btf_kind(t) : BTF_KIND_UNKN;
 	es_btf_type_c_name(btf, m->type, info->type_name, sizeof(info->type_name));
-	if (t && es_btf_kind(t) == BTF_KIND_PTR) {
-		info->target_id = es_btf_skip_aliases(btf, t->type);
+	if (t && (es_btf_kind(t) == BTF_KIND_PTR || es_btf_kind(t) == BTF_KIND_ARRAY)) {
+		/* A pointer's pointee, an array's element: validated ids (validate.c). */
+		info->target_id = es_btf_skip_aliases(
+			btf, es_btf_kind(t) == BTF_KIND_PTR
+				     ? t->type
+				     : ((const struct btf_array *)(t + 1))->type);
 		target = es_btf_type_by_id(btf, info->target_id);
 		info->target_kind = target ? es_btf_kind(target) : BTF_KIND_UNKN;
 		snprintf(info->target_name, sizeof(info->target_name), "%s",

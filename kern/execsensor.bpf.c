@@ -48,33 +48,24 @@ const volatile __u64 wakeup_bytes = 0;
  */
 const volatile __u8 lineage = 1;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ES_TASK_OFF__MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} TASK_OFFSETS SEC(".maps");
+/* One offset group's map: __u32 byte offsets by key, written by the loader before attach. */
+#define OFFSET_MAP(name, keys)                   \
+	struct {                                 \
+		__uint(type, BPF_MAP_TYPE_ARRAY); \
+		__uint(max_entries, keys);        \
+		__type(key, __u32);               \
+		__type(value, __u32);             \
+	} name SEC(".maps")
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ES_EXEC_OFF__MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} EXEC_OFFSETS SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ES_EXE_OFF__MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} EXE_OFFSETS SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, ES_EXIT_OFF__MAX);
-	__type(key, __u32);
-	__type(value, __u32);
-} EXIT_OFFSETS SEC(".maps");
+OFFSET_MAP(TASK_OFFSETS, ES_TASK_OFF__MAX);
+OFFSET_MAP(EXEC_OFFSETS, ES_EXEC_OFF__MAX);
+OFFSET_MAP(EXE_OFFSETS, ES_EXE_OFF__MAX);
+OFFSET_MAP(EXIT_OFFSETS, ES_EXIT_OFF__MAX);
+OFFSET_MAP(CRED_OFFSETS, ES_CRED_OFF__MAX);
+OFFSET_MAP(AUDIT_OFFSETS, ES_AUDIT_OFF__MAX);
+OFFSET_MAP(TTY_OFFSETS, ES_TTY_OFF__MAX);
+OFFSET_MAP(NS_OFFSETS, ES_NS_OFF__MAX);
+OFFSET_MAP(PIDNS_OFFSETS, ES_PIDNS_OFF__MAX);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -255,6 +246,30 @@ static __always_inline __u32 offset_of(void *map, __u32 key)
 	__u32 *off = bpf_map_lookup_elem(map, &key);
 
 	return off ? *off : 0;
+}
+
+/*
+ * A group's @n offsets into @v: 0, or -1 when the group is off (a key is 0;
+ * @may_be_0, a field at offset 0 of its struct, excepted; @n: none).
+ */
+static __always_inline int offsets_get(void *map, __u32 *v, __u32 n, __u32 may_be_0)
+{
+	__u32 i;
+
+	for (i = 0; i < n; i++) {
+		v[i] = offset_of(map, i);
+		if (!v[i] && i != may_be_0)
+			return -1;
+	}
+	return 0;
+}
+
+static __always_inline void *read_ptr(const void *base, __u32 off)
+{
+	void *p = NULL;
+
+	bpf_probe_read_kernel(&p, sizeof(p), base + off);
+	return p;
 }
 
 static __always_inline __u64 submit_flags(void)
@@ -546,6 +561,36 @@ static __always_inline void capture_entry_args(__u32 tid, const struct exec_call
 		stat_inc(ES_STAT_ENTRY_ARGS_FULL);
 }
 
+/*
+ * The current task's euid, egid and capabilities through CRED_OFFSETS (@o,
+ * and its cred in @cred): 0, 1 when the group is off, -1 when unreadable.
+ */
+static __always_inline int read_creds(__u32 *euid, __u32 *egid, __u64 *cap_permitted,
+				      __u64 *cap_effective, __u32 *o, void **cred)
+{
+	if (!kernel_reads || offsets_get(&CRED_OFFSETS, o, ES_CRED_OFF__MAX, ES_CRED_OFF__MAX))
+		return 1;
+	*cred = read_ptr((void *)bpf_get_current_task(), o[ES_CRED_OFF_TASK_CRED]);
+	if (!*cred || bpf_probe_read_kernel(euid, sizeof(*euid), *cred + o[ES_CRED_OFF_EUID]) ||
+	    bpf_probe_read_kernel(egid, sizeof(*egid), *cred + o[ES_CRED_OFF_EGID]) ||
+	    bpf_probe_read_kernel(cap_permitted, sizeof(*cap_permitted),
+				  *cred + o[ES_CRED_OFF_CAP_PERMITTED]) ||
+	    bpf_probe_read_kernel(cap_effective, sizeof(*cap_effective),
+				  *cred + o[ES_CRED_OFF_CAP_EFFECTIVE]))
+		return -1;
+	return 0;
+}
+
+/* The caller's credentials, which the exec record compares its new ones with. */
+static __always_inline void caller_creds(struct es_pending *p)
+{
+	__u32 o[ES_CRED_OFF__MAX];
+	void *cred;
+
+	p->priv_known =
+		!read_creds(&p->euid, &p->egid, &p->cap_permitted, &p->cap_effective, o, &cred);
+}
+
 /* At entry: the pending state, and a held miss whose search this exec does not go on. */
 static __always_inline int exec_entry(const struct exec_call *call)
 {
@@ -572,6 +617,7 @@ static __always_inline int exec_entry(const struct exec_call *call)
 	p->filename = (__u64)call->filename;
 	p->argv = (__u64)call->argv;
 	p->ppid = read_ppid(&p->flags);
+	caller_creds(p);
 	uid_gid = bpf_get_current_uid_gid();
 	p->uid = (__u32)uid_gid;
 	p->gid = uid_gid >> 32;
@@ -603,7 +649,20 @@ static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __
 	r->args_len = 0;
 	r->exe_path_len = 0;
 	r->pad[0] = r->pad[1] = r->pad[2] = 0;
+	__builtin_memset(&r->ctx, 0, sizeof(r->ctx));
+	if (type == ES_RECORD_EXEC) {
+		r->ctx.cgroup_id = bpf_get_current_cgroup_id();
+		r->ctx.present = ES_CTX_F_CGROUP;
+	}
 	if (p) {
+		if (type == ES_RECORD_EXEC && p->priv_known) {
+			/* The caller's, kept here until exec_context() compares and overwrites them. */
+			r->ctx.present |= ES_CTX_F_PRIV_KNOWN;
+			r->ctx.euid = p->euid;
+			r->ctx.egid = p->egid;
+			r->ctx.cap_permitted = p->cap_permitted;
+			r->ctx.cap_effective = p->cap_effective;
+		}
 		r->hdr.flags = p->flags;
 		r->ppid = p->ppid;
 		r->uid = p->uid;
@@ -618,6 +677,7 @@ static __always_inline void fill_record(struct es_exec_record *r, __u32 type, __
 			return;
 	}
 	/* No entry state: what can still be known now, said so. */
+	r->ctx.present &= ~ES_CTX_F_PRIV_KNOWN;
 	r->hdr.flags = ES_EXEC_F_NO_PENDING;
 	r->ppid = read_ppid(&r->hdr.flags);
 	uid_gid = bpf_get_current_uid_gid();
@@ -747,22 +807,7 @@ struct exe_offsets {
 
 static __always_inline int exe_offsets_get(struct exe_offsets *o)
 {
-	int i;
-
-	for (i = 0; i < ES_EXE_OFF__MAX; i++) {
-		o->v[i] = offset_of(&EXE_OFFSETS, i);
-		if (!o->v[i])
-			return -1;
-	}
-	return 0;
-}
-
-static __always_inline void *read_ptr(const void *base, __u32 off)
-{
-	void *p = NULL;
-
-	bpf_probe_read_kernel(&p, sizeof(p), base + off);
-	return p;
+	return offsets_get(&EXE_OFFSETS, o->v, ES_EXE_OFF__MAX, ES_EXE_OFF__MAX);
 }
 
 /* The exe path walk's state, shared by bpf_loop()'s steps. */
@@ -893,6 +938,145 @@ static __always_inline void exec_exe(struct scratch *s)
 	r->exe_path_len = w.pos > ES_EXE_PATH_MAX ? ES_EXE_PATH_MAX : w.pos;
 }
 
+/* The new credentials; raised when euid or egid changed or a capability was gained. */
+static __always_inline int ctx_creds(struct es_exec_context *c)
+{
+	__u32 o[ES_CRED_OFF__MAX], euid, egid;
+	__u64 cap_permitted, cap_effective;
+	void *cred = NULL;
+	int err;
+
+	err = read_creds(&euid, &egid, &cap_permitted, &cap_effective, o, &cred);
+	if (err) {
+		c->present &= ~ES_CTX_F_PRIV_KNOWN;
+		return err < 0 ? -1 : 0;
+	}
+	if (bpf_probe_read_kernel(&c->suid, sizeof(c->suid), cred + o[ES_CRED_OFF_SUID]) ||
+	    bpf_probe_read_kernel(&c->fsuid, sizeof(c->fsuid), cred + o[ES_CRED_OFF_FSUID]) ||
+	    bpf_probe_read_kernel(&c->sgid, sizeof(c->sgid), cred + o[ES_CRED_OFF_SGID]) ||
+	    bpf_probe_read_kernel(&c->fsgid, sizeof(c->fsgid), cred + o[ES_CRED_OFF_FSGID])) {
+		c->present &= ~ES_CTX_F_PRIV_KNOWN;
+		return -1;
+	}
+	if ((c->present & ES_CTX_F_PRIV_KNOWN) &&
+	    (euid != c->euid || egid != c->egid || (cap_permitted & ~c->cap_permitted) ||
+	     (cap_effective & ~c->cap_effective)))
+		c->present |= ES_CTX_F_PRIV_RAISED;
+	c->euid = euid;
+	c->egid = egid;
+	c->cap_permitted = cap_permitted;
+	c->cap_effective = cap_effective;
+	c->present |= ES_CTX_F_CREDS;
+	return 0;
+}
+
+static __always_inline int ctx_audit(struct es_exec_context *c, void *task)
+{
+	__u32 o[ES_AUDIT_OFF__MAX];
+
+	if (offsets_get(&AUDIT_OFFSETS, o, ES_AUDIT_OFF__MAX, ES_AUDIT_OFF__MAX))
+		return 0;
+	if (bpf_probe_read_kernel(&c->auid, sizeof(c->auid), task + o[ES_AUDIT_OFF_LOGINUID]) ||
+	    bpf_probe_read_kernel(&c->session, sizeof(c->session),
+				  task + o[ES_AUDIT_OFF_SESSIONID]))
+		return -1;
+	c->present |= ES_CTX_F_AUDIT;
+	return 0;
+}
+
+/* The controlling terminal's name, "" without one. */
+static __always_inline int ctx_tty(struct es_exec_context *c, void *task)
+{
+	__u32 o[ES_TTY_OFF__MAX];
+	void *signal, *tty = NULL;
+	char last = 0;
+	long n;
+
+	if (offsets_get(&TTY_OFFSETS, o, ES_TTY_OFF__MAX, ES_TTY_OFF__MAX))
+		return 0;
+	signal = read_ptr(task, o[ES_TTY_OFF_SIGNAL]);
+	if (!signal || bpf_probe_read_kernel(&tty, sizeof(tty), signal + o[ES_TTY_OFF_TTY]))
+		return -1;
+	if (tty) {
+		n = bpf_probe_read_kernel_str(c->tty, sizeof(c->tty), tty + o[ES_TTY_OFF_NAME]);
+		if (n <= 0)
+			return -1;
+		if (n == sizeof(c->tty) &&
+		    !bpf_probe_read_kernel(&last, 1, tty + o[ES_TTY_OFF_NAME] + sizeof(c->tty) - 1) &&
+		    last)
+			c->present |= ES_CTX_F_TTY_TRUNCATED;
+	}
+	c->present |= ES_CTX_F_TTY;
+	return 0;
+}
+
+/* The inode number of the namespace at @holder + @ptr_off, at its + @inum_off. */
+static __always_inline int ns_inum(void *holder, __u32 ptr_off, __u32 inum_off, __u32 *inum)
+{
+	void *ns = read_ptr(holder, ptr_off);
+
+	return !ns || bpf_probe_read_kernel(inum, sizeof(*inum), ns + inum_off) ? -1 : 0;
+}
+
+static __always_inline int ctx_ns(struct es_exec_context *c, void *task)
+{
+	__u32 o[ES_NS_OFF__MAX];
+	void *nsproxy, *cred;
+
+	if (offsets_get(&NS_OFFSETS, o, ES_NS_OFF__MAX, ES_NS_OFF__MAX))
+		return 0;
+	nsproxy = read_ptr(task, o[ES_NS_OFF_TASK_NSPROXY]);
+	cred = read_ptr(task, o[ES_NS_OFF_TASK_CRED]);
+	if (!nsproxy || !cred ||
+	    ns_inum(nsproxy, o[ES_NS_OFF_MNT], o[ES_NS_OFF_MNT_INUM], &c->ns_mnt) ||
+	    ns_inum(nsproxy, o[ES_NS_OFF_NET], o[ES_NS_OFF_NET_INUM], &c->ns_net) ||
+	    ns_inum(nsproxy, o[ES_NS_OFF_UTS], o[ES_NS_OFF_UTS_INUM], &c->ns_uts) ||
+	    ns_inum(nsproxy, o[ES_NS_OFF_IPC], o[ES_NS_OFF_IPC_INUM], &c->ns_ipc) ||
+	    ns_inum(nsproxy, o[ES_NS_OFF_CGROUP], o[ES_NS_OFF_CGROUP_INUM], &c->ns_cgroup) ||
+	    ns_inum(cred, o[ES_NS_OFF_USER], o[ES_NS_OFF_USER_INUM], &c->ns_user))
+		return -1;
+	c->present |= ES_CTX_F_NS;
+	return 0;
+}
+
+/* Pid namespaces nest at most 32 deep (the kernel's MAX_PID_NS_LEVEL). */
+#define PID_NS_LEVEL_MAX 32
+
+/* The innermost level of current's struct pid: its own pid namespace and its pid there. */
+static __always_inline int ctx_pidns(struct es_exec_context *c, void *task)
+{
+	__u32 o[ES_PIDNS_OFF__MAX], level = 0;
+	void *pid, *upid;
+
+	if (offsets_get(&PIDNS_OFFSETS, o, ES_PIDNS_OFF__MAX, ES_PIDNS_OFF_UPID_NR))
+		return 0;
+	pid = read_ptr(task, o[ES_PIDNS_OFF_THREAD_PID]);
+	if (!pid || bpf_probe_read_kernel(&level, sizeof(level), pid + o[ES_PIDNS_OFF_LEVEL]) ||
+	    level > PID_NS_LEVEL_MAX)
+		return -1;
+	upid = pid + o[ES_PIDNS_OFF_NUMBERS] + (__u64)level * o[ES_PIDNS_OFF_UPID_SIZE];
+	if (bpf_probe_read_kernel(&c->vpid, sizeof(c->vpid), upid + o[ES_PIDNS_OFF_UPID_NR]) ||
+	    ns_inum(upid, o[ES_PIDNS_OFF_UPID_NS], o[ES_PIDNS_OFF_PIDNS_INUM], &c->ns_pid))
+		return -1;
+	c->present |= ES_CTX_F_PIDNS;
+	return 0;
+}
+
+/*
+ * Who and where, in the new image: its credentials (set-id and capabilities
+ * applied), audit login, terminal, namespaces. A part whose group is off is
+ * absent; one whose reads fail is absent too, and counted.
+ */
+static __always_inline void exec_context(struct es_exec_record *r)
+{
+	void *task = (void *)bpf_get_current_task();
+	struct es_exec_context *c = &r->ctx;
+
+	if (ctx_creds(c) | ctx_audit(c, task) | ctx_tty(c, task) | ctx_ns(c, task) |
+	    ctx_pidns(c, task))
+		stat_inc(ES_STAT_CONTEXT_FAULT);
+}
+
 /*
  * Once per successful exec, in the new image: the one exec record. The
  * pending state is the calling thread's (old_pid: de_thread made it the
@@ -923,6 +1107,7 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 		else
 			exec_entry_args(s, tid);
 		exec_exe(s);
+		exec_context(&s->rec);
 		s->rec.hdr.time_ns = bpf_ktime_get_boot_ns();
 		submit_exec(s, sizeof(*s), ES_STAT_LOST_EXEC);
 	}

@@ -87,6 +87,80 @@ enum es_exit_offset {
 	ES_EXIT_OFF__MAX,
 };
 
+/*
+ * Keys of the CRED_OFFSETS array map: the new image's credentials (after the
+ * exec's set-id and capability changes), and at entry the caller's, which
+ * tell whether the exec raised them. 0 means absent: no creds
+ * (ES_CTX_F_CREDS unset). The real uid and gid are es_exec_record's: an exec
+ * does not change them.
+ */
+enum es_cred_offset {
+	ES_CRED_OFF_TASK_CRED = 0, /* task_struct.cred (const struct cred *) */
+	ES_CRED_OFF_EUID, /* cred.euid.val (uid_t in kuid_t) */
+	ES_CRED_OFF_SUID, /* cred.suid.val */
+	ES_CRED_OFF_FSUID, /* cred.fsuid.val */
+	ES_CRED_OFF_EGID, /* cred.egid.val (gid_t in kgid_t) */
+	ES_CRED_OFF_SGID, /* cred.sgid.val */
+	ES_CRED_OFF_FSGID, /* cred.fsgid.val */
+	ES_CRED_OFF_CAP_PERMITTED, /* cred.cap_permitted (kernel_cap_t: 64 bits) */
+	ES_CRED_OFF_CAP_EFFECTIVE, /* cred.cap_effective (kernel_cap_t) */
+	ES_CRED_OFF__MAX,
+};
+
+/* Keys of the AUDIT_OFFSETS array map (CONFIG_AUDIT): the login uid and session. */
+enum es_audit_offset {
+	ES_AUDIT_OFF_LOGINUID = 0, /* task_struct.loginuid.val (uid_t in kuid_t) */
+	ES_AUDIT_OFF_SESSIONID, /* task_struct.sessionid (unsigned int) */
+	ES_AUDIT_OFF__MAX,
+};
+
+/* Keys of the TTY_OFFSETS array map: the controlling terminal's name. */
+enum es_tty_offset {
+	ES_TTY_OFF_SIGNAL = 0, /* task_struct.signal (struct signal_struct *) */
+	ES_TTY_OFF_TTY, /* signal_struct.tty (struct tty_struct *): NULL without one */
+	ES_TTY_OFF_NAME, /* tty_struct.name (char[64]: "pts3", "ttyS0") */
+	ES_TTY_OFF__MAX,
+};
+
+/*
+ * Keys of the NS_OFFSETS array map: the namespaces' inode numbers (what
+ * /proc/<pid>/ns/<kind> names), through current->nsproxy and, for the user
+ * namespace, current->cred.
+ */
+enum es_ns_offset {
+	ES_NS_OFF_TASK_NSPROXY = 0, /* task_struct.nsproxy (struct nsproxy *) */
+	ES_NS_OFF_UTS, /* nsproxy.uts_ns (struct uts_namespace *) */
+	ES_NS_OFF_IPC, /* nsproxy.ipc_ns (struct ipc_namespace *) */
+	ES_NS_OFF_MNT, /* nsproxy.mnt_ns (struct mnt_namespace *) */
+	ES_NS_OFF_NET, /* nsproxy.net_ns (struct net *) */
+	ES_NS_OFF_CGROUP, /* nsproxy.cgroup_ns (struct cgroup_namespace *) */
+	ES_NS_OFF_UTS_INUM, /* uts_namespace.ns.inum (unsigned int) */
+	ES_NS_OFF_IPC_INUM, /* ipc_namespace.ns.inum */
+	ES_NS_OFF_MNT_INUM, /* mnt_namespace.ns.inum */
+	ES_NS_OFF_NET_INUM, /* net.ns.inum */
+	ES_NS_OFF_CGROUP_INUM, /* cgroup_namespace.ns.inum */
+	ES_NS_OFF_TASK_CRED, /* task_struct.cred (const struct cred *) */
+	ES_NS_OFF_USER, /* cred.user_ns (struct user_namespace *) */
+	ES_NS_OFF_USER_INUM, /* user_namespace.ns.inum */
+	ES_NS_OFF__MAX,
+};
+
+/*
+ * Keys of the PIDNS_OFFSETS array map: the process's own pid namespace (its
+ * struct pid's innermost level, as /proc/<pid>/ns/pid) and its pid there.
+ * UPID_NR is at offset 0 of struct upid: the group is on when the others are.
+ */
+enum es_pidns_offset {
+	ES_PIDNS_OFF_THREAD_PID = 0, /* task_struct.thread_pid (struct pid *) */
+	ES_PIDNS_OFF_LEVEL, /* pid.level (unsigned int) */
+	ES_PIDNS_OFF_NUMBERS, /* pid.numbers (struct upid[]) */
+	ES_PIDNS_OFF_UPID_SIZE, /* sizeof(struct upid): the stride of pid.numbers */
+	ES_PIDNS_OFF_UPID_NR, /* upid.nr (int): may be 0 */
+	ES_PIDNS_OFF_UPID_NS, /* upid.ns (struct pid_namespace *) */
+	ES_PIDNS_OFF_PIDNS_INUM, /* pid_namespace.ns.inum (unsigned int) */
+	ES_PIDNS_OFF__MAX,
+};
+
 /* Slots of the per-CPU STATS array map; userspace sums them over CPUs. */
 enum es_stat {
 	ES_STAT_EVENTS = 0, /* records submitted to the ring buffer */
@@ -105,6 +179,7 @@ enum es_stat {
 	ES_STAT_PENDING_TAKEN, /* pending states overwritten by another thread's in the same slot */
 	ES_STAT_LOST_FORK, /* fork records lost to a full ring buffer */
 	ES_STAT_LOST_EXIT, /* exit records lost to a full ring buffer */
+	ES_STAT_CONTEXT_FAULT, /* exec records with a part of their context unreadable (absent) */
 	ES_STAT__MAX,
 };
 
@@ -136,6 +211,19 @@ enum es_syscall {
 #define ES_EXEC_F_EXE_PSEUDO	     (1u << 11) /* a file of no mount (memfd): its name only */
 #define ES_EXEC_F_FILENAME_ENTRY     (1u << 12) /* the filename was read from the caller at entry */
 
+/* es_exec_context.present: the parts read (a part absent is null, its reason in the startup record) */
+#define ES_CTX_F_CREDS		(1u << 0) /* euid..fsgid, cap_permitted, cap_effective */
+#define ES_CTX_F_AUDIT		(1u << 1) /* auid, session */
+#define ES_CTX_F_TTY		(1u << 2) /* tty: its name, or "" without a terminal */
+#define ES_CTX_F_TTY_TRUNCATED	(1u << 3) /* the name is longer than ES_TTY_NAME_MAX - 1 */
+#define ES_CTX_F_NS		(1u << 4) /* ns_mnt..ns_user */
+#define ES_CTX_F_PIDNS		(1u << 5) /* ns_pid, vpid */
+#define ES_CTX_F_CGROUP		(1u << 6) /* cgroup_id (bpf_get_current_cgroup_id()) */
+#define ES_CTX_F_PRIV_KNOWN	(1u << 7) /* the caller's creds were read at entry */
+#define ES_CTX_F_PRIV_RAISED	(1u << 8) /* the exec changed euid or egid, or gained capabilities */
+
+#define ES_TTY_NAME_MAX 16
+
 #define ES_COMM_LEN	  16
 #define ES_FILENAME_MAX	  512 /* filename bytes kept */
 #define ES_ARGS_MAX	  4096 /* argv bytes kept: strings, each with its NUL */
@@ -155,6 +243,28 @@ struct es_record_header {
 	__u32 flags; /* ES_EXEC_F_*, ES_FORK_F_* or ES_EXIT_F_*, by type */
 	__u64 time_ns; /* CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns) */
 };
+
+/*
+ * Who and where, read in the new image at sched_process_exec (exec records
+ * only; a failure record's is all 0, present 0).
+ */
+struct es_exec_context {
+	__u32 present; /* ES_CTX_F_* */
+	__u32 euid, suid, fsuid;
+	__u32 egid, sgid, fsgid;
+	__u32 auid; /* the audit login uid; 4294967295: not set */
+	__u32 session; /* the audit session id; 4294967295: not set */
+	__u32 ns_mnt, ns_net, ns_user, ns_uts, ns_ipc, ns_cgroup;
+	__u32 ns_pid; /* the process's own pid namespace */
+	__u32 vpid; /* its pid there */
+	__u32 pad; /* 0 */
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cgroup_id; /* the cgroup v2 id: its directory's inode number on cgroupfs */
+	char tty[ES_TTY_NAME_MAX]; /* the controlling terminal's kernel name ("pts3"), NUL-ended */
+};
+
+_Static_assert(sizeof(struct es_exec_context) == 112, "no padding");
 
 /*
  * One exec, whole. The fixed part, then its strings: the filename
@@ -181,6 +291,7 @@ struct es_exec_record {
 	__u16 exe_path_len;
 	__u16 pad[3]; /* 0 */
 	char comm[ES_COMM_LEN]; /* the caller's comm before the exec (NUL-terminated unless full) */
+	struct es_exec_context ctx;
 	/* Then the strings (es_exec_record_data()): filename, args, exe path components. */
 };
 
@@ -248,6 +359,13 @@ struct es_pending {
 	__u16 path_misses; /* this thread's PATH search so far (its last miss is in HELD) */
 	__u32 tid; /* whose state this is; 0: nobody's */
 	char comm[ES_COMM_LEN];
+	/* The caller's, with CRED_OFFSETS (priv_known): what the exec may raise. */
+	__u32 priv_known;
+	__u32 euid;
+	__u32 egid;
+	__u32 pad;
+	__u64 cap_permitted;
+	__u64 cap_effective;
 };
 
 /*
@@ -262,7 +380,7 @@ struct es_entry_args {
 	char data[ES_FILENAME_MAX + ES_ARGS_MAX];
 };
 
-_Static_assert(sizeof(struct es_exec_record) == 96, "the fixed part has no trailing padding");
+_Static_assert(sizeof(struct es_exec_record) == 208, "the fixed part has no trailing padding");
 
 /* The largest record: every string at its most. */
 #define ES_RECORD_MAX \

@@ -227,6 +227,15 @@ static void check_sample_lookups(const struct es_btf *btf)
 	ck_assert_uint_eq(mi.target_id, S_UCHAR);
 	ck_assert_str_eq(mi.type_name, "const unsigned char *");
 	ck_assert_str_eq(mi.target_name, "unsigned char");
+
+	/* An array's target is its element: kind, size (the stride) and name. */
+	lookup_ok(btf, "task_struct.comm", &mi);
+	ck_assert_uint_eq(mi.kind, BTF_KIND_ARRAY);
+	ck_assert_uint_eq(mi.size, 16);
+	ck_assert_uint_eq(mi.target_id, S_CHAR);
+	ck_assert_uint_eq(mi.target_kind, BTF_KIND_INT);
+	ck_assert_uint_eq(mi.target_size, 1);
+	ck_assert_str_eq(mi.target_name, "char");
 }
 
 START_TEST(sample_resolves_the_three_example_paths)

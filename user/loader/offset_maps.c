@@ -95,6 +95,55 @@ static size_t scrub_exit_code(struct es_exit_record *r)
 	return sizeof(*r);
 }
 
+/* A record read with a refuted context group: the parts it gave (@parts) dropped. */
+static size_t scrub_context(struct es_exec_record *r, size_t size, uint32_t parts)
+{
+	struct es_exec_context *c = &r->ctx;
+
+	if (r->hdr.type != ES_RECORD_EXEC || !(c->present & parts))
+		return 0;
+	c->present &= ~parts;
+	if (parts & ES_CTX_F_CREDS) {
+		c->present &= ~(ES_CTX_F_PRIV_KNOWN | ES_CTX_F_PRIV_RAISED);
+		c->euid = c->suid = c->fsuid = c->egid = c->sgid = c->fsgid = 0;
+		c->cap_permitted = c->cap_effective = 0;
+	}
+	if (parts & ES_CTX_F_AUDIT)
+		c->auid = c->session = 0;
+	if (parts & ES_CTX_F_TTY)
+		memset(c->tty, 0, sizeof(c->tty));
+	if (parts & ES_CTX_F_NS)
+		c->ns_mnt = c->ns_net = c->ns_user = c->ns_uts = c->ns_ipc = c->ns_cgroup = 0;
+	if (parts & ES_CTX_F_PIDNS)
+		c->ns_pid = c->vpid = 0;
+	return size;
+}
+
+static size_t scrub_creds(struct es_exec_record *r, size_t size)
+{
+	return scrub_context(r, size, ES_CTX_F_CREDS);
+}
+
+static size_t scrub_audit(struct es_exec_record *r, size_t size)
+{
+	return scrub_context(r, size, ES_CTX_F_AUDIT);
+}
+
+static size_t scrub_tty(struct es_exec_record *r, size_t size)
+{
+	return scrub_context(r, size, ES_CTX_F_TTY | ES_CTX_F_TTY_TRUNCATED);
+}
+
+static size_t scrub_ns(struct es_exec_record *r, size_t size)
+{
+	return scrub_context(r, size, ES_CTX_F_NS);
+}
+
+static size_t scrub_pidns(struct es_exec_record *r, size_t size)
+{
+	return scrub_context(r, size, ES_CTX_F_PIDNS);
+}
+
 static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
 	[ES_OFFSET_GROUP_TASK] = { offsetof(struct execsensor_bpf, maps.TASK_OFFSETS),
 				   scrub_kernel_ppid, scrub_fork_child, NULL },
@@ -103,6 +152,14 @@ static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
 	[ES_OFFSET_GROUP_EXE] = { offsetof(struct execsensor_bpf, maps.EXE_OFFSETS), scrub_exe },
 	[ES_OFFSET_GROUP_EXIT] = { offsetof(struct execsensor_bpf, maps.EXIT_OFFSETS), NULL, NULL,
 				   scrub_exit_code },
+	[ES_OFFSET_GROUP_CRED] = { offsetof(struct execsensor_bpf, maps.CRED_OFFSETS),
+				   scrub_creds },
+	[ES_OFFSET_GROUP_AUDIT] = { offsetof(struct execsensor_bpf, maps.AUDIT_OFFSETS),
+				    scrub_audit },
+	[ES_OFFSET_GROUP_TTY] = { offsetof(struct execsensor_bpf, maps.TTY_OFFSETS), scrub_tty },
+	[ES_OFFSET_GROUP_NS] = { offsetof(struct execsensor_bpf, maps.NS_OFFSETS), scrub_ns },
+	[ES_OFFSET_GROUP_PIDNS] = { offsetof(struct execsensor_bpf, maps.PIDNS_OFFSETS),
+				    scrub_pidns },
 };
 
 static struct bpf_map *group_map(struct execsensor_bpf *skel, enum es_offset_group_id id)

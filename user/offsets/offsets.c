@@ -35,11 +35,42 @@ const struct es_offset_group es_offset_groups[ES_OFFSET_GROUP__MAX] = {
 		.serves = "exit status",
 		.nkeys = ES_EXIT_OFF__MAX,
 	},
+	[ES_OFFSET_GROUP_CRED] = {
+		.map = "CRED_OFFSETS",
+		.serves = "creds and privileges_changed",
+		.nkeys = ES_CRED_OFF__MAX,
+	},
+	[ES_OFFSET_GROUP_AUDIT] = {
+		.map = "AUDIT_OFFSETS",
+		.serves = "auid and session",
+		.nkeys = ES_AUDIT_OFF__MAX,
+	},
+	[ES_OFFSET_GROUP_TTY] = {
+		.map = "TTY_OFFSETS",
+		.serves = "tty",
+		.nkeys = ES_TTY_OFF__MAX,
+	},
+	[ES_OFFSET_GROUP_NS] = {
+		.map = "NS_OFFSETS",
+		.serves = "namespaces",
+		.nkeys = ES_NS_OFF__MAX,
+	},
+	[ES_OFFSET_GROUP_PIDNS] = {
+		.map = "PIDNS_OFFSETS",
+		.serves = "namespaces.pid and vpid",
+		.nkeys = ES_PIDNS_OFF__MAX,
+	},
 };
 
 _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		       ES_EXEC_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
-		       ES_EXE_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
+		       ES_EXE_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_EXIT_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_CRED_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_AUDIT_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_TTY_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_NS_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_PIDNS_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
 	       "every group's keys fit es_offset_group_state");
 
 /* One row each: a pointer to a named struct, an integer, a pointer to integers, a struct. */
@@ -64,10 +95,37 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		.expect_name = (name)                                                \
 	}
 
+#define NAMED(grp, k, p, name, size)                                                  \
+	{                                                                             \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_NAMED,   \
+		.expect_name = (name), .expect_size = (size)                          \
+	}
+#define CHARS(grp, k, p, size)                                                      \
+	{                                                                           \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_CHARS, \
+		.expect_size = (size)                                               \
+	}
+#define ARRAY_OF(grp, k, p, name, kind)                                              \
+	{                                                                            \
+		.path = (p), .group = (grp), .key = (k), .expect = (kind),           \
+		.expect_name = (name)                                                \
+	}
+/* An integer at offset 0 of its struct (its group's other keys say it is on). */
+#define INT_AT_0(grp, k, p, size)                                                 \
+	{                                                                         \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_INT, \
+		.expect_size = (size), .zero_ok = true                            \
+	}
+
 #define TASK ES_OFFSET_GROUP_TASK
 #define EXEC ES_OFFSET_GROUP_EXEC
 #define EXE  ES_OFFSET_GROUP_EXE
 #define EXIT ES_OFFSET_GROUP_EXIT
+#define CRED ES_OFFSET_GROUP_CRED
+#define AUDT ES_OFFSET_GROUP_AUDIT
+#define TTY  ES_OFFSET_GROUP_TTY
+#define NS   ES_OFFSET_GROUP_NS
+#define PIDN ES_OFFSET_GROUP_PIDNS
 
 const struct es_offset_field es_offset_fields[] = {
 	PTR_TO_STRUCT(TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent", "task_struct"),
@@ -94,6 +152,41 @@ const struct es_offset_field es_offset_fields[] = {
 	INT(EXIT, ES_EXIT_OFF_EXIT_CODE, "task_struct.exit_code", 4),
 	PTR_TO_STRUCT(EXIT, ES_EXIT_OFF_SIGNAL, "task_struct.signal", "signal_struct"),
 	INT(EXIT, ES_EXIT_OFF_LIVE, "signal_struct.live.counter", 4),
+	PTR_TO_STRUCT(CRED, ES_CRED_OFF_TASK_CRED, "task_struct.cred", "cred"),
+	INT(CRED, ES_CRED_OFF_EUID, "cred.euid.val", 4),
+	INT(CRED, ES_CRED_OFF_SUID, "cred.suid.val", 4),
+	INT(CRED, ES_CRED_OFF_FSUID, "cred.fsuid.val", 4),
+	INT(CRED, ES_CRED_OFF_EGID, "cred.egid.val", 4),
+	INT(CRED, ES_CRED_OFF_SGID, "cred.sgid.val", 4),
+	INT(CRED, ES_CRED_OFF_FSGID, "cred.fsgid.val", 4),
+	NAMED(CRED, ES_CRED_OFF_CAP_PERMITTED, "cred.cap_permitted", "kernel_cap_t", 8),
+	NAMED(CRED, ES_CRED_OFF_CAP_EFFECTIVE, "cred.cap_effective", "kernel_cap_t", 8),
+	INT(AUDT, ES_AUDIT_OFF_LOGINUID, "task_struct.loginuid.val", 4),
+	INT(AUDT, ES_AUDIT_OFF_SESSIONID, "task_struct.sessionid", 4),
+	PTR_TO_STRUCT(TTY, ES_TTY_OFF_SIGNAL, "task_struct.signal", "signal_struct"),
+	PTR_TO_STRUCT(TTY, ES_TTY_OFF_TTY, "signal_struct.tty", "tty_struct"),
+	CHARS(TTY, ES_TTY_OFF_NAME, "tty_struct.name", ES_TTY_NAME_MAX),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_TASK_NSPROXY, "task_struct.nsproxy", "nsproxy"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_UTS, "nsproxy.uts_ns", "uts_namespace"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_IPC, "nsproxy.ipc_ns", "ipc_namespace"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_MNT, "nsproxy.mnt_ns", "mnt_namespace"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_NET, "nsproxy.net_ns", "net"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_CGROUP, "nsproxy.cgroup_ns", "cgroup_namespace"),
+	INT(NS, ES_NS_OFF_UTS_INUM, "uts_namespace.ns.inum", 4),
+	INT(NS, ES_NS_OFF_IPC_INUM, "ipc_namespace.ns.inum", 4),
+	INT(NS, ES_NS_OFF_MNT_INUM, "mnt_namespace.ns.inum", 4),
+	INT(NS, ES_NS_OFF_NET_INUM, "net.ns.inum", 4),
+	INT(NS, ES_NS_OFF_CGROUP_INUM, "cgroup_namespace.ns.inum", 4),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_TASK_CRED, "task_struct.cred", "cred"),
+	PTR_TO_STRUCT(NS, ES_NS_OFF_USER, "cred.user_ns", "user_namespace"),
+	INT(NS, ES_NS_OFF_USER_INUM, "user_namespace.ns.inum", 4),
+	PTR_TO_STRUCT(PIDN, ES_PIDNS_OFF_THREAD_PID, "task_struct.thread_pid", "pid"),
+	INT(PIDN, ES_PIDNS_OFF_LEVEL, "pid.level", 4),
+	ARRAY_OF(PIDN, ES_PIDNS_OFF_NUMBERS, "pid.numbers", "upid", ES_EXPECT_ARRAY_OF_STRUCT),
+	ARRAY_OF(PIDN, ES_PIDNS_OFF_UPID_SIZE, "pid.numbers", "upid", ES_EXPECT_STRIDE),
+	INT_AT_0(PIDN, ES_PIDNS_OFF_UPID_NR, "upid.nr", 4),
+	PTR_TO_STRUCT(PIDN, ES_PIDNS_OFF_UPID_NS, "upid.ns", "pid_namespace"),
+	INT(PIDN, ES_PIDNS_OFF_PIDNS_INUM, "pid_namespace.ns.inum", 4),
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);
@@ -138,6 +231,17 @@ void es_offset_expect_describe(const struct es_offset_field *field, char *buf, s
 		break;
 	case ES_EXPECT_STRUCT:
 		snprintf(buf, size, "a struct %s", field->expect_name);
+		break;
+	case ES_EXPECT_NAMED:
+		snprintf(buf, size, "%s %u-byte %s", article(field->expect_size),
+			 field->expect_size, field->expect_name);
+		break;
+	case ES_EXPECT_CHARS:
+		snprintf(buf, size, "an array of at least %u 1-byte integers", field->expect_size);
+		break;
+	case ES_EXPECT_ARRAY_OF_STRUCT:
+	case ES_EXPECT_STRIDE:
+		snprintf(buf, size, "an array of struct %s", field->expect_name);
 		break;
 	default:
 		snprintf(buf, size, "an unknown expectation %d", (int)field->expect);
@@ -222,6 +326,16 @@ static int type_matches(const struct es_offset_field *field, const struct es_btf
 	case ES_EXPECT_STRUCT:
 		return info->kind == BTF_KIND_STRUCT &&
 		       strcmp(info->target_name, field->expect_name) == 0;
+	case ES_EXPECT_NAMED:
+		return info->size == field->expect_size &&
+		       strcmp(info->type_name, field->expect_name) == 0;
+	case ES_EXPECT_CHARS:
+		return info->kind == BTF_KIND_ARRAY && info->target_kind == BTF_KIND_INT &&
+		       info->target_size == 1 && info->size >= field->expect_size;
+	case ES_EXPECT_ARRAY_OF_STRUCT:
+	case ES_EXPECT_STRIDE:
+		return info->kind == BTF_KIND_ARRAY && info->target_kind == BTF_KIND_STRUCT &&
+		       info->target_size && strcmp(info->target_name, field->expect_name) == 0;
 	default:
 		return 0;
 	}
@@ -302,7 +416,12 @@ int es_offset_resolve(const struct es_btf *btf, const struct es_offset_field *fi
 	 * told apart from a missing one: refuse it rather than let the
 	 * handler skip it silently.
 	 */
-	if (info->offset == 0) {
+	if (field->expect == ES_EXPECT_STRIDE) {
+		out->resolved = 1;
+		out->value = info->target_size;
+		return 0;
+	}
+	if (info->offset == 0 && !field->zero_ok) {
 		snprintf(out->reason, sizeof(out->reason),
 			 "%s is at offset 0, which %s cannot express (0 means absent)", field->path,
 			 es_offset_field_map(field));

@@ -9,6 +9,7 @@
 #ifndef EXECSENSOR_OFFSETS_H
 #define EXECSENSOR_OFFSETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,11 @@ enum es_offset_expect {
 	ES_EXPECT_INT, /* an integer of expect_size bytes */
 	ES_EXPECT_PTR_TO_INT, /* a pointer to integers of expect_size bytes (a string: 1) */
 	ES_EXPECT_STRUCT, /* a struct expect_name, inside the outer one */
+	ES_EXPECT_NAMED, /* declared as type expect_name, of expect_size bytes (kernel_cap_t) */
+	ES_EXPECT_CHARS, /* an array of at least expect_size 1-byte integers (a name) */
+	ES_EXPECT_ARRAY_OF_STRUCT, /* an array of struct expect_name */
+	/* An array of struct expect_name: the value is its stride (element size), not an offset. */
+	ES_EXPECT_STRIDE,
 };
 
 /*
@@ -34,6 +40,11 @@ enum es_offset_group_id {
 	ES_OFFSET_GROUP_EXEC, /* EXEC_OFFSETS: the new image's argv */
 	ES_OFFSET_GROUP_EXE, /* EXE_OFFSETS: the new image's file: path, inode, device */
 	ES_OFFSET_GROUP_EXIT, /* EXIT_OFFSETS: a process's last thread, and its exit status */
+	ES_OFFSET_GROUP_CRED, /* CRED_OFFSETS: the new image's credentials and capabilities */
+	ES_OFFSET_GROUP_AUDIT, /* AUDIT_OFFSETS: the audit login uid and session */
+	ES_OFFSET_GROUP_TTY, /* TTY_OFFSETS: the controlling terminal */
+	ES_OFFSET_GROUP_NS, /* NS_OFFSETS: the namespaces but the pid one */
+	ES_OFFSET_GROUP_PIDNS, /* PIDNS_OFFSETS: the pid namespace and the pid in it */
 	ES_OFFSET_GROUP__MAX,
 };
 
@@ -55,14 +66,18 @@ struct es_offset_field {
 	enum es_offset_expect expect;
 	const char *expect_name; /* ES_EXPECT_PTR_TO_STRUCT: the pointee struct's name */
 	uint32_t expect_size; /* ES_EXPECT_INT: size in bytes */
+	/* At offset 0 of its struct is fine: the group's other keys say whether it is on. */
+	bool zero_ok;
 };
 
 extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
 
 /* es_offset_fields_cnt as a constant, to size arrays by: one field per key of every map. */
-#define ES_OFFSET_FIELDS_MAX \
-	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX)
+#define ES_OFFSET_FIELDS_MAX                                                              \
+	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX +       \
+	 ES_CRED_OFF__MAX + ES_AUDIT_OFF__MAX + ES_TTY_OFF__MAX + ES_NS_OFF__MAX + \
+	 ES_PIDNS_OFF__MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
 const char *es_offset_field_map(const struct es_offset_field *field);
