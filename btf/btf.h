@@ -106,7 +106,8 @@ struct es_btf_member_info {
 	 */
 	uint32_t target_id;
 	uint32_t target_kind;
-	uint32_t target_size; /* the pointee's or element's size in bytes; 0 when neither, or unsized */
+	uint32_t
+		target_size; /* the pointee's or element's size in bytes; 0 when neither, or unsized */
 	/* The member's declared type in C: "pid_t", "struct task_struct *". */
 	char type_name[ES_BTF_TYPE_NAME_MAX];
 	/* Resolved pointee's (PTR) or element's (ARRAY) name ("task_struct"), else the type's. */

@@ -49,8 +49,8 @@ const volatile __u64 wakeup_bytes = 0;
 const volatile __u8 lineage = 1;
 
 /* One offset group's map: __u32 byte offsets by key, written by the loader before attach. */
-#define OFFSET_MAP(name, keys)                   \
-	struct {                                 \
+#define OFFSET_MAP(name, keys)                    \
+	struct {                                  \
 		__uint(type, BPF_MAP_TYPE_ARRAY); \
 		__uint(max_entries, keys);        \
 		__type(key, __u32);               \
@@ -1002,7 +1002,8 @@ static __always_inline int ctx_tty(struct es_exec_context *c, void *task)
 		if (n <= 0)
 			return -1;
 		if (n == sizeof(c->tty) &&
-		    !bpf_probe_read_kernel(&last, 1, tty + o[ES_TTY_OFF_NAME] + sizeof(c->tty) - 1) &&
+		    !bpf_probe_read_kernel(&last, 1,
+					   tty + o[ES_TTY_OFF_NAME] + sizeof(c->tty) - 1) &&
 		    last)
 			c->present |= ES_CTX_F_TTY_TRUNCATED;
 	}

@@ -212,15 +212,15 @@ enum es_syscall {
 #define ES_EXEC_F_FILENAME_ENTRY     (1u << 12) /* the filename was read from the caller at entry */
 
 /* es_exec_context.present: the parts read (a part absent is null, its reason in the startup record) */
-#define ES_CTX_F_CREDS		(1u << 0) /* euid..fsgid, cap_permitted, cap_effective */
-#define ES_CTX_F_AUDIT		(1u << 1) /* auid, session */
-#define ES_CTX_F_TTY		(1u << 2) /* tty: its name, or "" without a terminal */
-#define ES_CTX_F_TTY_TRUNCATED	(1u << 3) /* the name is longer than ES_TTY_NAME_MAX - 1 */
-#define ES_CTX_F_NS		(1u << 4) /* ns_mnt..ns_user */
-#define ES_CTX_F_PIDNS		(1u << 5) /* ns_pid, vpid */
-#define ES_CTX_F_CGROUP		(1u << 6) /* cgroup_id (bpf_get_current_cgroup_id()) */
-#define ES_CTX_F_PRIV_KNOWN	(1u << 7) /* the caller's creds were read at entry */
-#define ES_CTX_F_PRIV_RAISED	(1u << 8) /* the exec changed euid or egid, or gained capabilities */
+#define ES_CTX_F_CREDS	       (1u << 0) /* euid..fsgid, cap_permitted, cap_effective */
+#define ES_CTX_F_AUDIT	       (1u << 1) /* auid, session */
+#define ES_CTX_F_TTY	       (1u << 2) /* tty: its name, or "" without a terminal */
+#define ES_CTX_F_TTY_TRUNCATED (1u << 3) /* the name is longer than ES_TTY_NAME_MAX - 1 */
+#define ES_CTX_F_NS	       (1u << 4) /* ns_mnt..ns_user */
+#define ES_CTX_F_PIDNS	       (1u << 5) /* ns_pid, vpid */
+#define ES_CTX_F_CGROUP	       (1u << 6) /* cgroup_id (bpf_get_current_cgroup_id()) */
+#define ES_CTX_F_PRIV_KNOWN    (1u << 7) /* the caller's creds were read at entry */
+#define ES_CTX_F_PRIV_RAISED   (1u << 8) /* the exec changed euid or egid, or gained capabilities */
 
 #define ES_TTY_NAME_MAX 16
 

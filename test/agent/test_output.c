@@ -65,7 +65,9 @@ static const char exec_check[] =
 	"    r = json.loads(line)\n"
 	"    keys = [\"event\", \"time\", \"pid\", \"tid\", \"ppid\", \"ppid_source\", \"uid\", \"gid\",\n"
 	"            \"comm\", \"filename\", \"argv\", \"argv_truncated\", \"execveat_flags\", \"ret\",\n"
-	"            \"parent_exe\", \"fileless\", \"exe\", \"path_misses\", \"ancestors\"]\n"
+	"            \"parent_exe\", \"fileless\", \"exe\", \"path_misses\", \"ancestors\",\n"
+	"            \"creds\", \"privileges_changed\", \"auid\", \"session\", \"tty\", \"cgroup\",\n"
+	"            \"container\", \"namespaces\", \"vpid\"]\n"
 	"    assert list(r) == keys, list(r)\n"
 	"    b = lambda s: s.encode(\"utf-8\", \"surrogateescape\")\n"
 	"    assert r[\"event\"] == \"exec\"\n"
@@ -82,6 +84,9 @@ static const char exec_check[] =
 	"    assert r[\"parent_exe\"] is None\n"
 	"    assert r[\"fileless\"] == {\"verdict\": \"alert\", \"reason\": \"why; gate: because\",\n"
 	"                             \"parent\": None}, r[\"fileless\"]\n"
+	"    # A failure has no context: every part is null.\n"
+	"    for k in keys[19:]:\n"
+	"        assert r[k] is None, (k, r[k])\n"
 	"print(\"ok\")\n";
 
 START_TEST(exec_json_appends)
@@ -119,7 +124,9 @@ static const char records_check[] =
 	"assert s[\"attach\"] == {\"mode\": \"tracepoint\", \"reason\": \"no kprobes\"}\n"
 	"assert s[\"selftest\"] == {\"result\": \"passed\", \"detail\": \"ok\"}\n"
 	"g = s[\"offset_groups\"]\n"
-	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\", \"EXE_OFFSETS\", \"EXIT_OFFSETS\"], g\n"
+	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\", \"EXE_OFFSETS\", \"EXIT_OFFSETS\",\n"
+	"                              \"CRED_OFFSETS\", \"AUDIT_OFFSETS\", \"TTY_OFFSETS\",\n"
+	"                              \"NS_OFFSETS\", \"PIDNS_OFFSETS\"], g\n"
 	"assert g[0][\"enabled\"] is True and g[0][\"reason\"] is None\n"
 	"assert g[0][\"selftest\"] == {\"verdict\": \"verified\", \"detail\": None, \"scrubbed\": 0}\n"
 	"assert g[1][\"enabled\"] is False and g[1][\"reason\"] == \"task_struct.mm: no member\"\n"
@@ -230,4 +237,105 @@ START_TEST(text_has_no_raw_controls)
 }
 END_TEST
 
-ES_CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls)
+static const char context_check[] =
+	"import json, sys\n"
+	"r = json.loads(open(sys.argv[1], \"rb\").read())\n"
+	"assert r[\"creds\"] == {\"uid\": 1001, \"euid\": 0, \"suid\": 0, \"fsuid\": 0, \"gid\": 1002,\n"
+	"                      \"egid\": 1002, \"sgid\": 1002, \"fsgid\": 1002,\n"
+	"                      \"cap_effective\": \"0x0000000000002001\",\n"
+	"                      \"cap_permitted\": \"0x000001ffffffffff\"}, r[\"creds\"]\n"
+	"assert r[\"privileges_changed\"] is True\n"
+	"assert (r[\"auid\"], r[\"session\"]) == (1000, 7)\n"
+	"assert r[\"tty\"] == \"pts/3\", r[\"tty\"]\n"
+	"assert r[\"cgroup\"] == {\"id\": 4242, \"path\": \"/system.slice/docker-ab.scope\"}\n"
+	"assert r[\"container\"] == {\"runtime\": \"docker\", \"id\": \"ab\"}\n"
+	"assert r[\"namespaces\"] == {\"pid\": None, \"mnt\": 11, \"net\": 12, \"user\": 13,\n"
+	"                           \"uts\": 14, \"ipc\": 15, \"cgroup\": 16}, r[\"namespaces\"]\n"
+	"assert r[\"vpid\"] is None\n"
+	"print(\"ok\")\n";
+
+/* A successful exec with every part of its context but the pid namespace. */
+static void fill_context_report(struct es_exec_report *r)
+{
+	struct es_test_record spec = { .type = ES_RECORD_EXEC,
+				       .pid = 7,
+				       .tid = 7,
+				       .uid = 1001,
+				       .gid = 1002,
+				       .filename = "/usr/bin/su" };
+	struct es_exec_record rec;
+	struct es_exec_context *c = &rec.ctx;
+	size_t size;
+
+	memset(r, 0, sizeof(*r));
+	size = es_test_record_make(record_buf, &spec);
+	memcpy(&rec, record_buf, sizeof(rec));
+	*c = (struct es_exec_context){
+		.present = ES_CTX_F_CREDS | ES_CTX_F_PRIV_KNOWN | ES_CTX_F_PRIV_RAISED |
+			   ES_CTX_F_AUDIT | ES_CTX_F_TTY | ES_CTX_F_NS | ES_CTX_F_CGROUP,
+		.euid = 0,
+		.suid = 0,
+		.fsuid = 0,
+		.egid = 1002,
+		.sgid = 1002,
+		.fsgid = 1002,
+		.cap_effective = (1u << 13) | 1, /* cap_net_raw, cap_chown */
+		.cap_permitted = (1ull << 41) - 1,
+		.auid = 1000,
+		.session = 7,
+		.ns_mnt = 11,
+		.ns_net = 12,
+		.ns_user = 13,
+		.ns_uts = 14,
+		.ns_ipc = 15,
+		.ns_cgroup = 16,
+		.ns_pid = 99,
+		.vpid = 98, /* not present: not reported */
+		.cgroup_id = 4242,
+		.tty = "pts3",
+	};
+	memcpy(record_buf, &rec, sizeof(rec));
+	ck_assert_int_eq(es_exec_view_parse(record_buf, size, &r->view), 0);
+	es_tty_name(c, r->tty, sizeof(r->tty));
+	r->cgroup_path = "/system.slice/docker-ab.scope";
+	r->container_runtime = "docker";
+	r->container_id = "ab";
+}
+
+START_TEST(exec_context_json_and_text)
+{
+	struct es_exec_report r;
+	struct es_output o;
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	fill_context_report(&r);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
+	es_output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	ck_assert_int_eq(python_check(context_check), 0);
+	unlink(path);
+
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6); /* a new name for the text */
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
+	es_output_exec(&o, &r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(buf,
+				     "  [euid 0 egid 1002]  [caps cap_chown,cap_net_raw]"
+				     "  [privileges raised]  [tty pts/3]  [container docker ab]"));
+	unlink(path);
+}
+END_TEST
+
+ES_CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls,
+	      exec_context_json_and_text)

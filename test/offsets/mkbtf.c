@@ -2,8 +2,9 @@
 /*
  * Writes the synthetic BTF files the execsensor-offsets CLI test reads, with
  * test/btf's builder:
- *   good.btf          task_struct, mm_struct and the exe's structs (file, path, dentry,
- *                     qstr, inode, super_block, vfsmount, mount) with every table field
+ *   good.btf          task_struct, mm_struct, the exe's structs (file, path, dentry,
+ *                     qstr, inode, super_block, vfsmount, mount) and the context's (cred,
+ *                     the namespaces, nsproxy, pid, upid, tty_struct) with every table field
  *                     well-formed, at this host's 6.18 offsets (mm_struct's fields in an
  *                     anonymous struct, qstr's len and inode's i_nlink in anonymous
  *                     unions, as in the kernel), and a bitfield
@@ -67,7 +68,17 @@ static void add_common(struct bb *b, struct ids *ids)
  * mm_struct, inside its anonymous struct; signal_struct's live (atomic_t)
  * at 4.
  */
-static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file)
+/* The context block's ids (add_good_context), which task_struct and signal_struct point into. */
+enum {
+	CTX_PTR_CRED = 0,
+	CTX_KUID = 2,
+	CTX_PTR_NSPROXY = 14,
+	CTX_PTR_PID = 26,
+	CTX_PTR_TTY = 32,
+	CTX_IDS = 36,
+};
+
+static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file, uint32_t ctx)
 {
 	uint32_t task = bb_next_id(b), ptr_mm = task + 1, mm = task + 2, mm_anon = task + 3;
 	uint32_t ptr_signal = task + 4, signal = task + 5, atomic = task + 6;
@@ -80,7 +91,12 @@ static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file
 	bb_member(b, "pid", ids->pid_t_id, 1264 * 8, 0);
 	bb_member(b, "tgid", ids->pid_t_id, 1268 * 8, 0);
 	bb_member(b, "real_parent", ids->ptr_task, 1280 * 8, 0);
+	bb_member(b, "thread_pid", ctx + CTX_PTR_PID, 1368 * 8, 0);
+	bb_member(b, "cred", ctx + CTX_PTR_CRED, 1736 * 8, 0);
+	bb_member(b, "nsproxy", ctx + CTX_PTR_NSPROXY, 1840 * 8, 0);
 	bb_member(b, "signal", ptr_signal, 1848 * 8, 0);
+	bb_member(b, "loginuid", ctx + CTX_KUID, 1952 * 8, 0);
+	bb_member(b, "sessionid", ids->uint_id, 1956 * 8, 0);
 	bb_ref(b, BTF_KIND_PTR, NULL, mm);
 	bb_struct(b, "mm_struct", 1344, false);
 	bb_member(b, NULL, mm_anon, 0, 0);
@@ -91,6 +107,7 @@ static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file
 	bb_ref(b, BTF_KIND_PTR, NULL, signal);
 	bb_struct(b, "signal_struct", 1104, false);
 	bb_member(b, "live", atomic, 4 * 8, 0);
+	bb_member(b, "tty", ctx + CTX_PTR_TTY, 408 * 8, 0);
 	bb_struct(b, NULL, 4, false); /* atomic_t's struct, as in the kernel's BTF: anonymous */
 	bb_member(b, "counter", ids->int_id, 0, 0);
 }
@@ -151,10 +168,88 @@ static void add_good_exe(struct bb *b, const struct ids *ids)
 	bb_ref(b, BTF_KIND_PTR, NULL, mount);
 }
 
+/* A namespace struct whose struct ns_common (@ns_common) is at @ns_at. */
+static void add_ns(struct bb *b, const char *name, uint32_t size, uint32_t ns_at,
+		   uint32_t ns_common)
+{
+	bb_ref(b, BTF_KIND_PTR, NULL, bb_next_id(b) + 1);
+	bb_struct(b, name, size, false);
+	bb_member(b, "ns", ns_common, ns_at * 8, 0);
+}
+
+/* typedef @name struct { @val_name val; } (kuid_t, kgid_t, kernel_cap_t), then @val's typedef. */
+static void add_wrapped(struct bb *b, const char *name, uint32_t size, const char *val_name,
+			uint32_t val_type)
+{
+	uint32_t t = bb_next_id(b);
+
+	bb_ref(b, BTF_KIND_TYPEDEF, name, t + 1);
+	bb_struct(b, NULL, size, false);
+	bb_member(b, "val", t + 2, 0, 0);
+	bb_ref(b, BTF_KIND_TYPEDEF, val_name, val_type);
+}
+
+/*
+ * The context's structs at this host's offsets, CTX_IDS ids from @c: cred
+ * (its ids in kuid_t/kgid_t, kernel_cap_t), the namespaces (struct ns_common
+ * with inum at 24), nsproxy, struct pid and upid, pid_namespace, tty_struct.
+ */
+static void add_good_context(struct bb *b, const struct ids *ids, uint32_t c)
+{
+	uint32_t kgid = c + 5, cap = c + 8, ptr_user = c + 11, ns_common = c + 13;
+
+	bb_ref(b, BTF_KIND_PTR, NULL, c + 1);
+	bb_struct(b, "cred", 184, false);
+	bb_member(b, "uid", c + CTX_KUID, 8 * 8, 0);
+	bb_member(b, "gid", kgid, 12 * 8, 0);
+	bb_member(b, "suid", c + CTX_KUID, 16 * 8, 0);
+	bb_member(b, "sgid", kgid, 20 * 8, 0);
+	bb_member(b, "euid", c + CTX_KUID, 24 * 8, 0);
+	bb_member(b, "egid", kgid, 28 * 8, 0);
+	bb_member(b, "fsuid", c + CTX_KUID, 32 * 8, 0);
+	bb_member(b, "fsgid", kgid, 36 * 8, 0);
+	bb_member(b, "cap_permitted", cap, 56 * 8, 0);
+	bb_member(b, "cap_effective", cap, 64 * 8, 0);
+	bb_member(b, "user_ns", ptr_user, 144 * 8, 0);
+	add_wrapped(b, "kuid_t", 4, "uid_t", ids->uint_id);
+	add_wrapped(b, "kgid_t", 4, "gid_t", ids->uint_id);
+	add_wrapped(b, "kernel_cap_t", 8, "u64", ids->ulong_id);
+	add_ns(b, "user_namespace", 640, 216, ns_common);
+	bb_struct(b, "ns_common", 80, false);
+	bb_member(b, "inum", ids->uint_id, 24 * 8, 0);
+	bb_ref(b, BTF_KIND_PTR, NULL, c + 15);
+	bb_struct(b, "nsproxy", 72, false);
+	bb_member(b, "uts_ns", c + 16, 8 * 8, 0);
+	bb_member(b, "ipc_ns", c + 18, 16 * 8, 0);
+	bb_member(b, "mnt_ns", c + 20, 24 * 8, 0);
+	bb_member(b, "net_ns", c + 22, 40 * 8, 0);
+	bb_member(b, "cgroup_ns", c + 24, 64 * 8, 0);
+	add_ns(b, "uts_namespace", 496, 408, ns_common);
+	add_ns(b, "ipc_namespace", 1200, 1120, ns_common);
+	add_ns(b, "mnt_namespace", 160, 0, ns_common);
+	add_ns(b, "net", 4000, 152, ns_common);
+	add_ns(b, "cgroup_namespace", 120, 0, ns_common);
+	bb_ref(b, BTF_KIND_PTR, NULL, c + 27);
+	bb_struct(b, "pid", 144, false);
+	bb_member(b, "level", ids->uint_id, 4 * 8, 0);
+	bb_member(b, "numbers", c + 28, 144 * 8, 0);
+	bb_array(b, c + 29, ids->int_id, 0);
+	bb_struct(b, "upid", 16, false);
+	bb_member(b, "nr", ids->int_id, 0, 0);
+	bb_member(b, "ns", c + 30, 8 * 8, 0);
+	add_ns(b, "pid_namespace", 200, 112, ns_common);
+	bb_ref(b, BTF_KIND_PTR, NULL, c + 33);
+	bb_struct(b, "tty_struct", 1000, false);
+	bb_member(b, "name", c + 34, 352 * 8, 0);
+	bb_array(b, c + 35, ids->int_id, 64);
+	bb_int(b, "char", 1, BTF_INT_CHAR, 8);
+}
+
 int main(int argc, char **argv)
 {
 	struct bb b, s;
 	struct ids ids;
+	uint32_t ctx;
 	int err;
 
 	if (argc != 2) {
@@ -164,9 +259,24 @@ int main(int argc, char **argv)
 
 	bb_init(&b, NULL);
 	add_common(&b, &ids);
-	/* task_struct, mm_struct and signal_struct take seven ids; the exe's structs come next. */
-	add_good_task(&b, &ids, bb_next_id(&b) + 7);
+	/*
+	 * task_struct, mm_struct and signal_struct take seven ids; the exe's
+	 * structs (22) come next, then the context's.
+	 */
+	ctx = bb_next_id(&b) + 7 + 22;
+	add_good_task(&b, &ids, bb_next_id(&b) + 7, ctx);
 	add_good_exe(&b, &ids);
+	if (bb_next_id(&b) != ctx) {
+		fprintf(stderr, "offsets-mkbtf: the context block starts at %u, not %u\n",
+			bb_next_id(&b), ctx);
+		return 1;
+	}
+	add_good_context(&b, &ids, ctx);
+	if (bb_next_id(&b) != ctx + CTX_IDS) {
+		fprintf(stderr, "offsets-mkbtf: the context block has %u ids, not %u\n",
+			bb_next_id(&b) - ctx, CTX_IDS);
+		return 1;
+	}
 	err = write_file(argv[1], "good.btf", &b, false) ||
 	      write_file(argv[1], "good-swapped.btf", &b, true) ||
 	      write_file(argv[1], "base.btf", &b, false);

@@ -17,7 +17,7 @@
 #error "ES_DOCS_DIR must name the docs/ directory"
 #endif
 
-#define ROWS_MAX     64
+#define ROWS_MAX     128
 #define DOC_LINE_MAX 512
 
 struct doc_table {

@@ -148,31 +148,66 @@ def synthetic(args):
         rc, out, err = run(exe, "--btf", good)
         check(rc == 0 and err == b"", f"good: exit {rc} {err!r}")
         want = ("BTF %s\n"
-                "FIELD                       OFFSET  SIZE  TYPE                    MAP[KEY]\n"
-                "task_struct.real_parent       1280     8  struct task_struct *    TASK_OFFSETS[0]\n"
-                "task_struct.tgid              1268     4  pid_t                   TASK_OFFSETS[1]\n"
-                "task_struct.mm                1136     8  struct mm_struct *      EXEC_OFFSETS[0]\n"
-                "mm_struct.arg_start            480     8  long unsigned int       EXEC_OFFSETS[1]\n"
-                "mm_struct.arg_end              488     8  long unsigned int       EXEC_OFFSETS[2]\n"
-                "task_struct.mm                1136     8  struct mm_struct *      EXE_OFFSETS[0]\n"
-                "mm_struct.exe_file            1320     8  struct file *           EXE_OFFSETS[1]\n"
-                "file.f_path.dentry              72     8  struct dentry *         EXE_OFFSETS[2]\n"
-                "file.f_path.mnt                 64     8  struct vfsmount *       EXE_OFFSETS[3]\n"
-                "dentry.d_parent                 24     8  struct dentry *         EXE_OFFSETS[4]\n"
-                "dentry.d_name.name              40     8  const unsigned char *   EXE_OFFSETS[5]\n"
-                "dentry.d_name.len               36     4  unsigned int            EXE_OFFSETS[6]\n"
-                "dentry.d_inode                  48     8  struct inode *          EXE_OFFSETS[7]\n"
-                "inode.i_ino                     64     8  long unsigned int       EXE_OFFSETS[8]\n"
-                "inode.i_nlink                   72     4  const unsigned int      EXE_OFFSETS[9]\n"
-                "inode.i_sb                      40     8  struct super_block *    EXE_OFFSETS[10]\n"
-                "super_block.s_dev               16     4  dev_t                   EXE_OFFSETS[11]\n"
-                "mount.mnt                       32    32  struct vfsmount         EXE_OFFSETS[12]\n"
-                "mount.mnt.mnt_root              32     8  struct dentry *         EXE_OFFSETS[13]\n"
-                "mount.mnt_parent                16     8  struct mount *          EXE_OFFSETS[14]\n"
-                "mount.mnt_mountpoint            24     8  struct dentry *         EXE_OFFSETS[15]\n"
-                "task_struct.exit_code         1164     4  int                     EXIT_OFFSETS[0]\n"
-                "task_struct.signal            1848     8  struct signal_struct *  EXIT_OFFSETS[1]\n"
-                "signal_struct.live.counter       4     4  int                     EXIT_OFFSETS[2]\n"
+                "FIELD                       OFFSET  SIZE  TYPE                       MAP[KEY]\n"
+                "task_struct.real_parent       1280     8  struct task_struct *       TASK_OFFSETS[0]\n"
+                "task_struct.tgid              1268     4  pid_t                      TASK_OFFSETS[1]\n"
+                "task_struct.mm                1136     8  struct mm_struct *         EXEC_OFFSETS[0]\n"
+                "mm_struct.arg_start            480     8  long unsigned int          EXEC_OFFSETS[1]\n"
+                "mm_struct.arg_end              488     8  long unsigned int          EXEC_OFFSETS[2]\n"
+                "task_struct.mm                1136     8  struct mm_struct *         EXE_OFFSETS[0]\n"
+                "mm_struct.exe_file            1320     8  struct file *              EXE_OFFSETS[1]\n"
+                "file.f_path.dentry              72     8  struct dentry *            EXE_OFFSETS[2]\n"
+                "file.f_path.mnt                 64     8  struct vfsmount *          EXE_OFFSETS[3]\n"
+                "dentry.d_parent                 24     8  struct dentry *            EXE_OFFSETS[4]\n"
+                "dentry.d_name.name              40     8  const unsigned char *      EXE_OFFSETS[5]\n"
+                "dentry.d_name.len               36     4  unsigned int               EXE_OFFSETS[6]\n"
+                "dentry.d_inode                  48     8  struct inode *             EXE_OFFSETS[7]\n"
+                "inode.i_ino                     64     8  long unsigned int          EXE_OFFSETS[8]\n"
+                "inode.i_nlink                   72     4  const unsigned int         EXE_OFFSETS[9]\n"
+                "inode.i_sb                      40     8  struct super_block *       EXE_OFFSETS[10]\n"
+                "super_block.s_dev               16     4  dev_t                      EXE_OFFSETS[11]\n"
+                "mount.mnt                       32    32  struct vfsmount            EXE_OFFSETS[12]\n"
+                "mount.mnt.mnt_root              32     8  struct dentry *            EXE_OFFSETS[13]\n"
+                "mount.mnt_parent                16     8  struct mount *             EXE_OFFSETS[14]\n"
+                "mount.mnt_mountpoint            24     8  struct dentry *            EXE_OFFSETS[15]\n"
+                "task_struct.exit_code         1164     4  int                        EXIT_OFFSETS[0]\n"
+                "task_struct.signal            1848     8  struct signal_struct *     EXIT_OFFSETS[1]\n"
+                "signal_struct.live.counter       4     4  int                        EXIT_OFFSETS[2]\n"
+                "task_struct.cred              1736     8  struct cred *              CRED_OFFSETS[0]\n"
+                "cred.euid.val                   24     4  uid_t                      CRED_OFFSETS[1]\n"
+                "cred.suid.val                   16     4  uid_t                      CRED_OFFSETS[2]\n"
+                "cred.fsuid.val                  32     4  uid_t                      CRED_OFFSETS[3]\n"
+                "cred.egid.val                   28     4  gid_t                      CRED_OFFSETS[4]\n"
+                "cred.sgid.val                   20     4  gid_t                      CRED_OFFSETS[5]\n"
+                "cred.fsgid.val                  36     4  gid_t                      CRED_OFFSETS[6]\n"
+                "cred.cap_permitted              56     8  kernel_cap_t               CRED_OFFSETS[7]\n"
+                "cred.cap_effective              64     8  kernel_cap_t               CRED_OFFSETS[8]\n"
+                "task_struct.loginuid.val      1952     4  uid_t                      AUDIT_OFFSETS[0]\n"
+                "task_struct.sessionid         1956     4  unsigned int               AUDIT_OFFSETS[1]\n"
+                "task_struct.signal            1848     8  struct signal_struct *     TTY_OFFSETS[0]\n"
+                "signal_struct.tty              408     8  struct tty_struct *        TTY_OFFSETS[1]\n"
+                "tty_struct.name                352    64  char[64]                   TTY_OFFSETS[2]\n"
+                "task_struct.nsproxy           1840     8  struct nsproxy *           NS_OFFSETS[0]\n"
+                "nsproxy.uts_ns                   8     8  struct uts_namespace *     NS_OFFSETS[1]\n"
+                "nsproxy.ipc_ns                  16     8  struct ipc_namespace *     NS_OFFSETS[2]\n"
+                "nsproxy.mnt_ns                  24     8  struct mnt_namespace *     NS_OFFSETS[3]\n"
+                "nsproxy.net_ns                  40     8  struct net *               NS_OFFSETS[4]\n"
+                "nsproxy.cgroup_ns               64     8  struct cgroup_namespace *  NS_OFFSETS[5]\n"
+                "uts_namespace.ns.inum          432     4  unsigned int               NS_OFFSETS[6]\n"
+                "ipc_namespace.ns.inum         1144     4  unsigned int               NS_OFFSETS[7]\n"
+                "mnt_namespace.ns.inum           24     4  unsigned int               NS_OFFSETS[8]\n"
+                "net.ns.inum                    176     4  unsigned int               NS_OFFSETS[9]\n"
+                "cgroup_namespace.ns.inum        24     4  unsigned int               NS_OFFSETS[10]\n"
+                "task_struct.cred              1736     8  struct cred *              NS_OFFSETS[11]\n"
+                "cred.user_ns                   144     8  struct user_namespace *    NS_OFFSETS[12]\n"
+                "user_namespace.ns.inum         240     4  unsigned int               NS_OFFSETS[13]\n"
+                "task_struct.thread_pid        1368     8  struct pid *               PIDNS_OFFSETS[0]\n"
+                "pid.level                        4     4  unsigned int               PIDNS_OFFSETS[1]\n"
+                "pid.numbers                    144     0  struct upid[0]             PIDNS_OFFSETS[2]\n"
+                "pid.numbers                     16     0  struct upid[0]             PIDNS_OFFSETS[3]\n"
+                "upid.nr                          0     4  int                        PIDNS_OFFSETS[4]\n"
+                "upid.ns                          8     8  struct pid_namespace *     PIDNS_OFFSETS[5]\n"
+                "pid_namespace.ns.inum          136     4  unsigned int               PIDNS_OFFSETS[6]\n"
                 % good).encode()
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
@@ -355,13 +390,22 @@ class Oracle:
             return t["kind"].lower() + " " + t["name"]
         if t["kind"] == "CONST":
             return "const " + self.c_name(t["type_id"])
+        if t["kind"] == "ARRAY":
+            return f"{self.c_name(t['type_id'])}[{t['nr_elems']}]"
         return t["name"]
 
     def size(self, tid):
         t = self.types[self.resolve(tid)]
         if t["kind"] == "PTR":
             return struct.calcsize("P")
+        if t["kind"] == "ARRAY":
+            return t["nr_elems"] * self.size(t["type_id"])
         return t.get("size")
+
+    def element_size(self, path):
+        """The element size of the array member at @path."""
+        t = self.types[self.resolve(self.lookup(path)["type_id"])]
+        return self.size(t["type_id"])
 
     def find(self, members, name, base_bits):
         for m in members:
@@ -385,6 +429,7 @@ class Oracle:
             m, bits = self.find(members, name, bits)
             members = self.types[self.resolve(m["type_id"])].get("members", [])
         return {"bit_offset": bits, "offset": bits // 8, "bit_size": m.get("bitfield_size", 0),
+                "type_id": m["type_id"],
                 "size": self.size(m["type_id"]), "type": self.c_name(m["type_id"]),
                 "kind": self.types[self.resolve(m["type_id"])]["kind"],
                 "pointee": self.c_name(self.resolve(self.types[self.resolve(
@@ -404,7 +449,25 @@ TABLE = {("TASK_OFFSETS", 0): "task_struct.real_parent", ("TASK_OFFSETS", 1): "t
          ("EXE_OFFSETS", 12): "mount.mnt", ("EXE_OFFSETS", 13): "mount.mnt.mnt_root",
          ("EXE_OFFSETS", 14): "mount.mnt_parent", ("EXE_OFFSETS", 15): "mount.mnt_mountpoint",
          ("EXIT_OFFSETS", 0): "task_struct.exit_code", ("EXIT_OFFSETS", 1): "task_struct.signal",
-         ("EXIT_OFFSETS", 2): "signal_struct.live.counter"}
+         ("EXIT_OFFSETS", 2): "signal_struct.live.counter",
+         ("CRED_OFFSETS", 0): "task_struct.cred", ("CRED_OFFSETS", 1): "cred.euid.val",
+         ("CRED_OFFSETS", 2): "cred.suid.val", ("CRED_OFFSETS", 3): "cred.fsuid.val",
+         ("CRED_OFFSETS", 4): "cred.egid.val", ("CRED_OFFSETS", 5): "cred.sgid.val",
+         ("CRED_OFFSETS", 6): "cred.fsgid.val", ("CRED_OFFSETS", 7): "cred.cap_permitted",
+         ("CRED_OFFSETS", 8): "cred.cap_effective", ("AUDIT_OFFSETS", 0): "task_struct.loginuid.val",
+         ("AUDIT_OFFSETS", 1): "task_struct.sessionid", ("TTY_OFFSETS", 0): "task_struct.signal",
+         ("TTY_OFFSETS", 1): "signal_struct.tty", ("TTY_OFFSETS", 2): "tty_struct.name",
+         ("NS_OFFSETS", 0): "task_struct.nsproxy", ("NS_OFFSETS", 1): "nsproxy.uts_ns",
+         ("NS_OFFSETS", 2): "nsproxy.ipc_ns", ("NS_OFFSETS", 3): "nsproxy.mnt_ns",
+         ("NS_OFFSETS", 4): "nsproxy.net_ns", ("NS_OFFSETS", 5): "nsproxy.cgroup_ns",
+         ("NS_OFFSETS", 6): "uts_namespace.ns.inum", ("NS_OFFSETS", 7): "ipc_namespace.ns.inum",
+         ("NS_OFFSETS", 8): "mnt_namespace.ns.inum", ("NS_OFFSETS", 9): "net.ns.inum",
+         ("NS_OFFSETS", 10): "cgroup_namespace.ns.inum", ("NS_OFFSETS", 11): "task_struct.cred",
+         ("NS_OFFSETS", 12): "cred.user_ns", ("NS_OFFSETS", 13): "user_namespace.ns.inum",
+         ("PIDNS_OFFSETS", 0): "task_struct.thread_pid", ("PIDNS_OFFSETS", 1): "pid.level",
+         ("PIDNS_OFFSETS", 2): "pid.numbers", ("PIDNS_OFFSETS", 3): "pid.numbers",
+         ("PIDNS_OFFSETS", 4): "upid.nr", ("PIDNS_OFFSETS", 5): "upid.ns",
+         ("PIDNS_OFFSETS", 6): "pid_namespace.ns.inum"}
 
 
 def table_rows(doc):
@@ -413,6 +476,8 @@ def table_rows(doc):
 
 
 TABLE_ROWS = [(path, m, k) for (m, k), path in TABLE.items()]
+# Rows whose value is the stride of an array of structs (the element's size), not an offset.
+STRIDES = {("PIDNS_OFFSETS", 3)}
 
 
 def kernel(args):
@@ -429,7 +494,8 @@ def kernel(args):
     check(lines[0] == "BTF " + VMLINUX, f"kernel: header {lines[0]!r}")
     for map_key, path in TABLE.items():
         o = oracle.lookup(path)
-        want = [path, str(o["offset"]), str(o["size"])] + o["type"].split() + [
+        value = oracle.element_size(path) if map_key in STRIDES else o["offset"]
+        want = [path, str(value), str(o["size"])] + o["type"].split() + [
             f"{map_key[0]}[{map_key[1]}]"]
         check(any(l.split() == want for l in lines), f"kernel text: want {want} in\n{out.decode()}")
     rp = oracle.lookup("task_struct.real_parent")

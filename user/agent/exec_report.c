@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
 #include <string.h>
 
 #include "exec_report.h"
@@ -15,6 +16,23 @@ const char *es_ppid_source_name(enum es_ppid_source src)
 	default:
 		return "unknown";
 	}
+}
+
+void es_tty_name(const struct es_exec_context *ctx, char *out, size_t size)
+{
+	size_t len = strnlen(ctx->tty, sizeof(ctx->tty));
+
+	if (!size)
+		return;
+	out[0] = '\0';
+	if (!(ctx->present & ES_CTX_F_TTY) || !len)
+		return;
+	/* Unix98 pty slaves are "pts<N>" in the kernel, /dev/pts/<N> to users. */
+	if (len > 3 && !strncmp(ctx->tty, "pts", 3) &&
+	    strspn(ctx->tty + 3, "0123456789") == len - 3)
+		snprintf(out, size, "pts/%.*s", (int)(len - 3), ctx->tty + 3);
+	else
+		snprintf(out, size, "%.*s", (int)len, ctx->tty);
 }
 
 void es_exe_from_view(const struct es_exec_view *view, struct es_exe *exe)

@@ -46,6 +46,10 @@ struct es_exec_report {
 	const char *parent_exe; /* NULL when unknown; valid while the report is */
 	struct es_exe exe;
 	struct es_fileless_result fileless;
+	char tty[ES_TTY_NAME_MAX + 1]; /* "pts/3" (as ps shows it); "" without one or unknown */
+	const char *cgroup_path; /* from cgroupfs by the record's cgroup id; NULL when unknown */
+	const char *container_runtime; /* "docker"...; NULL outside containers */
+	const char *container_id;
 	/* From the parent upwards (the process table), at most --ancestors. */
 	struct es_ancestor ancestors[ES_ANCESTORS_MAX];
 	size_t ancestors_cnt;
@@ -65,6 +69,12 @@ struct es_lineage_report {
 
 /* "kernel", "procfs", "unknown", "fork". */
 const char *es_ppid_source_name(enum es_ppid_source src);
+
+/*
+ * The terminal's name as ps and /dev show it ("pts/3") from the kernel's
+ * ("pts3"), into @out (@size bytes); "" when the record has none.
+ */
+void es_tty_name(const struct es_exec_context *ctx, char *out, size_t size);
 
 /* @exe from the record's exe fields and path components. */
 void es_exe_from_view(const struct es_exec_view *view, struct es_exe *exe);

@@ -5,6 +5,7 @@
  * malformed, and output.c drops it rather than write it.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -120,6 +121,103 @@ static void ancestors_json(struct es_json_writer *w, const struct es_exec_report
 	es_json_array_end(w);
 }
 
+/* A capability set as "0x" and 16 hex digits (bit N: capability N, capabilities(7)). */
+static void key_caps(struct es_json_writer *w, const char *key, uint64_t caps)
+{
+	char hex[19];
+
+	snprintf(hex, sizeof(hex), "0x%016" PRIx64, caps);
+	key_str(w, key, hex);
+}
+
+/* The new image's credentials, or null (a failure, or CRED_OFFSETS off or unreadable). */
+static void creds_json(struct es_json_writer *w, const struct es_exec_record *rec)
+{
+	const struct es_exec_context *c = &rec->ctx;
+
+	es_json_key(w, "creds");
+	if (!(c->present & ES_CTX_F_CREDS)) {
+		es_json_null(w);
+	} else {
+		es_json_object_begin(w);
+		key_uint(w, "uid", rec->uid);
+		key_uint(w, "euid", c->euid);
+		key_uint(w, "suid", c->suid);
+		key_uint(w, "fsuid", c->fsuid);
+		key_uint(w, "gid", rec->gid);
+		key_uint(w, "egid", c->egid);
+		key_uint(w, "sgid", c->sgid);
+		key_uint(w, "fsgid", c->fsgid);
+		key_caps(w, "cap_effective", c->cap_effective);
+		key_caps(w, "cap_permitted", c->cap_permitted);
+		es_json_object_end(w);
+	}
+	es_json_key(w, "privileges_changed");
+	if ((c->present & (ES_CTX_F_CREDS | ES_CTX_F_PRIV_KNOWN)) ==
+	    (ES_CTX_F_CREDS | ES_CTX_F_PRIV_KNOWN))
+		es_json_bool(w, c->present & ES_CTX_F_PRIV_RAISED);
+	else
+		es_json_null(w);
+}
+
+/* @key: @v when the context has @part, else null. */
+static void key_ctx_uint(struct es_json_writer *w, const char *key, const struct es_exec_context *c,
+			 uint32_t part, uint64_t v)
+{
+	es_json_key(w, key);
+	(c->present & part) ? es_json_uint(w, v) : es_json_null(w);
+}
+
+/* The namespaces' inode numbers (/proc/<pid>/ns/<kind>), and the pid in its own. */
+static void namespaces_json(struct es_json_writer *w, const struct es_exec_context *c)
+{
+	es_json_key(w, "namespaces");
+	if (!(c->present & (ES_CTX_F_NS | ES_CTX_F_PIDNS))) {
+		es_json_null(w);
+	} else {
+		es_json_object_begin(w);
+		key_ctx_uint(w, "pid", c, ES_CTX_F_PIDNS, c->ns_pid);
+		key_ctx_uint(w, "mnt", c, ES_CTX_F_NS, c->ns_mnt);
+		key_ctx_uint(w, "net", c, ES_CTX_F_NS, c->ns_net);
+		key_ctx_uint(w, "user", c, ES_CTX_F_NS, c->ns_user);
+		key_ctx_uint(w, "uts", c, ES_CTX_F_NS, c->ns_uts);
+		key_ctx_uint(w, "ipc", c, ES_CTX_F_NS, c->ns_ipc);
+		key_ctx_uint(w, "cgroup", c, ES_CTX_F_NS, c->ns_cgroup);
+		es_json_object_end(w);
+	}
+	key_ctx_uint(w, "vpid", c, ES_CTX_F_PIDNS, c->vpid);
+}
+
+/* Who and where: credentials, login, terminal, cgroup and container, namespaces. */
+static void context_json(struct es_json_writer *w, const struct es_exec_report *r)
+{
+	const struct es_exec_context *c = &r->view.rec->ctx;
+
+	creds_json(w, r->view.rec);
+	key_ctx_uint(w, "auid", c, ES_CTX_F_AUDIT, c->auid);
+	key_ctx_uint(w, "session", c, ES_CTX_F_AUDIT, c->session);
+	key_str(w, "tty", r->tty[0] ? r->tty : NULL);
+	es_json_key(w, "cgroup");
+	if (c->present & ES_CTX_F_CGROUP) {
+		es_json_object_begin(w);
+		key_uint(w, "id", c->cgroup_id);
+		key_str(w, "path", r->cgroup_path);
+		es_json_object_end(w);
+	} else {
+		es_json_null(w);
+	}
+	es_json_key(w, "container");
+	if (r->container_runtime) {
+		es_json_object_begin(w);
+		key_str(w, "runtime", r->container_runtime);
+		key_str(w, "id", r->container_id);
+		es_json_object_end(w);
+	} else {
+		es_json_null(w);
+	}
+	namespaces_json(w, c);
+}
+
 int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns)
 {
 	const struct es_exec_record *rec = r->view.rec;
@@ -159,6 +257,7 @@ int es_format_json_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns
 	exe_json(&w, &r->exe);
 	key_uint(&w, "path_misses", rec->path_misses);
 	ancestors_json(&w, r);
+	context_json(&w, r);
 	return finish(&w);
 }
 
@@ -420,6 +519,7 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	es_json_object_end(&w);
 	key_uint(&w, "offsets_absent", k[ES_STAT_OFFSETS_ABSENT]);
 	key_uint(&w, "kernel_read_failures", k[ES_STAT_KERNEL_READ_FAIL]);
+	key_uint(&w, "context_read_failures", k[ES_STAT_CONTEXT_FAULT]);
 	key_uint(&w, "fallback_misses", s->fallback_misses);
 	es_json_key(&w, "fileless");
 	es_json_object_begin(&w);

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "caps.h"
 #include "format.h"
 #include "json.h"
 #include "walltime.h"
@@ -55,6 +56,41 @@ static void text_str(FILE *f, const char *s)
 	text_escape(f, s, strlen(s), false);
 }
 
+/*
+ * Who, where it differs from the plain case: set-id (euid or egid not the
+ * real ids), capabilities held, privileges raised by the exec, terminal,
+ * container.
+ */
+static void text_context(FILE *f, const struct es_exec_report *r)
+{
+	const struct es_exec_record *rec = r->view.rec;
+	const struct es_exec_context *c = &rec->ctx;
+
+	if (c->present & ES_CTX_F_CREDS) {
+		if (c->euid != rec->uid || c->egid != rec->gid)
+			fprintf(f, "  [euid %u egid %u]", c->euid, c->egid);
+		if (c->cap_effective) {
+			fputs("  [caps ", f);
+			es_caps_write(f, c->cap_effective);
+			fputc(']', f);
+		}
+		if (c->present & ES_CTX_F_PRIV_RAISED)
+			fputs("  [privileges raised]", f);
+	}
+	if (r->tty[0]) {
+		fputs("  [tty ", f);
+		text_str(f, r->tty);
+		fputc(']', f);
+	}
+	if (r->container_runtime) {
+		fputs("  [container ", f);
+		text_str(f, r->container_runtime);
+		fputc(' ', f);
+		text_str(f, r->container_id ? r->container_id : "?");
+		fputc(']', f);
+	}
+}
+
 void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns,
 			 bool *header_done)
 {
@@ -89,6 +125,7 @@ void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_n
 		fputs(" ...", f);
 	if (rec->path_misses)
 		fprintf(f, "  [%u PATH misses]", rec->path_misses);
+	text_context(f, r);
 	if (r->fileless.verdict != ES_FILELESS_NONE) {
 		fprintf(f, "  [fileless %s: ",
 			r->fileless.verdict == ES_FILELESS_SUPPRESSED ? "suppressed" : "alert");

@@ -48,6 +48,7 @@ int es_selftest_prepare(struct es_selftest_child *c, const char *prog)
 	c->want_ino = st.st_ino;
 	c->want_dev = st.st_dev;
 	c->want_nlink = (uint32_t)st.st_nlink;
+	es_selftest_context_want_read(&c->want_ctx, "/proc/self");
 	return 0;
 }
 
@@ -137,6 +138,7 @@ void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t s
 	c->argv_ok = !(c->flags & ES_EXEC_F_ARGV_ENTRY) && is_child_argv(c, &v);
 	c->exe_ok =
 		!(c->flags & (ES_EXEC_F_EXE_ABSENT | ES_EXEC_F_EXE_FAULT)) && is_child_exe(c, &v);
+	c->ctx = v.rec->ctx;
 }
 
 bool es_selftest_done(const struct es_selftest_child *c)
@@ -199,6 +201,29 @@ static void judge_group(const struct es_selftest_child *c, const struct es_selft
 			  (int)c->pid, what, c->flags);
 }
 
+/* The context groups, against what the loader itself has (selftest_context.c). */
+static void judge_context(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			  struct es_selftest_verdict *v)
+{
+	static const enum es_offset_group_id groups[] = {
+		ES_OFFSET_GROUP_CRED, ES_OFFSET_GROUP_AUDIT, ES_OFFSET_GROUP_TTY,
+		ES_OFFSET_GROUP_NS,   ES_OFFSET_GROUP_PIDNS,
+	};
+	const char *what;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		ok = es_selftest_context_check(&c->want_ctx, &c->ctx, (uint32_t)c->pid, groups[i],
+					       &what);
+		if (ok < 0 && e->enabled[groups[i]])
+			set_check(&v->groups[groups[i]], ES_GROUP_UNVERIFIED,
+				  "child %d: the loader cannot know its own %s", (int)c->pid, what);
+		else
+			judge_group(c, e, v, groups[i], ok > 0, what);
+	}
+}
+
 __attribute__((format(printf, 3, 4))) static void fail(struct es_selftest_verdict *v, int err,
 						       const char *fmt, ...)
 {
@@ -250,6 +275,7 @@ void es_selftest_judge(const struct es_selftest_child *c, const struct es_selfte
 	judge_task(c, e, v);
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXEC, c->argv_ok, "argv");
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXE, c->exe_ok, "exe");
+	judge_context(c, e, v);
 	if (!c->exit_seen && e->records_lost && e->enabled[ES_OFFSET_GROUP_EXIT])
 		set_check(&v->groups[ES_OFFSET_GROUP_EXIT], ES_GROUP_UNVERIFIED,
 			  "child %d's exit record lost to a full ring buffer: not verified",

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include "loader.h"
+#include "selftest_context.h"
 
 /* One run of the self-test child: what it was given, what its record said. */
 struct es_selftest_child {
@@ -30,6 +31,7 @@ struct es_selftest_child {
 	char want_exe[4096];
 	uint64_t want_ino, want_dev;
 	uint32_t want_nlink;
+	struct es_selftest_context_want want_ctx; /* the loader's: what the child inherits */
 	bool seen; /* its exec record arrived */
 	uint32_t kernel_pid; /* its pid as the kernel reported it */
 	uint32_t ppid;
@@ -38,6 +40,7 @@ struct es_selftest_child {
 	bool argv_ok; /* the record's argv, read from the new mm, is exactly path and marker */
 	bool exe_ok; /* its exe's path, inode, device and link count are the program's */
 	char exe[4096]; /* the exe path the record gave */
+	struct es_exec_context ctx; /* the record's context */
 	bool exit_seen; /* its exit record arrived */
 	uint32_t exit_flags; /* its ES_EXIT_F_* */
 	int32_t exit_code; /* its status: the program exits 0 */

@@ -95,20 +95,19 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		.expect_name = (name)                                                \
 	}
 
-#define NAMED(grp, k, p, name, size)                                                  \
-	{                                                                             \
-		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_NAMED,   \
-		.expect_name = (name), .expect_size = (size)                          \
+#define NAMED(grp, k, p, name, size)                                                \
+	{                                                                           \
+		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_NAMED, \
+		.expect_name = (name), .expect_size = (size)                        \
 	}
 #define CHARS(grp, k, p, size)                                                      \
 	{                                                                           \
 		.path = (p), .group = (grp), .key = (k), .expect = ES_EXPECT_CHARS, \
 		.expect_size = (size)                                               \
 	}
-#define ARRAY_OF(grp, k, p, name, kind)                                              \
-	{                                                                            \
-		.path = (p), .group = (grp), .key = (k), .expect = (kind),           \
-		.expect_name = (name)                                                \
+#define ARRAY_OF(grp, k, p, name, kind)                                                          \
+	{                                                                                        \
+		.path = (p), .group = (grp), .key = (k), .expect = (kind), .expect_name = (name) \
 	}
 /* An integer at offset 0 of its struct (its group's other keys say it is on). */
 #define INT_AT_0(grp, k, p, size)                                                 \

@@ -74,9 +74,9 @@ extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
 
 /* es_offset_fields_cnt as a constant, to size arrays by: one field per key of every map. */
-#define ES_OFFSET_FIELDS_MAX                                                              \
-	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX +       \
-	 ES_CRED_OFF__MAX + ES_AUDIT_OFF__MAX + ES_TTY_OFF__MAX + ES_NS_OFF__MAX + \
+#define ES_OFFSET_FIELDS_MAX                                                        \
+	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX + \
+	 ES_CRED_OFF__MAX + ES_AUDIT_OFF__MAX + ES_TTY_OFF__MAX + ES_NS_OFF__MAX +  \
 	 ES_PIDNS_OFF__MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
