@@ -353,6 +353,114 @@ class LiveAgent(unittest.TestCase):
         self.assertEqual(a.stop(), 0, a.stderr())
         return a.records()
 
+    def context_run(self, commands):
+        """Each (tag, argv) run to its end under one agent (stopped: the records wait, so
+        every process has exited when they are read); the exec events of a program run
+        as PROGRAM TAG, by tag, and the records."""
+        a = self.stopped_agent()
+        for _, argv in commands:
+            subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+        records = self.resume_and_stop(a)
+        found = {}
+        for tag, _ in commands:
+            found[tag] = [r for r in records if r["event"] == "exec" and r["argv"][1:] == [tag]]
+        check_accounting(self, records)
+        return found, records
+
+    def test_namespaces_of_an_unshared_child(self):
+        """unshare --user --pid --mount --net --fork: the exec'd program's namespace inodes
+        are what its /proc/<pid>/ns/* said (written by the same process before it exec'd),
+        and it is pid 1 in its pid namespace."""
+        tmp = tempfile.mkdtemp(prefix="es-ns-")
+        os.chmod(tmp, 0o755)
+        try:
+            tag = f"es-ns-{os.getpid()}"
+            oracle = os.path.join(tmp, "ns")
+            kinds = ("pid", "mnt", "net", "user", "uts", "ipc", "cgroup")
+            script = "; ".join(f"stat -L -c '{k} %i' /proc/self/ns/{k} >> {oracle}"
+                               for k in kinds) + f"; exec {TRUE} {tag}"
+            found, _ = self.context_run([(tag, ["unshare", "--user", "--pid", "--mount", "--net",
+                                                "--fork", "sh", "-c", script])])
+            with open(oracle) as f:
+                want = {k: int(v) for k, v in (line.split() for line in f)}
+            [r] = found[tag]
+            self.assertEqual(r["namespaces"], want, r)
+            self.assertEqual(r["vpid"], 1, r)
+            mine = {k: os.stat(f"/proc/self/ns/{k}").st_ino for k in kinds}
+            for k in ("pid", "mnt", "net", "user"):
+                self.assertNotEqual(r["namespaces"][k], mine[k], k)
+            for k in ("uts", "ipc", "cgroup"):
+                self.assertEqual(r["namespaces"][k], mine[k], k)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_setuid_exec_raises_privileges(self):
+        """A setuid-root copy of /bin/true exec'd as nobody: euid 0, uid 65534,
+        privileges_changed; the same copy without the set-id bit: euid 65534, unchanged."""
+        tmp = tempfile.mkdtemp(prefix="es-suid-")
+        os.chmod(tmp, 0o755)
+        try:
+            suid, plain = os.path.join(tmp, "suid-true"), os.path.join(tmp, "plain-true")
+            for path, mode in ((suid, 0o4755), (plain, 0o755)):
+                shutil.copy(os.path.realpath(TRUE), path)
+                os.chmod(path, mode)
+            nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            tag = f"es-suid-{os.getpid()}"
+            found, _ = self.context_run([(tag + "-s", nobody + [suid, tag + "-s"]),
+                                         (tag + "-p", nobody + [plain, tag + "-p"])])
+            [s], [p] = found[tag + "-s"], found[tag + "-p"]
+            self.assertEqual((s["uid"], s["creds"]["uid"], s["creds"]["euid"],
+                              s["creds"]["suid"], s["creds"]["fsuid"]), (65534, 65534, 0, 0, 0),
+                             s)
+            self.assertEqual((s["creds"]["gid"], s["creds"]["egid"]), (65534, 65534), s)
+            self.assertIs(s["privileges_changed"], True, s)
+            # Root by euid gets the bounding set: capabilities gained at exec.
+            self.assertNotEqual(s["creds"]["cap_effective"], "0x0000000000000000", s)
+            self.assertEqual((p["creds"]["euid"], p["creds"]["suid"]), (65534, 65534), p)
+            self.assertEqual(p["creds"]["cap_effective"], "0x0000000000000000", p)
+            self.assertIs(p["privileges_changed"], False, p)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_tty_under_script(self):
+        """Under script(1) a program's controlling terminal is script's pty: the event's
+        tty is the name tty(1) printed in the same session; without one, null."""
+        tmp = tempfile.mkdtemp(prefix="es-tty-")
+        try:
+            tag = f"es-tty-{os.getpid()}"
+            oracle = os.path.join(tmp, "tty")
+            found, _ = self.context_run([
+                (tag, ["script", "-qec", f"tty > {oracle}; exec {TRUE} {tag}", "/dev/null"]),
+                (tag + "-none", ["setsid", "-w", TRUE, tag + "-none"])])
+            with open(oracle) as f:
+                name = f.read().strip()
+            self.assertTrue(name.startswith("/dev/pts/"), name)
+            [r] = found[tag]
+            self.assertEqual(r["tty"], name[len("/dev/"):], r)
+            [n] = found[tag + "-none"]
+            self.assertIsNone(n["tty"], n)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_auid_is_the_written_loginuid(self):
+        """A shell writes /proc/self/loginuid (a new audit session), then execs: the event's
+        auid is what it wrote, its session what /proc/self/sessionid said then."""
+        if not os.path.exists("/proc/self/loginuid"):
+            self.skipTest("the kernel has no audit (no /proc/self/loginuid)")
+        tmp = tempfile.mkdtemp(prefix="es-auid-")
+        try:
+            tag = f"es-auid-{os.getpid()}"
+            oracle = os.path.join(tmp, "session")
+            script = (f"echo 4321 > /proc/self/loginuid && cat /proc/self/sessionid > {oracle}"
+                      f" && exec {TRUE} {tag}")
+            found, _ = self.context_run([(tag, ["sh", "-c", script])])
+            with open(oracle) as f:
+                session = int(f.read())
+            [r] = found[tag]
+            self.assertEqual((r["auid"], r["session"]), (4321, session), r)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def test_ancestors_of_a_chain_whose_shells_exited(self):
         """sh -c 'sh -c "sh -c ..."': by the time the agent reads the innermost exec,
         every shell has exited; its ancestors still name each, with pid and exe."""

@@ -145,6 +145,7 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 				? parent->exe
 				: es_parent_cache_exe(&p->parents, r->ppid, rec->hdr.time_ns);
 	es_exe_from_view(&r->view, &r->exe);
+	es_tty_name(&rec->ctx, r->tty, sizeof(r->tty));
 	in.parent_exe = r->parent_exe;
 	in.image_memfd = r->exe.known && r->exe.memfd;
 	in.image_deleted = r->exe.known && r->exe.nlink == 0;
