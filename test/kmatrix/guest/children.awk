@@ -5,7 +5,9 @@
 #   fallback  every child has an exec event, none claims a kernel ppid, a
 #             fork-record or procfs ppid is the true parent and an unknown one is 0
 # and exe (the program's resolved path, readlink -f): every child's exe.path,
-# resolved in the kernel. In both, every child has one fork event naming the
+# resolved in the kernel. With kernel, also the context: each child's creds
+# say euid 0 (the guest runs as root), its namespaces.mnt and .pid are the
+# guest's (ns_mnt, ns_pid: /proc/1/ns/*'s inodes) and its vpid is its pid. In both, every child has one fork event naming the
 # parent and one exit event with status 0 (the agent runs with --events
 # exec,fork,exit).
 # Prints "PASS detail" or "FAIL detail".
@@ -65,6 +67,13 @@ FNR == NR {
 		exe_ok++
 	else if (exe_bad++ < 1)
 		exe_example = " exe " value($0, "path", "\"[^\"]*\"") " for " pid
+	ns = substr($0, index($0, "\"namespaces\""))
+	creds = substr($0, index($0, "\"creds\""))
+	if (num(creds, "euid") == 0 && num(ns, "mnt") == ns_mnt && num(ns, "pid") == ns_pid &&
+	    num($0, "vpid") == pid)
+		context_ok++
+	else if (context_bad++ < 1)
+		context_example = " context of " pid ": " substr(creds, 1, 40) " " substr(ns, 1, 60)
 	ppid = num($0, "ppid")
 	source = str($0, "ppid_source")
 	sources[source]++
@@ -92,8 +101,14 @@ END {
 		detail = detail ", " bad " wrong:" example
 	if (exe_bad)
 		detail = detail "," exe_example
+	if (expect == "kernel") {
+		detail = detail sprintf(", context (euid 0, mnt and pid namespaces, vpid) %d/%d",
+					context_ok, want)
+		if (context_bad)
+			detail = detail "," context_example
+	}
 	if (expect == "kernel")
-		ok = kernel_ok == want
+		ok = kernel_ok == want && context_ok == want
 	else
 		ok = events == want && !bad && !sources["kernel"]
 	ok = ok && exe_ok == want && forks == want && exits == want
