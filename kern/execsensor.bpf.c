@@ -272,6 +272,78 @@ static __always_inline void *read_ptr(const void *base, __u32 off)
 	return p;
 }
 
+/*
+ * The first WINDOW bytes of a kernel struct, read at once: the fields inside
+ * it come from the copy (one read instead of one per field), the others are
+ * read one by one. A struct shorter than the window is read past its end,
+ * harmlessly (a nofault read of slab memory); a window that faults is not
+ * used.
+ */
+#define WINDOW 128
+
+struct window {
+	const void *base;
+	int ok;
+	__u8 b[WINDOW];
+};
+
+/* Per-CPU windows, one per use (the entry's cred, the exec record's cred and nsproxy). */
+enum window_slot {
+	WINDOW_ENTRY_CRED = 0,
+	WINDOW_EXEC_CRED,
+	WINDOW_EXEC_NSPROXY,
+	WINDOW__MAX,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, WINDOW__MAX);
+	__type(key, __u32);
+	__type(value, struct window);
+} WINDOWS SEC(".maps");
+
+static __always_inline struct window *window_get(__u32 slot)
+{
+	struct window *w = bpf_map_lookup_elem(&WINDOWS, &slot);
+
+	if (w) {
+		w->base = NULL;
+		w->ok = 0;
+	}
+	return w;
+}
+
+static __always_inline void window_read(struct window *w, const void *base)
+{
+	w->base = base;
+	w->ok = !bpf_probe_read_kernel(w->b, sizeof(w->b), base);
+}
+
+static __always_inline int window_u32(const struct window *w, __u32 off, __u32 *v)
+{
+	if (w->ok && off <= WINDOW - sizeof(*v)) {
+		__builtin_memcpy(v, &w->b[off], sizeof(*v));
+		return 0;
+	}
+	return bpf_probe_read_kernel(v, sizeof(*v), w->base + off);
+}
+
+static __always_inline int window_u64(const struct window *w, __u32 off, __u64 *v)
+{
+	if (w->ok && off <= WINDOW - sizeof(*v)) {
+		__builtin_memcpy(v, &w->b[off], sizeof(*v));
+		return 0;
+	}
+	return bpf_probe_read_kernel(v, sizeof(*v), w->base + off);
+}
+
+static __always_inline void *window_ptr(const struct window *w, __u32 off)
+{
+	__u64 v = 0;
+
+	return window_u64(w, off, &v) ? NULL : (void *)v;
+}
+
 static __always_inline __u64 submit_flags(void)
 {
 	if (bpf_ringbuf_query(&EVENTS, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
@@ -562,33 +634,41 @@ static __always_inline void capture_entry_args(__u32 tid, const struct exec_call
 }
 
 /*
- * The current task's euid, egid and capabilities through CRED_OFFSETS (@o,
- * and its cred in @cred): 0, 1 when the group is off, -1 when unreadable.
+ * The current task's cred through CRED_OFFSETS (@o), its start in @w: 0, 1
+ * when the group is off, -1 when unreadable.
  */
-static __always_inline int read_creds(__u32 *euid, __u32 *egid, __u64 *cap_permitted,
-				      __u64 *cap_effective, __u32 *o, void **cred)
+static __always_inline int read_cred(__u32 *o, struct window *w)
 {
+	void *cred;
+
 	if (!kernel_reads || offsets_get(&CRED_OFFSETS, o, ES_CRED_OFF__MAX, ES_CRED_OFF__MAX))
 		return 1;
-	*cred = read_ptr((void *)bpf_get_current_task(), o[ES_CRED_OFF_TASK_CRED]);
-	if (!*cred || bpf_probe_read_kernel(euid, sizeof(*euid), *cred + o[ES_CRED_OFF_EUID]) ||
-	    bpf_probe_read_kernel(egid, sizeof(*egid), *cred + o[ES_CRED_OFF_EGID]) ||
-	    bpf_probe_read_kernel(cap_permitted, sizeof(*cap_permitted),
-				  *cred + o[ES_CRED_OFF_CAP_PERMITTED]) ||
-	    bpf_probe_read_kernel(cap_effective, sizeof(*cap_effective),
-				  *cred + o[ES_CRED_OFF_CAP_EFFECTIVE]))
+	cred = read_ptr((void *)bpf_get_current_task(), o[ES_CRED_OFF_TASK_CRED]);
+	if (!cred)
 		return -1;
+	window_read(w, cred);
 	return 0;
+}
+
+/* The euid, egid and capabilities an exec may raise, from the cred in @w. */
+static __always_inline int read_privileges(const __u32 *o, const struct window *w, __u32 *euid,
+					   __u32 *egid, __u64 *cap_permitted, __u64 *cap_effective)
+{
+	return window_u32(w, o[ES_CRED_OFF_EUID], euid) ||
+	       window_u32(w, o[ES_CRED_OFF_EGID], egid) ||
+	       window_u64(w, o[ES_CRED_OFF_CAP_PERMITTED], cap_permitted) ||
+	       window_u64(w, o[ES_CRED_OFF_CAP_EFFECTIVE], cap_effective);
 }
 
 /* The caller's credentials, which the exec record compares its new ones with. */
 static __always_inline void caller_creds(struct es_pending *p)
 {
+	struct window *w = window_get(WINDOW_ENTRY_CRED);
 	__u32 o[ES_CRED_OFF__MAX];
-	void *cred;
 
 	p->priv_known =
-		!read_creds(&p->euid, &p->egid, &p->cap_permitted, &p->cap_effective, o, &cred);
+		w && !read_cred(o, w) &&
+		!read_privileges(o, w, &p->euid, &p->egid, &p->cap_permitted, &p->cap_effective);
 }
 
 /* At entry: the pending state, and a held miss whose search this exec does not go on. */
@@ -938,25 +1018,27 @@ static __always_inline void exec_exe(struct scratch *s)
 	r->exe_path_len = w.pos > ES_EXE_PATH_MAX ? ES_EXE_PATH_MAX : w.pos;
 }
 
-/* The new credentials; raised when euid or egid changed or a capability was gained. */
-static __always_inline int ctx_creds(struct es_exec_context *c)
+/*
+ * The new credentials; raised when euid or egid changed or a capability was
+ * gained. @w: the cred's window, for the user namespace after.
+ */
+static __always_inline int ctx_creds(struct es_exec_context *c, struct window *w)
 {
 	__u32 o[ES_CRED_OFF__MAX], euid, egid;
 	__u64 cap_permitted, cap_effective;
-	void *cred = NULL;
 	int err;
 
-	err = read_creds(&euid, &egid, &cap_permitted, &cap_effective, o, &cred);
+	err = read_cred(o, w);
+	if (!err && (read_privileges(o, w, &euid, &egid, &cap_permitted, &cap_effective) ||
+		     window_u32(w, o[ES_CRED_OFF_SUID], &c->suid) ||
+		     window_u32(w, o[ES_CRED_OFF_FSUID], &c->fsuid) ||
+		     window_u32(w, o[ES_CRED_OFF_SGID], &c->sgid) ||
+		     window_u32(w, o[ES_CRED_OFF_FSGID], &c->fsgid)))
+		err = -1;
 	if (err) {
+		w->base = NULL; /* no cred to share */
 		c->present &= ~ES_CTX_F_PRIV_KNOWN;
 		return err < 0 ? -1 : 0;
-	}
-	if (bpf_probe_read_kernel(&c->suid, sizeof(c->suid), cred + o[ES_CRED_OFF_SUID]) ||
-	    bpf_probe_read_kernel(&c->fsuid, sizeof(c->fsuid), cred + o[ES_CRED_OFF_FSUID]) ||
-	    bpf_probe_read_kernel(&c->sgid, sizeof(c->sgid), cred + o[ES_CRED_OFF_SGID]) ||
-	    bpf_probe_read_kernel(&c->fsgid, sizeof(c->fsgid), cred + o[ES_CRED_OFF_FSGID])) {
-		c->present &= ~ES_CTX_F_PRIV_KNOWN;
-		return -1;
 	}
 	if ((c->present & ES_CTX_F_PRIV_KNOWN) &&
 	    (euid != c->euid || egid != c->egid || (cap_permitted & ~c->cap_permitted) ||
@@ -1011,30 +1093,36 @@ static __always_inline int ctx_tty(struct es_exec_context *c, void *task)
 	return 0;
 }
 
-/* The inode number of the namespace at @holder + @ptr_off, at its + @inum_off. */
-static __always_inline int ns_inum(void *holder, __u32 ptr_off, __u32 inum_off, __u32 *inum)
+/* The inode number of namespace @ns, at @inum_off. */
+static __always_inline int ns_inum(void *ns, __u32 inum_off, __u32 *inum)
 {
-	void *ns = read_ptr(holder, ptr_off);
-
 	return !ns || bpf_probe_read_kernel(inum, sizeof(*inum), ns + inum_off) ? -1 : 0;
 }
 
-static __always_inline int ctx_ns(struct es_exec_context *c, void *task)
+static __always_inline int ctx_ns(struct es_exec_context *c, void *task, struct window *cred_w)
 {
+	struct window *w = window_get(WINDOW_EXEC_NSPROXY);
 	__u32 o[ES_NS_OFF__MAX];
 	void *nsproxy, *cred;
 
 	if (offsets_get(&NS_OFFSETS, o, ES_NS_OFF__MAX, ES_NS_OFF__MAX))
 		return 0;
+	if (!w)
+		return -1;
 	nsproxy = read_ptr(task, o[ES_NS_OFF_TASK_NSPROXY]);
-	cred = read_ptr(task, o[ES_NS_OFF_TASK_CRED]);
-	if (!nsproxy || !cred ||
-	    ns_inum(nsproxy, o[ES_NS_OFF_MNT], o[ES_NS_OFF_MNT_INUM], &c->ns_mnt) ||
-	    ns_inum(nsproxy, o[ES_NS_OFF_NET], o[ES_NS_OFF_NET_INUM], &c->ns_net) ||
-	    ns_inum(nsproxy, o[ES_NS_OFF_UTS], o[ES_NS_OFF_UTS_INUM], &c->ns_uts) ||
-	    ns_inum(nsproxy, o[ES_NS_OFF_IPC], o[ES_NS_OFF_IPC_INUM], &c->ns_ipc) ||
-	    ns_inum(nsproxy, o[ES_NS_OFF_CGROUP], o[ES_NS_OFF_CGROUP_INUM], &c->ns_cgroup) ||
-	    ns_inum(cred, o[ES_NS_OFF_USER], o[ES_NS_OFF_USER_INUM], &c->ns_user))
+	/* The cred the creds came from, if they did (the same task_struct.cred). */
+	cred = cred_w->base ? (void *)cred_w->base : read_ptr(task, o[ES_NS_OFF_TASK_CRED]);
+	if (!cred_w->base)
+		window_read(cred_w, cred);
+	if (!nsproxy || !cred)
+		return -1;
+	window_read(w, nsproxy);
+	if (ns_inum(window_ptr(w, o[ES_NS_OFF_MNT]), o[ES_NS_OFF_MNT_INUM], &c->ns_mnt) ||
+	    ns_inum(window_ptr(w, o[ES_NS_OFF_NET]), o[ES_NS_OFF_NET_INUM], &c->ns_net) ||
+	    ns_inum(window_ptr(w, o[ES_NS_OFF_UTS]), o[ES_NS_OFF_UTS_INUM], &c->ns_uts) ||
+	    ns_inum(window_ptr(w, o[ES_NS_OFF_IPC]), o[ES_NS_OFF_IPC_INUM], &c->ns_ipc) ||
+	    ns_inum(window_ptr(w, o[ES_NS_OFF_CGROUP]), o[ES_NS_OFF_CGROUP_INUM], &c->ns_cgroup) ||
+	    ns_inum(window_ptr(cred_w, o[ES_NS_OFF_USER]), o[ES_NS_OFF_USER_INUM], &c->ns_user))
 		return -1;
 	c->present |= ES_CTX_F_NS;
 	return 0;
@@ -1057,7 +1145,8 @@ static __always_inline int ctx_pidns(struct es_exec_context *c, void *task)
 		return -1;
 	upid = pid + o[ES_PIDNS_OFF_NUMBERS] + (__u64)level * o[ES_PIDNS_OFF_UPID_SIZE];
 	if (bpf_probe_read_kernel(&c->vpid, sizeof(c->vpid), upid + o[ES_PIDNS_OFF_UPID_NR]) ||
-	    ns_inum(upid, o[ES_PIDNS_OFF_UPID_NS], o[ES_PIDNS_OFF_PIDNS_INUM], &c->ns_pid))
+	    ns_inum(read_ptr(upid, o[ES_PIDNS_OFF_UPID_NS]), o[ES_PIDNS_OFF_PIDNS_INUM],
+		    &c->ns_pid))
 		return -1;
 	c->present |= ES_CTX_F_PIDNS;
 	return 0;
@@ -1071,9 +1160,14 @@ static __always_inline int ctx_pidns(struct es_exec_context *c, void *task)
 static __always_inline void exec_context(struct es_exec_record *r)
 {
 	void *task = (void *)bpf_get_current_task();
+	struct window *cred = window_get(WINDOW_EXEC_CRED);
 	struct es_exec_context *c = &r->ctx;
 
-	if (ctx_creds(c) | ctx_audit(c, task) | ctx_tty(c, task) | ctx_ns(c, task) |
+	if (!cred) {
+		c->present &= ~ES_CTX_F_PRIV_KNOWN;
+		return;
+	}
+	if (ctx_creds(c, cred) | ctx_audit(c, task) | ctx_tty(c, task) | ctx_ns(c, task, cred) |
 	    ctx_pidns(c, task))
 		stat_inc(ES_STAT_CONTEXT_FAULT);
 }
