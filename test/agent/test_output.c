@@ -205,24 +205,35 @@ START_TEST(startup_exec_stats)
 }
 END_TEST
 
+/* @r in the text format, header line and event line, into @buf (a new file at path). */
+static ssize_t text_of(const struct es_exec_report *r, char *buf, size_t size)
+{
+	struct es_output o;
+	ssize_t n;
+	int fd;
+
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
+	es_output_exec(&o, r, 1700000000123456789LL);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	n = read(fd, buf, size - 1);
+	close(fd);
+	unlink(path);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	return n;
+}
+
 START_TEST(text_has_no_raw_controls)
 {
 	struct es_exec_report r;
-	struct es_output o;
 	char buf[4096];
 	ssize_t n, i;
-	int fd;
 
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
 	fill_report(&r, 0);
-	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
-	es_output_exec(&o, &r, 1700000000123456789LL);
-	ck_assert_int_eq(es_output_close(&o), 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
+	n = text_of(&r, buf, sizeof(buf));
 	/* Header line, event line; only '\n' ends them, no other control byte. */
 	for (i = 0; i < n; i++)
 		ck_assert_msg(buf[i] == '\n' || (unsigned char)buf[i] >= 0x20,
@@ -233,7 +244,6 @@ START_TEST(text_has_no_raw_controls)
 	ck_assert_ptr_nonnull(strstr(buf, "[fileless alert: why; gate: because]"));
 	ck_assert_ptr_nonnull(
 		strstr(buf, "2023-11-14T22:13:20.123456789Z    1234    1000 procfs    1001    -2"));
-	unlink(path);
 }
 END_TEST
 
@@ -307,7 +317,6 @@ START_TEST(exec_context_json_and_text)
 	struct es_exec_report r;
 	struct es_output o;
 	char buf[4096];
-	ssize_t n;
 	int fd;
 
 	fd = mkstemp(path);
@@ -320,20 +329,10 @@ START_TEST(exec_context_json_and_text)
 	ck_assert_int_eq(python_check(context_check), 0);
 	unlink(path);
 
-	memcpy(path + strlen(path) - 6, "XXXXXX", 6); /* a new name for the text */
-	fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_TEXT), 0);
-	es_output_exec(&o, &r, 1700000000123456789LL);
-	ck_assert_int_eq(es_output_close(&o), 0);
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	ck_assert_int_gt(n, 0);
-	buf[n] = '\0';
+	text_of(&r, buf, sizeof(buf));
 	ck_assert_ptr_nonnull(strstr(buf,
 				     "  [euid 0 egid 1002]  [caps cap_chown,cap_net_raw]"
 				     "  [privileges raised]  [tty pts/3]  [container docker ab]"));
-	unlink(path);
 }
 END_TEST
 
