@@ -258,7 +258,7 @@ static const char context_check[] =
 	"assert (r[\"auid\"], r[\"session\"]) == (1000, 7)\n"
 	"assert r[\"tty\"] == \"pts/3\", r[\"tty\"]\n"
 	"assert r[\"cgroup\"] == {\"id\": 4242, \"path\": \"/system.slice/docker-ab.scope\"}\n"
-	"assert r[\"container\"] == {\"runtime\": \"docker\", \"id\": \"ab\"}\n"
+	"assert r[\"container\"] == {\"runtime\": \"docker\", \"id\": \"ab\", \"pod_uid\": None}\n"
 	"assert r[\"namespaces\"] == {\"pid\": None, \"mnt\": 11, \"net\": 12, \"user\": 13,\n"
 	"                           \"uts\": 14, \"ipc\": 15, \"cgroup\": 16}, r[\"namespaces\"]\n"
 	"assert r[\"vpid\"] is None\n"
@@ -308,8 +308,8 @@ static void fill_context_report(struct es_exec_report *r)
 	ck_assert_int_eq(es_exec_view_parse(record_buf, size, &r->view), 0);
 	es_tty_name(c, r->tty, sizeof(r->tty));
 	r->cgroup_path = "/system.slice/docker-ab.scope";
-	r->container_runtime = "docker";
-	r->container_id = "ab";
+	r->container.runtime = "docker";
+	snprintf(r->container.id, sizeof(r->container.id), "ab");
 }
 
 START_TEST(exec_context_json_and_text)

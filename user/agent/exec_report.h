@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "container.h"
 #include "execsensor.h"
 #include "fileless.h"
 #include "proc_table.h"
@@ -48,8 +49,7 @@ struct es_exec_report {
 	struct es_fileless_result fileless;
 	char tty[ES_TTY_NAME_MAX + 1]; /* "pts/3" (as ps shows it); "" without one or unknown */
 	const char *cgroup_path; /* from cgroupfs by the record's cgroup id; NULL when unknown */
-	const char *container_runtime; /* "docker"...; NULL outside containers */
-	const char *container_id;
+	struct es_container container; /* runtime NULL outside containers */
 	/* From the parent upwards (the process table), at most --ancestors. */
 	struct es_ancestor ancestors[ES_ANCESTORS_MAX];
 	size_t ancestors_cnt;

@@ -207,10 +207,11 @@ static void context_json(struct es_json_writer *w, const struct es_exec_report *
 		es_json_null(w);
 	}
 	es_json_key(w, "container");
-	if (r->container_runtime) {
+	if (r->container.runtime) {
 		es_json_object_begin(w);
-		key_str(w, "runtime", r->container_runtime);
-		key_str(w, "id", r->container_id);
+		key_str(w, "runtime", r->container.runtime);
+		key_str(w, "id", r->container.id);
+		key_str(w, "pod_uid", r->container.pod_uid[0] ? r->container.pod_uid : NULL);
 		es_json_object_end(w);
 	} else {
 		es_json_null(w);
@@ -499,6 +500,25 @@ static void lineage_json(struct es_json_writer *w, const struct es_agent_stats *
 	es_json_object_end(w);
 }
 
+/* The cgroup path cache: how each exec's cgroup path was found, or not. */
+static void cgroup_paths_json(struct es_json_writer *w, const struct es_agent_stats *s)
+{
+	const struct es_cgroup_paths_stats *c = s->cgroups;
+
+	es_json_key(w, "cgroup_paths");
+	if (!c) {
+		es_json_null(w);
+		return;
+	}
+	es_json_object_begin(w);
+	key_uint(w, "hits", c->hits);
+	key_uint(w, "lookups", c->lookups);
+	key_uint(w, "by_handle", c->by_handle);
+	key_uint(w, "by_walk", c->by_walk);
+	key_uint(w, "unknown", c->unknown);
+	es_json_object_end(w);
+}
+
 int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)
 {
 	const uint64_t *k = s->kernel;
@@ -537,5 +557,6 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	accounting_json(&w, s);
 	entry_json(&w, s);
 	lineage_json(&w, s);
+	cgroup_paths_json(&w, s);
 	return finish(&w);
 }

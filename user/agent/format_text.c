@@ -82,11 +82,11 @@ static void text_context(FILE *f, const struct es_exec_report *r)
 		text_str(f, r->tty);
 		fputc(']', f);
 	}
-	if (r->container_runtime) {
+	if (r->container.runtime) {
 		fputs("  [container ", f);
-		text_str(f, r->container_runtime);
+		text_str(f, r->container.runtime);
 		fputc(' ', f);
-		text_str(f, r->container_id ? r->container_id : "?");
+		text_str(f, r->container.id);
 		fputc(']', f);
 	}
 }

@@ -1,13 +1,27 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pipeline.h"
 #include "procfs.h"
 
+/* The root the cgroup mount is found under: "" for "/proc", a fixture's for its "<dir>/proc". */
+static void cgroup_root(const char *proc_root, char *out, size_t size)
+{
+	size_t len = strlen(proc_root);
+
+	if (len >= 5 && !strcmp(proc_root + len - 5, "/proc"))
+		len -= 5;
+	snprintf(out, size, "%.*s", (int)len, proc_root);
+}
+
 int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 		     const struct es_fileless_allowlist *allow, const char *proc_root)
 {
+	char root[PATH_MAX];
+
 	memset(p, 0, sizeof(*p));
 	p->out = out;
 	p->allow = allow;
@@ -20,12 +34,17 @@ int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 	if (es_proc_table_init(&p->procs, 0))
 		return -ENOMEM;
 	p->stats.procs = &p->procs->stats;
+	p->stats.cgroups = &p->cgroups.stats;
+	cgroup_root(proc_root, root, sizeof(root));
+	if (es_cgroup_paths_init(&p->cgroups, root))
+		return -ENOMEM;
 	return es_parent_cache_init(&p->parents, proc_root);
 }
 
 void es_pipeline_free(struct es_pipeline *p)
 {
 	es_parent_cache_free(&p->parents);
+	es_cgroup_paths_free(&p->cgroups);
 	es_proc_table_free(p->procs);
 	p->procs = NULL;
 }
@@ -146,6 +165,10 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 				: es_parent_cache_exe(&p->parents, r->ppid, rec->hdr.time_ns);
 	es_exe_from_view(&r->view, &r->exe);
 	es_tty_name(&rec->ctx, r->tty, sizeof(r->tty));
+	if (rec->ctx.present & ES_CTX_F_CGROUP)
+		r->cgroup_path = es_cgroup_path(&p->cgroups, rec->ctx.cgroup_id);
+	if (!r->cgroup_path || !es_container_parse(r->cgroup_path, &r->container))
+		r->container.runtime = NULL;
 	in.parent_exe = r->parent_exe;
 	in.image_memfd = r->exe.known && r->exe.memfd;
 	in.image_deleted = r->exe.known && r->exe.nlink == 0;

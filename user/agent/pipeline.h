@@ -20,6 +20,7 @@
 #include "fileless.h"
 #include "output.h"
 #include "parent_cache.h"
+#include "cgroup_path.h"
 #include "proc_table.h"
 #include "stats.h"
 #include "walltime.h"
@@ -32,6 +33,7 @@ struct es_pipeline {
 	bool trust_kernel_ppid;
 	struct es_clock clock;
 	struct es_parent_cache parents; /* the parent's exe where the table has none */
+	struct es_cgroup_paths cgroups; /* the exec's cgroup path, by its id */
 	struct es_proc_table *procs;
 	bool lineage; /* fork and exit records come: the table is kept (else left empty) */
 	size_t ancestors_max; /* --ancestors: 0..ES_ANCESTORS_MAX */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup_path.h"
 #include "exec_report.h"
 #include "execsensor.h"
 #include "loader.h"
@@ -38,6 +39,7 @@ struct es_agent_stats {
 	uint64_t fork_records, exit_records; /* fork and exit records applied to the table */
 	uint64_t fork_events, exit_events; /* written (--events) */
 	const struct es_proc_table_stats *procs; /* the process table's; NULL: none */
+	const struct es_cgroup_paths_stats *cgroups; /* the cgroup path cache's; NULL: none */
 	/* Per loaded program, from the kernel; progs_cnt < 0: they could not be read. */
 	struct es_prog_stats progs[ES_PROGS_MAX];
 	int progs_cnt;
