@@ -442,6 +442,51 @@ class LiveAgent(unittest.TestCase):
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    def test_container_from_a_real_cgroup(self):
+        """Real cgroup v2 directories named as docker and the kubelet (containerd) name
+        theirs: a shell moves itself in and execs; the event's cgroup is the directory
+        (id = its inode, path under the cgroup2 mount) and its container the runtime's."""
+        mount = None
+        with open("/proc/self/mountinfo") as f:
+            for line in f:
+                fields = line.split()
+                if fields[fields.index("-") + 1] == "cgroup2":
+                    mount = fields[4]
+                    break
+        self.assertIsNotNone(mount, "no cgroup2 mount")
+        h64 = "%064x" % (os.getpid() * 0x9e3779b97f4a7c15 % 2**256)
+        uid = "5b2c3c9a-0f8e-4d8a-9b1e-%012d" % os.getpid()
+        top = os.path.join(mount, f"execsensor-live-{os.getpid()}")
+        cases = {
+            "docker": (f"system.slice/docker-{h64}.scope", None),
+            "containerd": ("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+                           f"{uid.replace('-', '_')}.slice/cri-containerd-{h64}.scope", uid),
+        }
+        os.mkdir(top)
+        made = [top]
+        try:
+            commands = []
+            for runtime, (rel, _) in cases.items():
+                path = top
+                for part in rel.split("/"):
+                    path = os.path.join(path, part)
+                    os.mkdir(path)
+                    made.append(path)
+                tag = f"es-cg-{runtime}-{os.getpid()}"
+                commands.append((tag, ["sh", "-c", f"echo $$ > {path}/cgroup.procs && "
+                                       f"exec {TRUE} {tag}"]))
+            found, _ = self.context_run(commands)
+            for runtime, (rel, pod) in cases.items():
+                [r] = found[f"es-cg-{runtime}-{os.getpid()}"]
+                leaf = os.path.join(top, rel)
+                self.assertEqual(r["cgroup"], {"id": os.stat(leaf).st_ino,
+                                               "path": leaf[len(mount):]}, r)
+                self.assertEqual(r["container"], {"runtime": runtime, "id": h64,
+                                                  "pod_uid": pod}, r)
+        finally:
+            for path in reversed(made):
+                os.rmdir(path)
+
     def test_auid_is_the_written_loginuid(self):
         """A shell writes /proc/self/loginuid (a new audit session), then execs: the event's
         auid is what it wrote, its session what /proc/self/sessionid said then."""
