@@ -6,6 +6,9 @@
 set(packaging_dir ${CMAKE_CURRENT_LIST_DIR})
 # Where systemd looks for packaged units (/usr/lib/systemd/system with the /usr prefix).
 install(FILES ${packaging_dir}/execsensor.service DESTINATION lib/systemd/system)
+# Rotation of the unit's output (SIGHUP reopens it).
+install(FILES ${packaging_dir}/execsensor.logrotate DESTINATION /etc/logrotate.d
+	RENAME execsensor)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/events.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)

@@ -16,7 +16,7 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 status=0
 for f in /usr/sbin/execsensor /usr/sbin/execsensor-verify /usr/bin/execsensor-offsets \
 	/usr/lib/systemd/system/execsensor.service /usr/share/man/man8/execsensor.8 \
-	/usr/share/doc/execsensor/events.md; do
+	/usr/share/doc/execsensor/events.md /etc/logrotate.d/execsensor; do
 	if ! grep -qx "$f" "$work/files"; then
 		echo "package_test: $f missing from $(basename "$deb")" >&2
 		status=1
@@ -27,6 +27,13 @@ grep -q '^ExecStart=/usr/sbin/execsensor ' "$work/root/usr/lib/systemd/system/ex
 	{ echo "package_test: the unit does not start /usr/sbin/execsensor" >&2; status=1; }
 "$work/root/usr/sbin/execsensor" --version | grep -q '^execsensor ' ||
 	{ echo "package_test: the packaged execsensor does not run" >&2; status=1; }
+# The snippet is what logrotate itself accepts, for the file the unit writes.
+logrotate -d "$work/root/etc/logrotate.d/execsensor" >"$work/logrotate.log" 2>&1 ||
+	{ cat "$work/logrotate.log" >&2; echo "package_test: logrotate refuses the snippet" >&2; status=1; }
+grep -q '^/var/log/execsensor/events.json ' "$work/root/etc/logrotate.d/execsensor" &&
+	grep -q -- '--output /var/log/execsensor/events.json' \
+		"$work/root/usr/lib/systemd/system/execsensor.service" ||
+	{ echo "package_test: the snippet does not rotate the unit's output" >&2; status=1; }
 dpkg-deb -f "$deb" Package Version Architecture Depends
 [ $status -eq 0 ] && echo "package_test: $(basename "$deb") ok"
 exit $status

@@ -453,6 +453,8 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	es_json_object_end(w);
 	programs_json(w, s);
 	key_uint(w, "output_malformed", s->output_malformed);
+	key_uint(w, "output_reopens", s->output_reopens);
+	key_uint(w, "output_reopen_failures", s->output_reopen_failures);
 }
 
 /* What the entry state and the PATH-search folding did (kernel counts). */

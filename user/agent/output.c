@@ -49,6 +49,14 @@ static ssize_t record_write(void *cookie, const char *data, size_t len)
 	return (ssize_t)len;
 }
 
+/* Appending (so copytruncate is safe: a write lands at the end, never in a hole), created 0640. */
+static int open_output(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	return fd < 0 ? -errno : fd;
+}
+
 int es_output_open(struct es_output *o, const char *path, enum es_format fmt)
 {
 	static const cookie_io_functions_t record_io = { .write = record_write };
@@ -57,17 +65,45 @@ int es_output_open(struct es_output *o, const char *path, enum es_format fmt)
 	o->fmt = fmt;
 	o->fd = STDOUT_FILENO;
 	if (path) {
-		o->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-		if (o->fd < 0)
-			return -errno;
+		o->path = strdup(path);
+		if (!o->path)
+			return -ENOMEM;
+		o->fd = open_output(path);
+		if (o->fd < 0) {
+			free(o->path);
+			o->path = NULL;
+			return o->fd;
+		}
 		o->owns_fd = true;
 	}
 	o->record = fopencookie(o, "w", record_io);
 	if (!o->record) {
 		if (o->owns_fd)
 			close(o->fd);
+		free(o->path);
+		o->path = NULL;
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int es_output_reopen(struct es_output *o)
+{
+	int fd, err;
+
+	if (!o->path)
+		return 0;
+	err = es_output_flush(o); /* the batch belongs to the old file */
+	if (err)
+		return err;
+	fd = open_output(o->path);
+	if (fd < 0) {
+		o->reopen_failures++;
+		return fd;
+	}
+	close(o->fd);
+	o->fd = fd;
+	o->reopens++;
 	return 0;
 }
 
@@ -163,6 +199,7 @@ int es_output_close(struct es_output *o)
 		err = -errno;
 	free(o->line.data);
 	free(o->batch.data);
+	free(o->path);
 	memset(o, 0, sizeof(*o));
 	o->fd = -1;
 	return err;

@@ -36,6 +36,9 @@ struct es_output_buf {
 struct es_output {
 	int fd;
 	bool owns_fd;
+	char *path; /* --output, reopened on SIGHUP; NULL: stdout */
+	uint64_t reopens; /* SIGHUPs that reopened the file */
+	uint64_t reopen_failures; /* SIGHUPs whose reopen failed: writes went on to the old file */
 	enum es_format fmt;
 	bool header_done; /* text: the column header was written */
 	FILE *record; /* writes into @line (fopencookie): the record being formatted */
@@ -67,6 +70,15 @@ int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool fi
 
 /* Write out the batch: 0, or the write error (-errno, also kept in o->error). */
 int es_output_flush(struct es_output *o);
+
+/*
+ * For log rotation (SIGHUP): write out the batch to the file as it is, then
+ * open the path anew (created 0640 if rotation moved it away) and write there
+ * from now on. Whole lines only ever go to either file. When the new open
+ * fails, the old file is kept (nothing is lost; the failure is counted).
+ * 0, or -errno of the failure; stdout is not reopened.
+ */
+int es_output_reopen(struct es_output *o);
 
 /* Flush and close; 0 or -errno. */
 int es_output_close(struct es_output *o);

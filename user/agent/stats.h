@@ -36,6 +36,8 @@ struct es_agent_stats {
 	uint64_t records_received; /* every record the ring buffer handed over */
 	uint64_t
 		output_malformed; /* records whose document came out malformed: not written (a bug) */
+	uint64_t output_reopens; /* SIGHUPs that reopened --output */
+	uint64_t output_reopen_failures; /* SIGHUPs whose reopen failed (the old file kept) */
 	uint64_t fork_records, exit_records; /* fork and exit records applied to the table */
 	uint64_t fork_events, exit_events; /* written (--events) */
 	const struct es_proc_table_stats *procs; /* the process table's; NULL: none */

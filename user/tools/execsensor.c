@@ -68,6 +68,13 @@ struct agent {
 };
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reopen_requested; /* SIGHUP: reopen --output (log rotation) */
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
 
 static void on_stop_signal(int sig)
 {
@@ -353,6 +360,23 @@ static void flush_output(struct agent *a)
 	}
 }
 
+/* SIGHUP: the batch to the old file, then the path anew; a failure keeps the old one. */
+static void reopen_output(struct agent *a)
+{
+	int err;
+
+	if (a->output_failed)
+		return;
+	err = es_output_reopen(&a->out);
+	if (err && a->out.error) {
+		a->output_failed = true;
+		fprintf(stderr, PROG ": writing the output failed: %s\n", strerror(-err));
+	} else if (err) {
+		fprintf(stderr, PROG ": SIGHUP: reopening %s: %s; still writing to the file open\n",
+			a->out.path, strerror(-err));
+	}
+}
+
 static void write_stats(struct agent *a, struct es_loader *l, bool final)
 {
 	struct es_agent_stats *s = &a->pipe.stats;
@@ -361,6 +385,8 @@ static void write_stats(struct agent *a, struct es_loader *l, bool final)
 	s->progs_cnt = es_loader_prog_stats(l, s->progs, ES_PROGS_MAX);
 	s->bpf_stats = es_bpf_stats_enabled();
 	s->output_malformed = a->out.malformed;
+	s->output_reopens = a->out.reopens;
+	s->output_reopen_failures = a->out.reopen_failures;
 	es_output_stats(&a->out, s, final, es_pipeline_wall_ns(&a->pipe, es_boottime_ns()));
 	flush_output(a);
 }
@@ -385,6 +411,9 @@ static int install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
 		return -errno;
+	sa.sa_handler = on_hup;
+	if (sigaction(SIGHUP, &sa, NULL))
+		return -errno;
 	/* A closed pipe is an output error (EPIPE), reported and counted, not a silent death. */
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
@@ -407,6 +436,10 @@ static int run(struct agent *a, struct es_loader *l, const struct options *opts)
 		now = es_boottime_ns();
 		es_pipeline_tick(&a->pipe);
 		flush_output(a);
+		if (reopen_requested) {
+			reopen_requested = 0;
+			reopen_output(a);
+		}
 		if (now >= next_stats) {
 			write_stats(a, l, false);
 			next_stats = now + interval;
