@@ -284,7 +284,7 @@ static __always_inline void *read_ptr(const void *base, __u32 off)
 struct window {
 	const void *base;
 	int ok;
-	__u8 b[WINDOW];
+	__u8 b[WINDOW + sizeof(__u64)]; /* the tail: only for the verifier's bound (window_at) */
 };
 
 /* Per-CPU windows, one per use (the entry's cred, the exec record's cred and nsproxy). */
@@ -316,13 +316,25 @@ static __always_inline struct window *window_get(__u32 slot)
 static __always_inline void window_read(struct window *w, const void *base)
 {
 	w->base = base;
-	w->ok = !bpf_probe_read_kernel(w->b, sizeof(w->b), base);
+	w->ok = !bpf_probe_read_kernel(w->b, WINDOW, base);
+}
+
+/*
+ * The copy's bytes at @off, checked in range by the caller. The mask is for
+ * the verifier: older ones (6.1) lose the check's bound when the compiler
+ * spills @off, so the index is bounded again, in the register it is used in
+ * (the barrier keeps the compiler from dropping the mask as redundant).
+ */
+static __always_inline const __u8 *window_at(const struct window *w, __u32 off)
+{
+	asm volatile("" : "+r"(off));
+	return &w->b[off & (WINDOW - 1)];
 }
 
 static __always_inline int window_u32(const struct window *w, __u32 off, __u32 *v)
 {
 	if (w->ok && off <= WINDOW - sizeof(*v)) {
-		__builtin_memcpy(v, &w->b[off], sizeof(*v));
+		__builtin_memcpy(v, window_at(w, off), sizeof(*v));
 		return 0;
 	}
 	return bpf_probe_read_kernel(v, sizeof(*v), w->base + off);
@@ -331,7 +343,7 @@ static __always_inline int window_u32(const struct window *w, __u32 off, __u32 *
 static __always_inline int window_u64(const struct window *w, __u32 off, __u64 *v)
 {
 	if (w->ok && off <= WINDOW - sizeof(*v)) {
-		__builtin_memcpy(v, &w->b[off], sizeof(*v));
+		__builtin_memcpy(v, window_at(w, off), sizeof(*v));
 		return 0;
 	}
 	return bpf_probe_read_kernel(v, sizeof(*v), w->base + off);
