@@ -7,7 +7,8 @@
 #     a fresh child has not mapped: exec_storm -L) and "stack" (the strings
 #     are on the child's stack, present);
 #   - sensors: execsensor, execsensor --no-lineage (no fork and exit
-#     records: what lineage costs), libbpf-tools execsnoop, and the floor (bench/floor:
+#     records: what lineage costs), execsensor --no-context (no credentials,
+#     login, tty or namespaces: what the exec context costs), libbpf-tools execsnoop, and the floor (bench/floor:
 #     one clock read and one 64-byte ring record at sched_process_exec), with
 #     beside it an empty program at the same point, whose measured run is the
 #     kernel's own timing of one run ("bare").
@@ -36,7 +37,7 @@ need_tracefs
 
 repeats=5 seconds=5
 [ "$QUICK" = 1 ] && repeats=1 seconds=2
-sensors=(execsensor execsensor-nolineage execsnoop floor)
+sensors=(execsensor execsensor-nolineage execsensor-nocontext execsnoop floor)
 storms=(literal stack)
 SVG=fig2_kernel_cost.svg
 
@@ -71,6 +72,7 @@ measure()
 	case "$sensor" in
 	execsensor) start_execsensor "$out" ;;
 	execsensor-nolineage) start_execsensor "$out" --no-lineage ;;
+	execsensor-nocontext) start_execsensor "$out" --no-context ;;
 	execsnoop) start_execsnoop "$out" ;;
 	floor) start_floor "$out" ;;
 	esac
@@ -135,7 +137,8 @@ med() { echo "${1%% *}"; }
 emit "Each storm runs ${seconds} s on 2 workers under each sensor, $repeats round(s), the" \
 	"sensors rotating. *literal*: children \`execl(\"/bin/true\", \"true\", ...)\` on string" \
 	"literals, whose page a child has not mapped since fork. *stack*: the same strings on the" \
-	"child's stack, present. *floor*: one clock read and one 64-byte ring record at" \
+	"child's stack, present. *execsensor-nolineage*, *execsensor-nocontext*: the agent with" \
+	"\`--no-lineage\`, \`--no-context\`. *floor*: one clock read and one 64-byte ring record at" \
 	"\`sched_process_exec\` (\`bench/floor.bpf.c\`), the least a sensor can do; *bare*: an empty" \
 	"program beside it, whose measured run is the kernel's own timing of one run" \
 	"(\`kernel.bpf_stats_enabled\`). Per program: kernel time per run (delta run_time_ns / delta" \
@@ -246,6 +249,9 @@ for storm_kind in "${storms[@]}"; do
 		"ns per exec (medians, execsensor against \`--no-lineage\`); without it execsensor is" \
 		"$(printf %.1fx "$(calc "$(med "${raw[execsnoop/$storm_kind]}") / $(med "${raw[execsensor-nolineage/$storm_kind]}")")")" \
 		"below execsnoop."
+	emit "$storm_kind storm: the exec context (credentials, login, tty, namespaces) adds" \
+		"$(printf %.0f "$(calc "$(med "${raw[execsensor/$storm_kind]}") - $(med "${raw[execsensor-nocontext/$storm_kind]}")")")" \
+		"ns per exec (medians, execsensor against \`--no-context\`)."
 done
 emit ""
 for storm_kind in "${storms[@]}"; do

@@ -353,11 +353,11 @@ class LiveAgent(unittest.TestCase):
         self.assertEqual(a.stop(), 0, a.stderr())
         return a.records()
 
-    def context_run(self, commands):
+    def context_run(self, commands, *agent_args):
         """Each (tag, argv) run to its end under one agent (stopped: the records wait, so
         every process has exited when they are read); the exec events of a program run
         as PROGRAM TAG, by tag, and the records."""
-        a = self.stopped_agent()
+        a = self.stopped_agent(*agent_args)
         for _, argv in commands:
             subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
         records = self.resume_and_stop(a)
@@ -393,6 +393,27 @@ class LiveAgent(unittest.TestCase):
                 self.assertEqual(r["namespaces"][k], mine[k], k)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_no_context_reads_none(self):
+        """--no-context: the five context groups off, each saying why in the startup
+        record; an exec's creds, login, tty, namespaces and vpid null, its cgroup kept."""
+        tag = f"es-noctx-{os.getpid()}"
+        found, records = self.context_run([(tag, [TRUE, tag])], "--no-context")
+        [startup] = [r for r in records if r["event"] == "startup"]
+        off = {g["map"]: g for g in startup["offset_groups"]}
+        for group in ("CRED_OFFSETS", "AUDIT_OFFSETS", "TTY_OFFSETS", "NS_OFFSETS",
+                      "PIDNS_OFFSETS"):
+            self.assertFalse(off[group]["enabled"], off[group])
+            self.assertIn("--no-context", off[group]["reason"], off[group])
+        self.assertTrue(off["TASK_OFFSETS"]["enabled"], off)
+        [r] = found[tag]
+        for member in ("creds", "privileges_changed", "auid", "session", "tty", "namespaces",
+                       "vpid"):
+            self.assertIsNone(r[member], (member, r))
+        self.assertEqual((r["ppid"], r["ppid_source"]), (os.getpid(), "kernel"), r)
+        self.assertGreater(r["cgroup"]["id"], 0, r)
+        stats = [x for x in records if x["event"] == "stats"][-1]
+        self.assertEqual(stats["context_read_failures"], 0, stats)
 
     def test_setuid_exec_raises_privileges(self):
         """A setuid-root copy of /bin/true exec'd as nobody: euid 0, uid 65534,

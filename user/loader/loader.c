@@ -176,6 +176,20 @@ static void resolve_groups(struct es_loader *l)
 }
 
 /* Tests: a group's map gets the given values; zeros turn it off. */
+/* --no-context: the exec record's context groups off, each saying so. */
+static void disable_context(struct es_loader_info *info)
+{
+	static const enum es_offset_group_id context[] = {
+		ES_OFFSET_GROUP_CRED, ES_OFFSET_GROUP_AUDIT, ES_OFFSET_GROUP_TTY,
+		ES_OFFSET_GROUP_NS,   ES_OFFSET_GROUP_PIDNS,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(context) / sizeof(context[0]); i++)
+		es_offset_group_disable(&info->groups[context[i]],
+					"exec context off on request (--no-context)");
+}
+
 static void override_groups(struct es_loader *l)
 {
 	size_t i;
@@ -466,6 +480,8 @@ int es_loader_load(struct es_loader *l)
 	if (!info->lineage)
 		es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXIT],
 					"lineage off on request (--no-lineage)");
+	if (l->opts.no_context)
+		disable_context(info);
 	override_groups(l);
 	err = check_sched(l);
 	if (!err)

@@ -112,6 +112,7 @@ struct es_loader_opts {
 	const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
 	bool no_kernel_ppid; /* write 0 offsets on purpose (--no-kernel-ppid) */
 	bool no_lineage; /* no fork and exit records (--no-lineage): no fork program loaded */
+	bool no_context; /* the five exec-context groups off (--no-context): fewer reads per exec */
 	uint32_t
 		ringbuf_size; /* bytes, a power of 2 and page multiple; 0: ES_RINGBUF_DEFAULT_SIZE */
 	/*

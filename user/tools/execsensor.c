@@ -53,6 +53,7 @@ struct options {
 	const char *btf;
 	bool no_kernel_ppid;
 	bool no_lineage;
+	bool no_context;
 	uint32_t ringbuf_size;
 	uint64_t duration_s; /* 0: until a signal */
 	uint64_t stats_interval_s; /* 0: only at exit */
@@ -88,7 +89,8 @@ static void usage(FILE *f)
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
 		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
 		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
-		"       [--events exec[,fork][,exit]] [--no-lineage] [--help] [--version]\n"
+		"       [--events exec[,fork][,exit]] [--no-lineage] [--no-context]\n"
+		"       [--help] [--version]\n"
 		"\n"
 		"Reports every execve/execveat with its parent read in the kernel.\n"
 		"  --format json|text   JSON lines (default), or text columns (default on a terminal)\n"
@@ -111,6 +113,8 @@ static void usage(FILE *f)
 		"                       (default exec)\n"
 		"  --no-lineage         no fork and exit records nor process table: less kernel\n"
 		"                       and agent cost; parent_exe from /proc, no ancestors\n"
+		"  --no-context         no credentials, login, tty or namespaces read in the kernel:\n"
+		"                       less kernel cost; those members null (cgroup stays)\n"
 		"Exit status: 0 stopped normally, 1 output or ring-buffer failure, 2 usage,\n"
 		"3 missing privileges, 4 BPF load or attach failure. See execsensor(8).\n",
 		STATS_INTERVAL_DEFAULT);
@@ -172,6 +176,7 @@ enum {
 	OPT_ANCESTORS,
 	OPT_EVENTS,
 	OPT_NO_LINEAGE,
+	OPT_NO_CONTEXT,
 	OPT_VERSION,
 };
 
@@ -188,6 +193,7 @@ static const struct option long_options[] = {
 	{ "ancestors", required_argument, NULL, OPT_ANCESTORS },
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "no-lineage", no_argument, NULL, OPT_NO_LINEAGE },
+	{ "no-context", no_argument, NULL, OPT_NO_CONTEXT },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -256,6 +262,9 @@ static int parse_options(int argc, char **argv, struct options *opts,
 			break;
 		case OPT_NO_LINEAGE:
 			opts->no_lineage = true;
+			break;
+		case OPT_NO_CONTEXT:
+			opts->no_context = true;
 			break;
 		case OPT_ALLOW_PARENT:
 			if (optarg[0] != '/') {
@@ -551,6 +560,7 @@ int main(int argc, char **argv)
 	lopts.btf_path = opts.btf;
 	lopts.no_kernel_ppid = opts.no_kernel_ppid;
 	lopts.no_lineage = opts.no_lineage;
+	lopts.no_context = opts.no_context;
 	lopts.ringbuf_size = opts.ringbuf_size;
 	l = es_loader_new(&lopts);
 	if (!l) {
