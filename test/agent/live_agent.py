@@ -9,6 +9,7 @@ reader (python3's json module, /proc/<pid>/fdinfo and the bpf object ids).
 usage: live_agent.py AGENT EXEC_HELPER [unittest args]
 """
 import calendar
+import collections
 import errno
 import json
 import os
@@ -781,22 +782,27 @@ class LiveAgent(unittest.TestCase):
     def test_sigstop_loss_is_exact(self):
         """Stopped agent, small ring: lost equals the records that did not arrive.
 
-        Other processes' execs during the window are lost too and cannot be
-        told apart in the stopped agent's counts, so a second agent (large
-        ring, never stopped) watches the whole window: a run in which it saw
-        any exec but ours is noisy and repeated (at most 10 runs); in a quiet
-        run the equality must hold exactly."""
-        detail = "no quiet window"
-        for attempt in range(10):
-            quiet, exact, detail = self.sigstop_run(attempt)
-            if quiet:
-                self.assertTrue(exact, detail)
+        Other processes' execs during the window are lost too, so a second agent
+        (large ring, never stopped) sees every exec: lost must equal the exec
+        records the observer has and the stopped agent lacks, from the stopped
+        agent's first record (it was attached: nothing before was lost) to its
+        resumption (it was attached and stopped: everything missing was lost).
+        An exec missing near the attach, or after the resumption and before the
+        detach, is ambiguous (lost while the ring was still full, or made after
+        its program was detached). A run without any is exact; on a busy host
+        (up to 5 runs with some) the last run's bounds must hold instead."""
+        for attempt in range(5):
+            lost, lacking, ambiguous, detail = self.sigstop_run(attempt)
+            if not ambiguous:
+                self.assertEqual(lost, lacking, detail)
                 return
-            print(f"attempt {attempt}: noisy window ({detail}); again", file=sys.stderr)
-        self.fail(f"no quiet window in 10 runs: other processes exec'd meanwhile ({detail})")
+            print(f"attempt {attempt}: {detail}", file=sys.stderr)
+        self.assertGreaterEqual(lost, lacking, detail)
+        self.assertLessEqual(lost, lacking + ambiguous, detail)
 
     def sigstop_run(self, attempt):
-        """One run: (quiet, exact, detail)."""
+        """One run: (exec records lost, the observer's execs lacking, the ambiguous
+        ones, detail)."""
         n = 300
         observer = self.agent()
         observer.wait_startup()
@@ -808,41 +814,42 @@ class LiveAgent(unittest.TestCase):
         try:
             spawn_children(n, marker)
         finally:
+            resumed = time.time_ns()
             os.kill(a.proc.pid, signal.SIGCONT)
         self.assertEqual(a.stop(), 0, a.stderr())
         self.assertEqual(observer.stop(), 0, observer.stderr())
         records = a.records()
         stats = check_accounting(self, records)
-        found = events_by_marker(records, marker)
-        arrived = len(found)
-        # Each child makes one record; the agent's own execs came before the stop.
-        missing = n - arrived
-        detail = (f"{n} children, {arrived} exec records arrived: {missing} missing, "
-                  f"kernel lost {stats['lost']}")
-        print(detail, file=sys.stderr)
-        self.assertGreaterEqual(stats["lost"], n - arrived, detail)  # never under-counted
-        # The window: from the stopped agent's own exec (it attaches later),
-        # less 100 ms for execs whose result could fall inside, to its final
-        # stats record (it has detached by then).
-        seen = observer.records()
-        started = [r for r in seen if r["event"] == "exec" and r["pid"] == a.proc.pid]
-        self.assertTrue(started, "the observer did not see the agent start")
-        lo, hi = wall_ns(started[0]["time"]) - 10**8, wall_ns(records[-1]["time"])
-        ours = set(events_by_marker(seen, marker))
-        self.assertEqual(len(ours), n, "the observer must see every child")
-        foreign = [r for r in seen if r["event"] == "exec" and lo <= wall_ns(r["time"]) <= hi
-                   and a.proc.pid not in (r["pid"], r["ppid"])
-                   and observer.proc.pid not in (r["pid"], r["ppid"])
-                   and not (len(r["argv"]) > 1 and r["argv"][1] in ours)]
-        if foreign or seen[-1]["lost"] != 0:
-            comms = sorted({r["comm"] for r in foreign})[:5]
-            detail += f"; {len(foreign)} foreign execs by {comms}, observer lost {seen[-1]['lost']}"
-            return False, False, detail
-        # Quiet: the run must have measured something, and exactly.
+        arrived = len(events_by_marker(records, marker))
+        lost = stats["lost_records"]["exec"] + stats["lost_records"]["failure"]
+        self.assertGreaterEqual(lost, n - arrived)  # never under-counted
         self.assertLess(arrived, n, "the ring buffer never filled: nothing to measure")
         self.assertGreater(arrived, 0)
-        lost = stats["lost_records"]
-        return True, lost["exec"] + lost["failure"] == missing, detail
+        seen = observer.records()
+        self.assertEqual(len(events_by_marker(seen, marker)), n,
+                         "the observer must see every child")
+        self.assertEqual(seen[-1]["lost"], 0, "the observer must lose nothing")
+        got = collections.Counter(exec_key(r) for r in records if r["event"] == "exec")
+        first = min(wall_ns(r["time"]) for r in records if r["event"] == "exec")
+        # Each agent turns boot times into wall times with its own clock samples, and
+        # this clock is read apart: times within 5 ms of a bound cannot be placed.
+        margin = 5 * 10**6
+        detached = wall_ns(records[-1]["time"]) + margin
+        lacking, ambiguous = 0, []
+        for r in seen:
+            t = wall_ns(r["time"])
+            if r["event"] != "exec" or t < first - margin or t > detached:
+                continue
+            if got[exec_key(r)] > 0:
+                got[exec_key(r)] -= 1
+            elif first + margin < t < resumed - margin:
+                lacking += 1
+            else:
+                ambiguous.append(r["comm"])
+        detail = (f"{n} children, {arrived} arrived; exec records lost {lost}, the observer's "
+                  f"lacking {lacking}, ambiguous {len(ambiguous)} {sorted(set(ambiguous))[:5]}")
+        print(detail, file=sys.stderr)
+        return lost, lacking, len(ambiguous), detail
 
     def test_sigterm_leaves_nothing_loaded(self):
         a = self.agent()
@@ -1116,6 +1123,11 @@ class LiveAgent(unittest.TestCase):
         self.assertIn(b"# execsensor startup", out)
         self.assertIn(b"# final stats", out)
         self.assertNotIn(b'{"event"', out)
+
+
+def exec_key(r):
+    """An exec event as two agents both report it."""
+    return (r["pid"], r["ret"], r["filename"], tuple(r["argv"] or ()))
 
 
 def wall_ns(rfc3339):
