@@ -106,21 +106,14 @@ static void head(struct es_json_writer *w, const struct es_host_ident *host, int
 	host_ecs(w, host);
 }
 
-/* The last component of @path (@len bytes): what follows its last '/'. */
-static const char *base_name(const char *path, size_t len, size_t *base_len)
-{
-	const char *slash = memrchr(path, '/', len);
-
-	*base_len = slash ? len - (size_t)(slash + 1 - path) : len;
-	return path + len - *base_len;
-}
-
+/* name: the last component of @path (@len bytes), what follows its last '/'. */
 static void member_name(struct es_json_writer *w, const char *path, size_t len)
 {
-	const char *base = base_name(path, len, &len);
+	const char *slash = memrchr(path, '/', len);
+	size_t skip = slash ? (size_t)(slash + 1 - path) : 0;
 
 	es_json_key(w, "name");
-	es_json_string_len(w, base, len);
+	es_json_string_len(w, path + skip, len - skip);
 }
 
 /*
@@ -175,7 +168,7 @@ static void parent_ecs(struct es_json_writer *w, const struct es_host_ident *hos
  * executable and name of an exec: the new image's file as the kernel
  * resolved it (executable only when its path is whole), else the path the
  * exec was given: for a failure, the image that would have run (executable
- * only when that path is absolute).
+ * only when that path is absolute and whole).
  */
 static void exec_image(struct es_json_writer *w, const struct es_exec_report *r)
 {
@@ -189,7 +182,8 @@ static void exec_image(struct es_json_writer *w, const struct es_exec_report *r)
 	}
 	if (v->rec->hdr.flags & ES_EXEC_F_FILENAME_FAULT || !v->filename_len)
 		return;
-	if (v->rec->hdr.type == ES_RECORD_EXEC_FAILURE && v->filename[0] == '/') {
+	if (v->rec->hdr.type == ES_RECORD_EXEC_FAILURE && v->filename[0] == '/' &&
+	    !(v->rec->hdr.flags & ES_EXEC_F_FILENAME_TRUNCATED)) {
 		es_json_key(w, "executable");
 		es_json_string_len(w, v->filename, v->filename_len);
 	}
