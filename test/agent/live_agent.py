@@ -46,10 +46,15 @@ def b(s):
     return s.encode("utf-8", "surrogateescape")
 
 
-class Agent:
-    """One agent process writing JSON lines to a file."""
+def record_kind(rec):
+    """A record's kind: "event" in the JSON format, event.action in ECS."""
+    return rec["event"] if isinstance(rec["event"], str) else rec["event"]["action"]
 
-    def __init__(self, *args, stdout_file=False, setpriv_prefix=()):
+
+class Agent:
+    """One agent process writing JSON lines (or ECS documents: fmt="ecs") to a file."""
+
+    def __init__(self, *args, stdout_file=False, setpriv_prefix=(), fmt="json"):
         self.dir = tempfile.mkdtemp(prefix="es-live-")
         self.path = os.path.join(self.dir, "out.json")
         self.err_path = os.path.join(self.dir, "err.txt")
@@ -58,7 +63,7 @@ class Agent:
         if stdout_file:
             out = open(self.path, "wb")
         else:
-            cmd += ["--format", "json", "--output", self.path]
+            cmd += ["--format", fmt, "--output", self.path]
         self.err = open(self.err_path, "wb")
         self.proc = subprocess.Popen(cmd, stdout=out, stderr=self.err)
         if out:
@@ -77,7 +82,7 @@ class Agent:
                 first = b""
             if first.endswith(b"\n"):
                 rec = json.loads(first)
-                assert rec["event"] == "startup", rec
+                assert record_kind(rec) == "startup", rec
                 return rec
             time.sleep(0.05)
         raise AssertionError("no startup record within %ds: %s" % (timeout, self.stderr()))

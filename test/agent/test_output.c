@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The output formats: JSON records checked by python3's json module (an
- * independent parser) field by field, --output appending, and the text
- * format never letting a control byte through.
+ * independent parser) field by field, --output appending, the text format
+ * never letting a control byte through, and ECS documents whose every field
+ * outside execsensor.* is in ECS's field reference with its type
+ * (ecs_check.py, ecs_fields.csv).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -147,41 +149,63 @@ static const char records_check[] =
 	"assert (t[\"failures\"], t[\"path_misses\"], t[\"ring_bytes\"]) == (10, 11, 12), t\n"
 	"print(\"ok\")\n";
 
-START_TEST(startup_exec_stats)
+/* What a loader would report: one field resolved, one not, the argv group off. */
+static void fill_info(struct es_loader_info *info)
 {
-	static const struct es_startup_host host = { .version = "9.9", .kernel_release = "6.18" };
-	static struct es_loader_info info;
-	struct es_offset_group_state *task = &info.groups[ES_OFFSET_GROUP_TASK];
+	struct es_offset_group_state *task = &info->groups[ES_OFFSET_GROUP_TASK];
 
-	/* What a loader would report: one field resolved, one not, the argv group off. */
-	es_offset_groups_unresolved("no member", info.groups);
-	snprintf(info.btf_source, sizeof(info.btf_source), "/sys/kernel/btf/vmlinux");
+	memset(info, 0, sizeof(*info));
+	es_offset_groups_unresolved("no member", info->groups);
+	snprintf(info->btf_source, sizeof(info->btf_source), "/sys/kernel/btf/vmlinux");
 	task->fields[ES_TASK_OFF_REAL_PARENT].resolved = 1;
 	task->fields[ES_TASK_OFF_REAL_PARENT].value = 2480;
 	task->fields[ES_TASK_OFF_REAL_PARENT].reason[0] = '\0';
 	task->enabled = 1;
-	es_offset_group_disable(&info.groups[ES_OFFSET_GROUP_EXEC], "task_struct.mm: no member");
-	info.attach_mode = ES_ATTACH_TRACEPOINT;
-	snprintf(info.attach_reason, sizeof(info.attach_reason), "no kprobes");
-	info.lockdown = ES_LOCKDOWN_NONE;
-	info.selftest = ES_SELFTEST_PASSED;
-	snprintf(info.selftest_detail, sizeof(info.selftest_detail), "ok");
-	info.checks[ES_OFFSET_GROUP_TASK].verdict = ES_GROUP_VERIFIED;
-	info.ringbuf_size = 4096;
-	struct es_agent_stats st = { .kernel_read_ok = 1, .events = 7 };
+	es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXEC], "task_struct.mm: no member");
+	info->attach_mode = ES_ATTACH_TRACEPOINT;
+	snprintf(info->attach_reason, sizeof(info->attach_reason), "no kprobes");
+	info->lockdown = ES_LOCKDOWN_NONE;
+	info->selftest = ES_SELFTEST_PASSED;
+	snprintf(info->selftest_detail, sizeof(info->selftest_detail), "ok");
+	info->checks[ES_OFFSET_GROUP_TASK].verdict = ES_GROUP_VERIFIED;
+	info->ringbuf_size = 4096;
+	info->lineage = true;
+}
+
+/* A final stats record's counters, each its own value. */
+static void fill_stats(struct es_agent_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->kernel_read_ok = 1;
+	st->events = 7;
+	st->kernel[ES_STAT_RINGBUF_FULL] = 3;
+	st->kernel[ES_STAT_OFFSETS_ABSENT] = 5;
+	st->kernel[ES_STAT_KERNEL_READ_FAIL] = 6;
+	st->ppid_source[ES_PPID_SOURCE_KERNEL] = 4;
+	st->ppid_source[ES_PPID_SOURCE_PROCFS] = 2;
+	st->ppid_source[ES_PPID_SOURCE_UNKNOWN] = 1;
+	st->fallback_misses = 1;
+	st->fileless_alerts = 2;
+	st->fileless_suppressed = 1;
+	st->filename_faults = 8;
+	st->argv_faults = 9;
+	st->failures = 10;
+	st->path_misses = 11;
+	st->kernel[ES_STAT_BYTES] = 12;
+}
+
+static const struct es_startup_host startup_host = { .version = "9.9", .kernel_release = "6.18" };
+
+START_TEST(startup_exec_stats)
+{
+	static struct es_loader_info info;
+	static struct es_agent_stats st;
 	struct es_exec_report r;
 	struct es_output o;
 	int fd;
 
-	st.kernel[ES_STAT_RINGBUF_FULL] = 3;
-	st.kernel[ES_STAT_OFFSETS_ABSENT] = 5;
-	st.kernel[ES_STAT_KERNEL_READ_FAIL] = 6;
-	st.ppid_source[ES_PPID_SOURCE_KERNEL] = 4;
-	st.ppid_source[ES_PPID_SOURCE_PROCFS] = 2;
-	st.ppid_source[ES_PPID_SOURCE_UNKNOWN] = 1;
-	st.fallback_misses = 1;
-	st.fileless_alerts = 2;
-	st.fileless_suppressed = 1;
+	fill_info(&info);
+	fill_stats(&st);
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -190,13 +214,8 @@ START_TEST(startup_exec_stats)
 	r.parent_exe = "/usr/bin/bash";
 	r.ppid_source = ES_PPID_SOURCE_KERNEL;
 	r.fileless.verdict = ES_FILELESS_NONE;
-	st.filename_faults = 8;
-	st.argv_faults = 9;
-	st.failures = 10;
-	st.path_misses = 11;
-	st.kernel[ES_STAT_BYTES] = 12;
 	ck_assert_int_eq(es_output_open(&o, path, ES_FORMAT_JSON), 0);
-	ck_assert_int_eq(es_output_startup(&o, &host, &info, 0), 0);
+	ck_assert_int_eq(es_output_startup(&o, &startup_host, &info, 0), 0);
 	ck_assert_int_eq(es_output_exec(&o, &r, 0), 0);
 	ck_assert_int_eq(es_output_stats(&o, &st, true, 0), 0);
 	ck_assert_int_eq(es_output_close(&o), 0);
@@ -253,7 +272,7 @@ static const char context_check[] =
 	"assert r[\"creds\"] == {\"uid\": 1001, \"euid\": 0, \"suid\": 0, \"fsuid\": 0, \"gid\": 1002,\n"
 	"                      \"egid\": 1002, \"sgid\": 1002, \"fsgid\": 1002,\n"
 	"                      \"cap_effective\": \"0x0000000000002001\",\n"
-	"                      \"cap_permitted\": \"0x000001ffffffffff\"}, r[\"creds\"]\n"
+	"                      \"cap_permitted\": \"0x000021ffffffffff\"}, r[\"creds\"]\n"
 	"assert r[\"privileges_changed\"] is True\n"
 	"assert (r[\"auid\"], r[\"session\"]) == (1000, 7)\n"
 	"assert r[\"tty\"] == \"pts/3\", r[\"tty\"]\n"
@@ -267,12 +286,18 @@ static const char context_check[] =
 /* A successful exec with every part of its context but the pid namespace. */
 static void fill_context_report(struct es_exec_report *r)
 {
+	static const char *const argv[] = { "su", "-", NULL };
 	struct es_test_record spec = { .type = ES_RECORD_EXEC,
 				       .pid = 7,
 				       .tid = 7,
 				       .uid = 1001,
 				       .gid = 1002,
-				       .filename = "/usr/bin/su" };
+				       .filename = "/usr/bin/su",
+				       .argv = argv,
+				       .exe = "/usr/bin/su",
+				       .exe_ino = 77,
+				       .exe_dev = (8 << 20) | 1, /* the kernel's 8:1 */
+				       .exe_nlink = 1 };
 	struct es_exec_record rec;
 	struct es_exec_context *c = &rec.ctx;
 	size_t size;
@@ -290,7 +315,7 @@ static void fill_context_report(struct es_exec_report *r)
 		.sgid = 1002,
 		.fsgid = 1002,
 		.cap_effective = (1u << 13) | 1, /* cap_net_raw, cap_chown */
-		.cap_permitted = (1ull << 41) - 1,
+		.cap_permitted = ((1ull << 41) - 1) | (1ull << 45), /* 45: no name yet */
 		.auid = 1000,
 		.session = 7,
 		.ns_mnt = 11,
@@ -306,6 +331,7 @@ static void fill_context_report(struct es_exec_report *r)
 	};
 	memcpy(record_buf, &rec, sizeof(rec));
 	ck_assert_int_eq(es_exec_view_parse(record_buf, size, &r->view), 0);
+	es_exe_from_view(&r->view, &r->exe);
 	es_tty_name(c, r->tty, sizeof(r->tty));
 	r->cgroup_path = "/system.slice/docker-ab.scope";
 	r->container.runtime = "docker";
@@ -336,5 +362,198 @@ START_TEST(exec_context_json_and_text)
 }
 END_TEST
 
+/* The records in ECS, written to path (a new file). */
+static void ecs_open(struct es_output *o)
+{
+	int fd;
+
+	memcpy(path + strlen(path) - 6, "XXXXXX", 6);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_int_eq(es_output_open(o, path, ES_FORMAT_ECS), 0);
+}
+
+/* @r as one ECS document, which the python program @check must accept. */
+static void ecs_exec_check(const struct es_exec_report *r, const char *check)
+{
+	struct es_output o;
+
+	ecs_open(&o);
+	ck_assert_int_eq(es_output_exec(&o, r, 1700000000123456789LL), 0);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	ck_assert_int_eq(python_check(check), 0);
+	unlink(path);
+}
+
+static const char ecs_failure_check[] =
+	"import json, os, sys\n"
+	"sys.path.insert(0, \"" ES_TEST_AGENT_DIR "\")\n"
+	"import ecs_check\n"
+	"lines = open(sys.argv[1], \"rb\").read().splitlines()\n"
+	"assert len(lines) == 1, lines\n"
+	"d = json.loads(lines[0])\n"
+	"flat = ecs_check.check_document(d, ecs_check.load_fields())\n"
+	"b = lambda s: s.encode(\"utf-8\", \"surrogateescape\")\n"
+	"boot = open(\"/proc/sys/kernel/random/boot_id\").read().strip()\n"
+	"assert d[\"host\"] == {\"hostname\": os.uname().nodename, \"boot\": {\"id\": boot}}, d[\"host\"]\n"
+	"assert flat[\"@timestamp\"] == \"2023-11-14T22:13:20.123456789Z\", flat[\"@timestamp\"]\n"
+	"assert flat[\"ecs.version\"] == \"8.16.0\"\n"
+	"assert d[\"event\"] == {\"kind\": \"event\", \"category\": [\"process\"], \"type\": [\"start\"],\n"
+	"                      \"action\": \"exec\", \"outcome\": \"failure\", \"provider\": \"execsensor\"}, d[\"event\"]\n"
+	"p = d[\"process\"]\n"
+	"assert (p[\"pid\"], p[\"thread\"]) == (1234, {\"id\": 1235}), p\n"
+	"assert p[\"entity_id\"] == boot + \"-1234-5000000000\", p[\"entity_id\"]\n"
+	"assert p[\"start\"] == \"2023-11-14T22:13:19.000000000Z\", p[\"start\"]\n"
+	"# A failure names the image that would have run: the path it was given.\n"
+	"assert b(p[\"executable\"]) == b\"/tmp/\\xe2\\x82\\xac\\xc3\" and b(p[\"name\"]) == b\"\\xe2\\x82\\xac\\xc3\"\n"
+	"argv = [b\"ls\", b\"-l\", b\"a\\\"b\\\\c\\n\\x01\\xff\"]\n"
+	"assert [b(a) for a in p[\"args\"]] == argv and p[\"args_count\"] == 3, p[\"args\"]\n"
+	"assert b(p[\"command_line\"]) == b\" \".join(argv), p[\"command_line\"]\n"
+	"assert (p[\"real_user\"], p[\"real_group\"]) == ({\"id\": \"1001\"}, {\"id\": \"1002\"})\n"
+	"assert \"user\" not in p and \"group\" not in p and \"vpid\" not in p, p\n"
+	"assert p[\"parent\"] == {\"pid\": 1000, \"entity_id\": boot + \"-1000-4000000000\",\n"
+	"                       \"start\": \"2023-11-14T22:13:18.000000000Z\",\n"
+	"                       \"executable\": \"/usr/bin/ba\\nsh\", \"name\": \"ba\\nsh\"}, p[\"parent\"]\n"
+	"assert (d[\"user\"], d[\"group\"]) == ({\"id\": \"1001\"}, {\"id\": \"1002\"}), d\n"
+	"assert \"container\" not in d\n"
+	"x = d[\"execsensor\"]\n"
+	"assert (x[\"ret\"], x[\"ppid_source\"], x[\"execveat_flags\"]) == (-2, \"procfs\", 0x1000), x\n"
+	"assert b(x[\"comm\"]) == b\"sys\\x1b[31m\" and b(x[\"filename\"]) == b\"/tmp/\\xe2\\x82\\xac\\xc3\"\n"
+	"assert x[\"argv_truncated\"] is False and x[\"path_misses\"] == 0 and x[\"ancestors\"] == []\n"
+	"assert x[\"fileless\"] == {\"verdict\": \"alert\", \"reason\": \"why; gate: because\", \"parent\": None}\n"
+	"for k in (\"exe\", \"creds\", \"privileges_changed\", \"auid\", \"tty\", \"cgroup\", \"namespaces\", \"vpid\"):\n"
+	"    assert x[k] is None, (k, x[k])\n"
+	"print(\"ok\")\n";
+
+/* A failed exec with hostile bytes: ECS fields of their types, the values as given. */
+START_TEST(ecs_exec_failure)
+{
+	struct es_exec_report r;
+
+	fill_report(&r, 0);
+	r.parent_exe = "/usr/bin/ba\nsh";
+	r.start = (struct es_proc_start){ true, 5000000000, 1699999999000000000LL };
+	r.parent_start = (struct es_proc_start){ true, 4000000000, 1699999998000000000LL };
+	ecs_exec_check(&r, ecs_failure_check);
+}
+END_TEST
+
+static const char ecs_context_check[] =
+	"import json, sys\n"
+	"sys.path.insert(0, \"" ES_TEST_AGENT_DIR "\")\n"
+	"import ecs_check\n"
+	"d = json.loads(open(sys.argv[1], \"rb\").read())\n"
+	"ecs_check.check_document(d, ecs_check.load_fields())\n"
+	"assert d[\"event\"][\"outcome\"] == \"success\" and d[\"event\"][\"type\"] == [\"start\"], d[\"event\"]\n"
+	"p = d[\"process\"]\n"
+	"assert (p[\"executable\"], p[\"name\"]) == (\"/usr/bin/su\", \"su\"), p\n"
+	"assert (p[\"args\"], p[\"args_count\"], p[\"command_line\"]) == ([\"su\", \"-\"], 2, \"su -\"), p\n"
+	"# No start known: no start, no entity_id; no parent pid: no parent.\n"
+	"assert \"start\" not in p and \"entity_id\" not in p and \"parent\" not in p, p\n"
+	"caps = p[\"thread\"][\"capabilities\"]\n"
+	"assert caps[\"effective\"] == [\"CAP_CHOWN\", \"CAP_NET_RAW\"], caps\n"
+	"assert caps[\"permitted\"][:2] == [\"CAP_CHOWN\", \"CAP_DAC_OVERRIDE\"], caps\n"
+	"assert caps[\"permitted\"][-2:] == [\"CAP_CHECKPOINT_RESTORE\", \"45\"], caps\n"
+	"assert len(caps[\"permitted\"]) == 42, caps\n"
+	"# The effective ids after the set-uid exec; the real ones the caller had.\n"
+	"assert (p[\"user\"], p[\"group\"]) == ({\"id\": \"0\"}, {\"id\": \"1002\"}), p\n"
+	"assert (p[\"real_user\"], p[\"real_group\"]) == ({\"id\": \"1001\"}, {\"id\": \"1002\"}), p\n"
+	"assert (p[\"saved_user\"], p[\"saved_group\"]) == ({\"id\": \"0\"}, {\"id\": \"1002\"}), p\n"
+	"assert \"vpid\" not in p, p\n"
+	"assert d[\"user\"] == {\"id\": \"1001\", \"effective\": {\"id\": \"0\", \"group\": {\"id\": \"1002\"}}}, d[\"user\"]\n"
+	"assert d[\"group\"] == {\"id\": \"1002\"}\n"
+	"assert d[\"container\"] == {\"id\": \"ab\", \"runtime\": \"docker\"}, d[\"container\"]\n"
+	"x = d[\"execsensor\"]\n"
+	"assert x[\"exe\"] == {\"path\": \"/usr/bin/su\", \"ino\": 77, \"dev\": 2049, \"nlink\": 1, \"memfd\": False,\n"
+	"                    \"truncated\": False}, x[\"exe\"]\n"
+	"assert x[\"creds\"][\"euid\"] == 0 and x[\"privileges_changed\"] is True, x\n"
+	"assert x[\"tty\"] == \"pts/3\" and x[\"cgroup\"] == {\"id\": 4242, \"path\": \"/system.slice/docker-ab.scope\"}\n"
+	"assert x[\"container\"] == {\"runtime\": \"docker\", \"id\": \"ab\", \"pod_uid\": None}, x[\"container\"]\n"
+	"assert x[\"namespaces\"][\"mnt\"] == 11 and x[\"vpid\"] is None, x\n"
+	"print(\"ok\")\n";
+
+/* A set-uid exec in a container: the effective and real ids, capabilities by name. */
+START_TEST(ecs_exec_context)
+{
+	struct es_exec_report r;
+
+	fill_context_report(&r);
+	ecs_exec_check(&r, ecs_context_check);
+}
+END_TEST
+
+static const char ecs_records_check[] =
+	"import json, sys\n"
+	"sys.path.insert(0, \"" ES_TEST_AGENT_DIR "\")\n"
+	"import ecs_check\n"
+	"fields = ecs_check.load_fields()\n"
+	"docs = [json.loads(l) for l in open(sys.argv[1], \"rb\").read().splitlines()]\n"
+	"flat = [ecs_check.check_document(d, fields) for d in docs]\n"
+	"assert [d[\"event\"][\"action\"] for d in docs] == [\"startup\", \"fork\", \"exit\", \"exit\", \"stats\"], docs\n"
+	"assert [d[\"event\"][\"kind\"] for d in docs] == [\"state\", \"event\", \"event\", \"event\", \"metric\"]\n"
+	"s = docs[0][\"execsensor\"][\"startup\"]\n"
+	"assert (s[\"version\"], s[\"kernel_release\"], s[\"lineage\"]) == (\"9.9\", \"6.18\", True), s\n"
+	"assert \"category\" not in docs[0][\"event\"] and \"outcome\" not in docs[0][\"event\"]\n"
+	"f = docs[1]\n"
+	"assert f[\"event\"][\"type\"] == [\"start\"] and f[\"event\"][\"outcome\"] == \"success\", f[\"event\"]\n"
+	"assert f[\"process\"][\"pid\"] == 20 and f[\"process\"][\"executable\"] == \"/usr/bin/bash\", f\n"
+	"assert f[\"process\"][\"start\"] == \"2023-11-14T22:13:20.123456789Z\", f\n"
+	"assert f[\"process\"][\"parent\"][\"pid\"] == 10, f\n"
+	"assert f[\"process\"][\"parent\"][\"executable\"] == \"/usr/bin/bash\", f\n"
+	"assert f[\"execsensor\"] == {\"maybe_thread\": False}, f\n"
+	"e = docs[2]\n"
+	"assert e[\"event\"][\"type\"] == [\"end\"] and \"outcome\" not in e[\"event\"], e[\"event\"]\n"
+	"assert (e[\"process\"][\"exit_code\"], e[\"process\"][\"end\"]) == (3, \"2023-11-14T22:13:20.123456789Z\")\n"
+	"assert \"executable\" not in e[\"process\"][\"parent\"], e\n"
+	"assert e[\"execsensor\"] == {\"signal\": None}, e\n"
+	"k = docs[3]\n"
+	"assert \"exit_code\" not in k[\"process\"] and k[\"execsensor\"] == {\"signal\": 9}, k\n"
+	"assert \"parent\" not in k[\"process\"] and \"executable\" not in k[\"process\"], k\n"
+	"t = docs[4][\"execsensor\"][\"stats\"]\n"
+	"assert (t[\"final\"], t[\"events\"], t[\"lost\"]) == (True, 7, 3), t\n"
+	"print(\"ok\")\n";
+
+/* Startup, a fork, an exit, a death by signal and the final stats, in ECS. */
+START_TEST(ecs_lineage_startup_stats)
+{
+	const int64_t t = 1700000000123456789LL;
+	struct es_lineage_report fork = {
+		.type = ES_RECORD_FORK,
+		.pid = 20,
+		.ppid = 10,
+		.exe = "/usr/bin/bash",
+		.start = { true, 7000000000, t },
+		.parent_start = { true, 6000000000, t - 1000000000 },
+	};
+	struct es_lineage_report exited = fork, killed = {
+		.type = ES_RECORD_EXIT,
+		.pid = 21,
+		.status_known = true,
+		.exit_code = 9, /* SIGKILL, as wait(2) encodes it */
+	};
+	static struct es_loader_info info;
+	static struct es_agent_stats st;
+	struct es_output o;
+
+	exited.type = ES_RECORD_EXIT;
+	exited.exe = "/usr/bin/true";
+	exited.status_known = true;
+	exited.exit_code = 3 << 8; /* exit(3) */
+	fill_info(&info);
+	fill_stats(&st);
+	ecs_open(&o);
+	ck_assert_int_eq(es_output_startup(&o, &startup_host, &info, t), 0);
+	ck_assert_int_eq(es_output_lineage(&o, &fork, t), 0);
+	ck_assert_int_eq(es_output_lineage(&o, &exited, t), 0);
+	ck_assert_int_eq(es_output_lineage(&o, &killed, t), 0);
+	ck_assert_int_eq(es_output_stats(&o, &st, true, t), 0);
+	ck_assert_int_eq(es_output_close(&o), 0);
+	ck_assert_int_eq(python_check(ecs_records_check), 0);
+	unlink(path);
+}
+END_TEST
+
 ES_CHECK_MAIN("output", exec_json_appends, startup_exec_stats, text_has_no_raw_controls,
-	      exec_context_json_and_text)
+	      exec_context_json_and_text, ecs_exec_failure, ecs_exec_context,
+	      ecs_lineage_startup_stats)

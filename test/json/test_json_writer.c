@@ -78,6 +78,26 @@ START_TEST(strings_and_keys_use_the_event_stream_escaping)
 }
 END_TEST
 
+/* A member in one call: its key, then its value; a NULL string is null, a comm stops at its size. */
+START_TEST(members_in_one_call)
+{
+	static const char comm[4] = { 'a', 'b', 'c', 'd' }; /* no NUL: 4 bytes, not more */
+
+	es_json_object_begin(&w);
+	es_json_member_string(&w, "s", "x\n");
+	es_json_member_string(&w, "none", NULL);
+	es_json_member_strn(&w, "comm", comm, sizeof(comm));
+	es_json_member_strn(&w, "short", "ab\0cd", 5);
+	es_json_member_uint(&w, "u", UINT64_MAX);
+	es_json_member_bool(&w, "b", false);
+	es_json_object_end(&w);
+	ck_assert_int_eq(es_json_writer_finish(&w), 0);
+	ck_assert_int_eq(fflush(mem), 0);
+	ck_assert_str_eq(buf, "{\"s\":\"x\\n\",\"none\":null,\"comm\":\"abcd\",\"short\":\"ab\","
+			      "\"u\":18446744073709551615,\"b\":false}\n");
+}
+END_TEST
+
 START_TEST(misuse_is_reported)
 {
 	/* A value inside an object without its key. */
@@ -146,7 +166,8 @@ int main(void)
 	const struct es_check_case cases[] = {
 		{ "writer",
 		  ES_CHECK_TESTS(nesting_places_commas_and_colons,
-				 strings_and_keys_use_the_event_stream_escaping, misuse_is_reported,
+				 strings_and_keys_use_the_event_stream_escaping,
+				 members_in_one_call, misuse_is_reported,
 				 nesting_beyond_the_limit_is_misuse, write_error_is_reported),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },

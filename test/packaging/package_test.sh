@@ -16,7 +16,8 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/files"
 status=0
 for f in /usr/sbin/execsensor /usr/sbin/execsensor-verify /usr/bin/execsensor-offsets \
 	/usr/lib/systemd/system/execsensor.service /usr/share/man/man8/execsensor.8 \
-	/usr/share/doc/execsensor/events.md /etc/logrotate.d/execsensor; do
+	/usr/share/doc/execsensor/events.md /usr/share/doc/execsensor/deploy.md \
+	/etc/logrotate.d/execsensor; do
 	if ! grep -qx "$f" "$work/files"; then
 		echo "package_test: $f missing from $(basename "$deb")" >&2
 		status=1

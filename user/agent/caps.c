@@ -48,6 +48,11 @@ static const char *const cap_names[] = {
 
 #define CAPS_NAMED (sizeof(cap_names) / sizeof(cap_names[0]))
 
+const char *es_cap_name(unsigned int cap)
+{
+	return cap < CAPS_NAMED ? cap_names[cap] : NULL;
+}
+
 void es_caps_write(FILE *f, uint64_t caps)
 {
 	const uint64_t all = (1ull << CAPS_NAMED) - 1;
@@ -65,8 +70,8 @@ void es_caps_write(FILE *f, uint64_t caps)
 	for (i = 0; i < 64; i++) {
 		if (!(caps & (1ull << i)))
 			continue;
-		if (i < CAPS_NAMED)
-			fprintf(f, "%s%s", sep, cap_names[i]);
+		if (es_cap_name(i))
+			fprintf(f, "%s%s", sep, es_cap_name(i));
 		else
 			fprintf(f, "%scap_%u", sep, i);
 		sep = ",";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "exec_report.h"
 
@@ -33,6 +34,28 @@ void es_tty_name(const struct es_exec_context *ctx, char *out, size_t size)
 		snprintf(out, size, "pts/%.*s", (int)(len - 3), ctx->tty + 3);
 	else
 		snprintf(out, size, "%.*s", (int)len, ctx->tty);
+}
+
+bool es_argv_truncated(const struct es_exec_view *view)
+{
+	return view->rec->hdr.flags &
+	       (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT | ES_EXEC_F_ARGV_ABSENT);
+}
+
+bool es_lineage_exit_code(const struct es_lineage_report *r, int *code)
+{
+	if (r->type != ES_RECORD_EXIT || !r->status_known || !WIFEXITED(r->exit_code))
+		return false;
+	*code = WEXITSTATUS(r->exit_code);
+	return true;
+}
+
+bool es_lineage_signal(const struct es_lineage_report *r, int *sig)
+{
+	if (r->type != ES_RECORD_EXIT || !r->status_known || !WIFSIGNALED(r->exit_code))
+		return false;
+	*sig = WTERMSIG(r->exit_code);
+	return true;
 }
 
 void es_exe_from_view(const struct es_exec_view *view, struct es_exe *exe)

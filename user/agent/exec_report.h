@@ -40,6 +40,13 @@ struct es_exe {
 	bool truncated; /* the path is its last components only */
 };
 
+/* A process's start, from the process table (CLOCK_BOOTTIME: with the pid, its identity). */
+struct es_proc_start {
+	bool known;
+	uint64_t boot_ns;
+	int64_t wall_ns; /* the same instant in wall time, for the reporter */
+};
+
 struct es_exec_report {
 	struct es_exec_view view;
 	uint32_t ppid;
@@ -50,6 +57,7 @@ struct es_exec_report {
 	char tty[ES_TTY_NAME_MAX + 1]; /* "pts/3" (as ps shows it); "" without one or unknown */
 	const char *cgroup_path; /* from cgroupfs by the record's cgroup id; NULL when unknown */
 	struct es_container container; /* runtime NULL outside containers */
+	struct es_proc_start start, parent_start; /* the process's and its parent's, when known */
 	/* From the parent upwards (the process table), at most --ancestors. */
 	struct es_ancestor ancestors[ES_ANCESTORS_MAX];
 	size_t ancestors_cnt;
@@ -65,6 +73,7 @@ struct es_lineage_report {
 	bool maybe_thread; /* fork without TASK_OFFSETS */
 	bool status_known; /* exit: exit_code is the wait status */
 	int32_t exit_code;
+	struct es_proc_start start, parent_start; /* the process's and its parent's, when known */
 };
 
 /* "kernel", "procfs", "unknown", "fork". */
@@ -75,6 +84,15 @@ const char *es_ppid_source_name(enum es_ppid_source src);
  * ("pts3"), into @out (@size bytes); "" when the record has none.
  */
 void es_tty_name(const struct es_exec_context *ctx, char *out, size_t size);
+
+/* Whether argv is not all of it: cut, unreadable in part, or absent. */
+bool es_argv_truncated(const struct es_exec_view *view);
+
+/* An exit's exit(2) status into *code: false when it has none (killed, or unknown). */
+bool es_lineage_exit_code(const struct es_lineage_report *r, int *code);
+
+/* The signal that killed the process into *sig: false when none did, or unknown. */
+bool es_lineage_signal(const struct es_lineage_report *r, int *sig);
 
 /* @exe from the record's exe fields and path components. */
 void es_exe_from_view(const struct es_exec_view *view, struct es_exe *exe);

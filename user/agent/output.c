@@ -11,6 +11,7 @@
 
 #include "format.h"
 #include "output.h"
+#include "procfs.h"
 
 /* A batch this big is written out before the next record. */
 #define BATCH_FLUSH_BYTES (256 * 1024)
@@ -64,6 +65,8 @@ int es_output_open(struct es_output *o, const char *path, enum es_format fmt)
 	memset(o, 0, sizeof(*o));
 	o->fmt = fmt;
 	o->fd = STDOUT_FILENO;
+	if (fmt == ES_FORMAT_ECS)
+		es_host_ident_read(&o->host, ES_PROCFS_ROOT);
 	if (path) {
 		o->path = strdup(path);
 		if (!o->path)
@@ -133,39 +136,59 @@ static int record_end(struct es_output *o, int err)
 int es_output_startup(struct es_output *o, const struct es_startup_host *host,
 		      const struct es_loader_info *info, int64_t wall_ns)
 {
+	int err = 0;
+
 	record_begin(o);
 	if (o->fmt == ES_FORMAT_JSON)
-		return record_end(o, es_format_json_startup(o->record, host, info, wall_ns));
-	es_format_text_startup(o->record, host, info, wall_ns);
-	return record_end(o, 0);
+		err = es_format_json_startup(o->record, host, info, wall_ns);
+	else if (o->fmt == ES_FORMAT_ECS)
+		err = es_format_ecs_startup(o->record, &o->host, host, info, wall_ns);
+	else
+		es_format_text_startup(o->record, host, info, wall_ns);
+	return record_end(o, err);
 }
 
 int es_output_exec(struct es_output *o, const struct es_exec_report *r, int64_t wall_ns)
 {
+	int err = 0;
+
 	record_begin(o);
 	if (o->fmt == ES_FORMAT_JSON)
-		return record_end(o, es_format_json_exec(o->record, r, wall_ns));
-	es_format_text_exec(o->record, r, wall_ns, &o->header_done);
-	return record_end(o, 0);
+		err = es_format_json_exec(o->record, r, wall_ns);
+	else if (o->fmt == ES_FORMAT_ECS)
+		err = es_format_ecs_exec(o->record, &o->host, r, wall_ns);
+	else
+		es_format_text_exec(o->record, r, wall_ns, &o->header_done);
+	return record_end(o, err);
 }
 
 int es_output_lineage(struct es_output *o, const struct es_lineage_report *r, int64_t wall_ns)
 {
+	int err = 0;
+
 	record_begin(o);
 	if (o->fmt == ES_FORMAT_JSON)
-		return record_end(o, es_format_json_lineage(o->record, r, wall_ns));
-	es_format_text_lineage(o->record, r, wall_ns);
-	return record_end(o, 0);
+		err = es_format_json_lineage(o->record, r, wall_ns);
+	else if (o->fmt == ES_FORMAT_ECS)
+		err = es_format_ecs_lineage(o->record, &o->host, r, wall_ns);
+	else
+		es_format_text_lineage(o->record, r, wall_ns);
+	return record_end(o, err);
 }
 
 int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
 		    int64_t wall_ns)
 {
+	int err = 0;
+
 	record_begin(o);
 	if (o->fmt == ES_FORMAT_JSON)
-		return record_end(o, es_format_json_stats(o->record, s, final, wall_ns));
-	es_format_text_stats(o->record, s, final, wall_ns);
-	return record_end(o, 0);
+		err = es_format_json_stats(o->record, s, final, wall_ns);
+	else if (o->fmt == ES_FORMAT_ECS)
+		err = es_format_ecs_stats(o->record, &o->host, s, final, wall_ns);
+	else
+		es_format_text_stats(o->record, s, final, wall_ns);
+	return record_end(o, err);
 }
 
 int es_output_flush(struct es_output *o)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The agent's output: JSON lines (docs/events.md) or execsnoop-like text
- * columns, on stdout or appended to a file.
+ * The agent's output: JSON lines (docs/events.md), the same records as
+ * Elastic Common Schema documents, or execsnoop-like text columns, on
+ * stdout or appended to a file.
  *
  * Every record is written whole or not at all: it is formatted into memory
  * first (JSON through the checked writer, so a malformed document never
@@ -19,12 +20,14 @@
 #include <stdio.h>
 
 #include "exec_report.h"
+#include "host_ident.h"
 #include "loader.h"
 #include "stats.h"
 
 enum es_format {
 	ES_FORMAT_JSON,
 	ES_FORMAT_TEXT,
+	ES_FORMAT_ECS, /* Elastic Common Schema documents, one a line */
 };
 
 /* A growable byte buffer. */
@@ -40,6 +43,7 @@ struct es_output {
 	uint64_t reopens; /* SIGHUPs that reopened the file */
 	uint64_t reopen_failures; /* SIGHUPs whose reopen failed: writes went on to the old file */
 	enum es_format fmt;
+	struct es_host_ident host; /* ECS: host.*, read at open */
 	bool header_done; /* text: the column header was written */
 	FILE *record; /* writes into @line (fopencookie): the record being formatted */
 	struct es_output_buf line; /* the record being formatted */
@@ -54,7 +58,10 @@ struct es_startup_host {
 	const char *kernel_release;
 };
 
-/* @path NULL: stdout. A file is opened for appending (created 0640). 0 or -errno. */
+/*
+ * @path NULL: stdout. A file is opened for appending (created 0640). ECS
+ * reads the host's name and boot id now. 0 or -errno.
+ */
 int es_output_open(struct es_output *o, const char *path, enum es_format fmt);
 
 /*

@@ -65,6 +65,19 @@ void es_pipeline_tick(struct es_pipeline *p)
 	es_clock_sync(&p->clock);
 }
 
+/* A process table entry's start, or unknown without one. */
+static struct es_proc_start proc_start(const struct es_pipeline *p, bool known, uint64_t boot_ns)
+{
+	struct es_proc_start s = { 0 };
+
+	if (known) {
+		s.known = true;
+		s.boot_ns = boot_ns;
+		s.wall_ns = es_clock_to_wall_ns(&p->clock, boot_ns);
+	}
+	return s;
+}
+
 /*
  * The ppid and its source: the kernel's, else the fork record's (@self: the
  * process's table entry), else /proc/<pid>/status, else unknown.
@@ -160,6 +173,8 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 	/* /proc is read now, the earliest moment: short-lived processes vanish fast. */
 	resolve_ppid(p, r, self);
 	parent = lineage(p, r, self);
+	r->start = proc_start(p, self, self ? self->start_ns : 0);
+	r->parent_start = proc_start(p, parent, parent ? parent->start_ns : 0);
 	r->parent_exe = parent && parent->exe
 				? parent->exe
 				: es_parent_cache_exe(&p->parents, r->ppid, rec->hdr.time_ns);
@@ -207,6 +222,8 @@ static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f
 	if (!p->report_fork)
 		return;
 	r.exe = e ? e->exe : NULL;
+	r.start = proc_start(p, true, f->hdr.time_ns);
+	r.parent_start = proc_start(p, e && e->pstart_ns, e ? e->pstart_ns : 0);
 	p->stats.fork_events++;
 	es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, f->hdr.time_ns));
 }
@@ -230,6 +247,8 @@ static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x
 	if (p->report_exit) {
 		r.ppid = e ? e->ppid : 0;
 		r.exe = e ? e->exe : NULL;
+		r.start = proc_start(p, e, e ? e->start_ns : 0);
+		r.parent_start = proc_start(p, e && e->pstart_ns, e ? e->pstart_ns : 0);
 		p->stats.exit_events++;
 		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, x->hdr.time_ns));
 	}

@@ -126,6 +126,33 @@ void es_json_null(struct es_json_writer *w)
 	fputs("null", w->out);
 }
 
+void es_json_member_string(struct es_json_writer *w, const char *key, const char *s)
+{
+	es_json_key(w, key);
+	if (s)
+		es_json_string(w, s);
+	else
+		es_json_null(w);
+}
+
+void es_json_member_strn(struct es_json_writer *w, const char *key, const char *s, size_t cap)
+{
+	es_json_key(w, key);
+	es_json_string_len(w, s, strnlen(s, cap));
+}
+
+void es_json_member_uint(struct es_json_writer *w, const char *key, uint64_t v)
+{
+	es_json_key(w, key);
+	es_json_uint(w, v);
+}
+
+void es_json_member_bool(struct es_json_writer *w, const char *key, bool v)
+{
+	es_json_key(w, key);
+	es_json_bool(w, v);
+}
+
 int es_json_writer_finish(struct es_json_writer *w)
 {
 	if (w->depth != 0 || w->after_key || !w->has_items[0])

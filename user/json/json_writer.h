@@ -48,6 +48,13 @@ void es_json_int(struct es_json_writer *w, int64_t v);
 void es_json_bool(struct es_json_writer *w, bool v);
 void es_json_null(struct es_json_writer *w);
 
+/* An object member, key and value in one call; a NULL string is written as null. */
+void es_json_member_string(struct es_json_writer *w, const char *key, const char *s);
+/* A fixed-size C string (a kernel's comm): up to its NUL or @cap bytes. */
+void es_json_member_strn(struct es_json_writer *w, const char *key, const char *s, size_t cap);
+void es_json_member_uint(struct es_json_writer *w, const char *key, uint64_t v);
+void es_json_member_bool(struct es_json_writer *w, const char *key, bool v);
+
 /*
  * Ends the document with a newline. Returns 0, -EINVAL when the calls were
  * unbalanced or misplaced, or -EIO when the stream has an error. It does not

@@ -85,7 +85,7 @@ static void on_stop_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--format json|text] [--output FILE]\n"
+		"usage: " PROG " [--format json|ecs|text] [--output FILE]\n"
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
 		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
 		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
@@ -93,7 +93,9 @@ static void usage(FILE *f)
 		"       [--help] [--version]\n"
 		"\n"
 		"Reports every execve/execveat with its parent read in the kernel.\n"
-		"  --format json|text   JSON lines (default), or text columns (default on a terminal)\n"
+		"  --format json|ecs|text\n"
+		"                       JSON lines (default), Elastic Common Schema documents (one\n"
+		"                       a line), or text columns (default on a terminal)\n"
 		"  --output FILE        append to FILE instead of writing to stdout\n"
 		"  --attach MODE        auto (kprobes, else tracepoints), kprobe or tracepoint\n"
 		"  --btf PATH           kernel BTF to resolve offsets from (default\n"
@@ -233,10 +235,12 @@ static int parse_options(int argc, char **argv, struct options *opts,
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "json")) {
 				opts->format = ES_FORMAT_JSON;
+			} else if (!strcmp(optarg, "ecs")) {
+				opts->format = ES_FORMAT_ECS;
 			} else if (!strcmp(optarg, "text")) {
 				opts->format = ES_FORMAT_TEXT;
 			} else {
-				fprintf(stderr, PROG ": --format %s: json or text\n", optarg);
+				fprintf(stderr, PROG ": --format %s: json, ecs or text\n", optarg);
 				return EXIT_USAGE;
 			}
 			break;
