@@ -560,5 +560,7 @@ int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, in
 	entry_json(&w, s);
 	lineage_json(&w, s);
 	cgroup_paths_json(&w, s);
+	key_uint(&w, "ringbuf_peak_used", s->ringbuf_peak_used);
+	key_uint(&w, "metrics_write_failures", s->metrics_write_failures);
 	return finish(&w);
 }
