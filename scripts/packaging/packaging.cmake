@@ -1,5 +1,5 @@
 # Packaging, included by the top-level CMakeLists.txt: the hardened systemd
-# unit and the record schema installed beside the programs, and CPack's .deb
+# unit, the record schema and the metrics' list installed beside the programs, and CPack's .deb
 # of everything `cmake --install` installs (`cpack --config
 # BUILD/CPackConfig.cmake`): the three programs, their man pages, the unit,
 # the schema and the BPF objects.
@@ -9,7 +9,8 @@ install(FILES ${packaging_dir}/execsensor.service DESTINATION lib/systemd/system
 # Rotation of the unit's output (SIGHUP reopens it).
 install(FILES ${packaging_dir}/execsensor.logrotate DESTINATION /etc/logrotate.d
 	RENAME execsensor)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/events.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/docs/events.md ${PROJECT_SOURCE_DIR}/docs/metrics.md
+	DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME execsensor)
