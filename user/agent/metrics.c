@@ -28,7 +28,7 @@ enum source {
 };
 
 struct sample {
-	const char *label; /* the family's label's value; NULL when it has none */
+	const char *label; /* the family's label's value, "" without a label; NULL: no sample */
 	enum source src;
 	size_t at;
 };
@@ -40,7 +40,8 @@ struct family {
 	const char *type;
 	const char *help;
 	const char *label; /* the label's name, or NULL */
-	struct sample samples[SAMPLES_MAX]; /* up to the first without a name */
+	/* All from one source, so present or absent together. */
+	struct sample samples[SAMPLES_MAX];
 };
 
 #define STATS(member)	   .src = SRC_STATS, .at = offsetof(struct es_agent_stats, member)
