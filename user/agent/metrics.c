@@ -40,7 +40,7 @@ struct family {
 	const char *type;
 	const char *help;
 	const char *label; /* the label's name, or NULL */
-	/* All from one source, so present or absent together. */
+	/* Their sources are present or absent together: the first one's says. */
 	struct sample samples[SAMPLES_MAX];
 };
 
