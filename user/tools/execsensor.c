@@ -67,8 +67,8 @@ struct agent {
 	struct es_fileless_allowlist allow;
 	struct es_pipeline pipe;
 	bool output_failed;
-	struct es_metrics_file metrics;
-	bool metrics_on, metrics_failure_said;
+	struct es_metrics_file metrics; /* metrics.path NULL: no --metrics-file */
+	bool metrics_failure_said;
 	struct utsname uts;
 	struct es_startup_host host;
 	const struct es_loader_info *info;
@@ -415,7 +415,7 @@ static void write_metrics(struct agent *a, bool final)
 {
 	int err;
 
-	if (!a->metrics_on)
+	if (!a->metrics.path)
 		return;
 	err = es_metrics_file_write(&a->metrics, &a->pipe.stats, final, &a->host, a->info);
 	a->pipe.stats.metrics_write_failures = a->metrics.write_failures;
@@ -570,7 +570,6 @@ int main(int argc, char **argv)
 			status = err == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
 			goto out;
 		}
-		a.metrics_on = true;
 	}
 	err = es_privileges_check(missing, sizeof(missing));
 	if (err) {
