@@ -1,5 +1,6 @@
 # Packaging, included by the top-level CMakeLists.txt: the hardened systemd
-# unit, the record schema and the shipping guide installed beside the programs, and CPack's .deb
+# unit, the record schema, the shipping guide and the metrics' list installed beside the programs,
+# and CPack's .deb
 # of everything `cmake --install` installs (`cpack --config
 # BUILD/CPackConfig.cmake`): the three programs, their man pages, the unit,
 # the schema and the BPF objects.
@@ -10,6 +11,7 @@ install(FILES ${packaging_dir}/execsensor.service DESTINATION lib/systemd/system
 install(FILES ${packaging_dir}/execsensor.logrotate DESTINATION /etc/logrotate.d
 	RENAME execsensor)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/events.md ${PROJECT_SOURCE_DIR}/docs/deploy.md
+	${PROJECT_SOURCE_DIR}/docs/metrics.md
 	DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 set(CPACK_GENERATOR DEB)

@@ -547,6 +547,8 @@ void es_format_json_stats_members(struct es_json_writer *w, const struct es_agen
 	entry_json(w, s);
 	lineage_json(w, s);
 	cgroup_paths_json(w, s);
+	es_json_member_uint(w, "ringbuf_peak_used", s->ringbuf_peak_used);
+	es_json_member_uint(w, "metrics_write_failures", s->metrics_write_failures);
 }
 
 int es_format_json_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)

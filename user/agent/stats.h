@@ -38,6 +38,8 @@ struct es_agent_stats {
 		output_malformed; /* records whose document came out malformed: not written (a bug) */
 	uint64_t output_reopens; /* SIGHUPs that reopened --output */
 	uint64_t output_reopen_failures; /* SIGHUPs whose reopen failed (the old file kept) */
+	uint64_t metrics_write_failures; /* --metrics-file writes that failed */
+	uint64_t ringbuf_peak_used; /* the most bytes the ring buffer held when read */
 	uint64_t fork_records, exit_records; /* fork and exit records applied to the table */
 	uint64_t fork_events, exit_events; /* written (--events) */
 	const struct es_proc_table_stats *procs; /* the process table's; NULL: none */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -425,12 +426,17 @@ static int load_skeleton(struct es_loader *l)
 	l->rb = ring_buffer__new(bpf_map__fd(skel->maps.EVENTS), on_sample, l, NULL);
 	if (!l->rb)
 		return loader_fail(l, -errno, "ring buffer: %s", strerror(errno));
+	err = es_ring_use_map(&l->ring_use, bpf_map__fd(skel->maps.EVENTS));
+	if (err)
+		return loader_fail(l, err, "mapping the ring buffer's positions: %s",
+				   strerror(-err));
 	return 0;
 }
 
 static void unload_skeleton(struct es_loader *l)
 {
 	es_loader_detach(l);
+	es_ring_use_unmap(&l->ring_use);
 	ring_buffer__free(l->rb);
 	l->rb = NULL;
 	execsensor_bpf__destroy(l->skel);
@@ -725,6 +731,7 @@ void es_loader_detach(struct es_loader *l)
 int es_loader_poll(struct es_loader *l, int timeout_ms)
 {
 	struct es_backlog_record *rec;
+	struct epoll_event ev;
 	int handled = 0, n;
 
 	if (!l->rb)
@@ -736,11 +743,12 @@ int es_loader_poll(struct es_loader *l, int timeout_ms)
 		handled++;
 	}
 	l->backlog_tail = &l->backlog;
-	n = ring_buffer__poll(l->rb, handled ? 0 : timeout_ms);
-	if (n < 0 && n != -EINTR)
-		return n;
-	handled += n > 0 ? n : 0;
-	/* Records below the wakeup threshold did not signal: collect them too. */
+	/* ring_buffer__poll()'s wait, without its read: the fill is noted between the two. */
+	if (epoll_wait(ring_buffer__epoll_fd(l->rb), &ev, 1, handled ? 0 : timeout_ms) < 0 &&
+	    errno != EINTR)
+		return -errno;
+	es_ring_use_note(&l->ring_use);
+	/* Records below the wakeup threshold did not signal: they are read too. */
 	n = ring_buffer__consume(l->rb);
 	return n < 0 ? n : handled + n;
 }
@@ -842,6 +850,11 @@ bool es_bpf_stats_enabled(void)
 	if (f)
 		fclose(f);
 	return c == '1';
+}
+
+uint64_t es_loader_ringbuf_peak(const struct es_loader *l)
+{
+	return l->ring_use.peak;
 }
 
 const struct es_loader_info *es_loader_info(const struct es_loader *l)

@@ -219,6 +219,11 @@ int es_loader_prog_stats(const struct es_loader *l, struct es_prog_stats *out, s
  * programs of their own with it); out->name is @name. 0 or -errno.
  */
 int es_prog_stats_read(int prog_fd, const char *name, struct es_prog_stats *out);
+/*
+ * The most bytes the ring buffer held unread when es_loader_poll() came to
+ * read it, since the load (record headers included; at most its size).
+ */
+uint64_t es_loader_ringbuf_peak(const struct es_loader *l);
 /* Whether kernel.bpf_stats_enabled is on: es_prog_stats.run_cnt and run_time_ns count. */
 bool es_bpf_stats_enabled(void);
 const struct es_loader_info *es_loader_info(const struct es_loader *l);

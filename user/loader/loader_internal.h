@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "loader.h"
+#include "ring_use.h"
 #include "selftest.h"
 
 /* A record copied while the self-test owns the ring buffer. */
@@ -33,6 +34,7 @@ struct es_loader {
 	struct es_loader_info info;
 	struct execsensor_bpf *skel;
 	struct ring_buffer *rb;
+	struct es_ring_use ring_use; /* how full the ring buffer was when read */
 	struct bpf_link *links[ES_LINKS_MAX];
 	char error[512];
 

@@ -22,6 +22,7 @@
 
 #include "fileless.h"
 #include "loader.h"
+#include "metrics.h"
 #include "output.h"
 #include "pipeline.h"
 #include "privileges.h"
@@ -49,6 +50,7 @@ enum exit_status {
 struct options {
 	int format; /* -1 until given: then enum es_format */
 	const char *output;
+	const char *metrics_file; /* --metrics-file; NULL: none */
 	enum es_attach_mode attach;
 	const char *btf;
 	bool no_kernel_ppid;
@@ -66,6 +68,11 @@ struct agent {
 	struct es_fileless_allowlist allow;
 	struct es_pipeline pipe;
 	bool output_failed;
+	struct es_metrics_file metrics; /* metrics.path NULL: no --metrics-file */
+	bool metrics_failure_said;
+	struct utsname uts;
+	struct es_startup_host host;
+	const struct es_loader_info *info;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -85,7 +92,7 @@ static void on_stop_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: " PROG " [--format json|ecs|text] [--output FILE]\n"
+		"usage: " PROG " [--format json|ecs|text] [--output FILE] [--metrics-file PATH]\n"
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
 		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
 		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
@@ -97,6 +104,9 @@ static void usage(FILE *f)
 		"                       JSON lines (default), Elastic Common Schema documents (one\n"
 		"                       a line), or text columns (default on a terminal)\n"
 		"  --output FILE        append to FILE instead of writing to stdout\n"
+		"  --metrics-file PATH  replace PATH with the stats as Prometheus metrics at each\n"
+		"                       stats record (node_exporter's textfile collector reads\n"
+		"                       DIR/*.prom); its directory must exist\n"
 		"  --attach MODE        auto (kprobes, else tracepoints), kprobe or tracepoint\n"
 		"  --btf PATH           kernel BTF to resolve offsets from (default\n"
 		"                       /sys/kernel/btf/vmlinux)\n"
@@ -179,6 +189,7 @@ enum {
 	OPT_EVENTS,
 	OPT_NO_LINEAGE,
 	OPT_NO_CONTEXT,
+	OPT_METRICS_FILE,
 	OPT_VERSION,
 };
 
@@ -196,6 +207,7 @@ static const struct option long_options[] = {
 	{ "events", required_argument, NULL, OPT_EVENTS },
 	{ "no-lineage", no_argument, NULL, OPT_NO_LINEAGE },
 	{ "no-context", no_argument, NULL, OPT_NO_CONTEXT },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -246,6 +258,9 @@ static int parse_options(int argc, char **argv, struct options *opts,
 			break;
 		case OPT_OUTPUT:
 			opts->output = optarg;
+			break;
+		case OPT_METRICS_FILE:
+			opts->metrics_file = optarg;
 			break;
 		case OPT_ATTACH:
 			if (es_attach_mode_parse(optarg, &opts->attach)) {
@@ -390,30 +405,63 @@ static void reopen_output(struct agent *a)
 	}
 }
 
-static void write_stats(struct agent *a, struct es_loader *l, bool final)
+/* The counters of a stats record, read now. */
+static void collect_stats(struct agent *a, struct es_loader *l)
 {
 	struct es_agent_stats *s = &a->pipe.stats;
 
 	s->kernel_read_ok = !es_loader_read_stats(l, s->kernel);
 	s->progs_cnt = es_loader_prog_stats(l, s->progs, ES_PROGS_MAX);
 	s->bpf_stats = es_bpf_stats_enabled();
+	s->ringbuf_peak_used = es_loader_ringbuf_peak(l);
 	s->output_malformed = a->out.malformed;
 	s->output_reopens = a->out.reopens;
 	s->output_reopen_failures = a->out.reopen_failures;
+}
+
+/*
+ * The metrics file, before the stats record it equals: that record then
+ * counts this write's failure. A failure is said once and counted; the
+ * agent goes on, and the next write may succeed.
+ */
+static void write_metrics(struct agent *a, bool final)
+{
+	int err;
+
+	if (!a->metrics.path)
+		return;
+	err = es_metrics_file_write(&a->metrics, &a->pipe.stats, final, &a->host, a->info);
+	a->pipe.stats.metrics_write_failures = a->metrics.write_failures;
+	if (err && !a->metrics_failure_said) {
+		a->metrics_failure_said = true;
+		fprintf(stderr,
+			PROG ": --metrics-file %s: %s; going on, the stats records count each "
+			     "failed write (metrics_write_failures)\n",
+			a->metrics.path, strerror(-err));
+	}
+}
+
+static void write_stats(struct agent *a, struct es_loader *l, bool final)
+{
+	struct es_agent_stats *s = &a->pipe.stats;
+
+	collect_stats(a, l);
+	write_metrics(a, final);
 	es_output_stats(&a->out, s, final, es_pipeline_wall_ns(&a->pipe, es_boottime_ns()));
 	flush_output(a);
 }
 
-static void write_startup(struct agent *a, const struct es_loader_info *info)
+/* The startup record; the metrics file at once (its info), not at the first interval. */
+static void write_startup(struct agent *a, struct es_loader *l)
 {
-	struct utsname uts;
-	struct es_startup_host host = {
-		.version = EXECSENSOR_VERSION,
-		.kernel_release = uname(&uts) ? "unknown" : uts.release,
-	};
-
-	es_output_startup(&a->out, &host, info, es_pipeline_wall_ns(&a->pipe, es_boottime_ns()));
+	a->host.version = EXECSENSOR_VERSION;
+	a->host.kernel_release = uname(&a->uts) ? "unknown" : a->uts.release;
+	a->info = es_loader_info(l);
+	es_output_startup(&a->out, &a->host, a->info,
+			  es_pipeline_wall_ns(&a->pipe, es_boottime_ns()));
 	flush_output(a);
+	collect_stats(a, l);
+	write_metrics(a, false);
 }
 
 static int install_signals(void)
@@ -524,6 +572,18 @@ int main(int argc, char **argv)
 		status = status < 0 ? EXIT_OK : status;
 		goto out;
 	}
+	if (opts.metrics_file) {
+		err = es_metrics_file_init(&a.metrics, opts.metrics_file);
+		if (err) {
+			fprintf(stderr, PROG ": --metrics-file %s: %s%s\n", opts.metrics_file,
+				err == -EISDIR	 ? "the path of a file is needed, not a directory"
+				: err == -ENOMEM ? ""
+						 : "its directory must exist: ",
+				err == -EISDIR ? "" : strerror(-err));
+			status = err == -ENOMEM ? EXIT_RUNTIME : EXIT_USAGE;
+			goto out;
+		}
+	}
 	err = es_privileges_check(missing, sizeof(missing));
 	if (err) {
 		fprintf(stderr,
@@ -589,7 +649,7 @@ int main(int argc, char **argv)
 	a.pipe.lineage = info->lineage;
 	/* After the attach: a process born since has its fork record. */
 	es_pipeline_seed(&a.pipe);
-	write_startup(&a, info);
+	write_startup(&a, l);
 
 	status = run(&a, l, &opts);
 	err = shut_down(&a, l);
@@ -604,6 +664,7 @@ out_output:
 		status = EXIT_RUNTIME;
 	}
 out:
+	es_metrics_file_free(&a.metrics);
 	es_fileless_allowlist_free(&a.allow);
 	return status;
 }
