@@ -427,13 +427,16 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	es_json_object_begin(w);
 	key_uint(w, "exec", k[ES_STAT_LOST_EXEC]);
 	key_uint(w, "failure", k[ES_STAT_LOST_FAILURE]);
-	key_uint(w, "recursion", es_stats_recursion_misses(s, true));
+	key_uint(w, "recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_EXEC));
 	key_uint(w, "fork", k[ES_STAT_LOST_FORK]);
 	key_uint(w, "exit", k[ES_STAT_LOST_EXIT]);
 	/* Retired (docs/events.md): one record per exec has no image or result to lose. */
 	key_uint(w, "image", 0);
 	key_uint(w, "result", 0);
 	key_uint(w, "syscall_regs", 0);
+	key_uint(w, "fork_recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_FORK));
+	/* Of recursion: the thread-exit program also makes the exit records. */
+	key_uint(w, "exit_recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_EXIT));
 	es_json_object_end(w);
 	es_json_key(w, "records_dropped_reasons");
 	es_json_object_begin(w);

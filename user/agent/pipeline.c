@@ -191,19 +191,21 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 
 static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f)
 {
-	bool maybe_thread = f->hdr.flags & ES_FORK_F_KIND_UNKNOWN;
+	unsigned int flags =
+		((f->hdr.flags & ES_FORK_F_KIND_UNKNOWN) ? ES_PROC_FORK_MAYBE_THREAD : 0) |
+		((f->hdr.flags & ES_FORK_F_START_TIME) ? ES_PROC_FORK_START_EXACT : 0);
 	struct es_lineage_report r = {
 		.type = ES_RECORD_FORK,
 		.pid = f->hdr.pid,
 		.ppid = f->parent_pid,
 		.time_ns = f->hdr.time_ns,
-		.maybe_thread = maybe_thread,
+		.maybe_thread = flags & ES_PROC_FORK_MAYBE_THREAD,
 	};
 	struct es_proc *e;
 
 	if (!f->hdr.pid)
-		return; /* made with refuted TASK_OFFSETS: the child is unknown */
-	e = es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, maybe_thread);
+		return; /* made with refuted offsets: the child is unknown */
+	e = es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, flags);
 	if (!p->report_fork)
 		return;
 	r.exe = e ? e->exe : NULL;
@@ -211,12 +213,32 @@ static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f
 	es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, f->hdr.time_ns));
 }
 
+/*
+ * An exit record's process and time. A time to the tick (when the jiffy of
+ * the exit began) may be before the process's own start: the process is the
+ * one alive a tick later, and it exited no earlier than its last fork or
+ * exec.
+ */
+static struct es_proc *exit_of(struct es_pipeline *p, const struct es_exit_record *x,
+			       uint64_t *time_ns)
+{
+	uint64_t latest = x->hdr.time_ns;
+	struct es_proc *e;
+
+	*time_ns = x->hdr.time_ns;
+	if (x->hdr.flags & ES_EXIT_F_TIME_TICK)
+		latest += p->clock.tick_ns;
+	e = es_proc_table_find(p->procs, x->hdr.pid, latest);
+	if (e && e->seen_ns > *time_ns)
+		*time_ns = e->seen_ns;
+	return e;
+}
+
 static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x)
 {
 	struct es_lineage_report r = {
 		.type = ES_RECORD_EXIT,
 		.pid = x->hdr.pid,
-		.time_ns = x->hdr.time_ns,
 		.status_known = x->hdr.flags & ES_EXIT_F_CODE,
 		.exit_code = x->exit_code,
 	};
@@ -226,14 +248,14 @@ static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x
 		es_proc_table_thread_exit(p->procs, x->hdr.tid);
 		return;
 	}
-	e = es_proc_table_find(p->procs, x->hdr.pid, x->hdr.time_ns);
+	e = exit_of(p, x, &r.time_ns);
 	if (p->report_exit) {
 		r.ppid = e ? e->ppid : 0;
 		r.exe = e ? e->exe : NULL;
 		p->stats.exit_events++;
-		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, x->hdr.time_ns));
+		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, r.time_ns));
 	}
-	es_proc_table_exit(p->procs, x->hdr.pid, x->hdr.time_ns);
+	es_proc_table_exit(p->procs, e, r.time_ns);
 }
 
 /* A fork or exit record: into the table, and to the output if asked. */
