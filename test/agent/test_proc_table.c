@@ -64,7 +64,7 @@ static void teardown(void)
 /* The exit of @pid at @at, as the pipeline applies an exit record. */
 static void exit_at(uint32_t pid, uint64_t at)
 {
-	es_proc_table_exit(t, es_proc_table_find(t, pid, at), at);
+	es_proc_table_exit(t, es_proc_table_live(t, pid), at);
 }
 
 /* The ancestors of @pid at @at, from its parent upwards, as "pid:exe pid:exe ...". */
@@ -138,6 +138,8 @@ START_TEST(a_reused_pid_never_inherits)
 	ck_assert_str_eq(es_proc_table_find(t, 500, 13 * SEC)->exe, "/usr/lib/systemd/systemd");
 	es_proc_table_exec(t, 500, 1, 13 * SEC + 1, "/usr/bin/b");
 	ck_assert_uint_eq(es_proc_table_find(t, 500, 14 * SEC)->ppid, 1);
+	/* An exit of 500 now ends the second, whatever time it says. */
+	ck_assert_ptr_eq(es_proc_table_live(t, 500), es_proc_table_find(t, 500, 14 * SEC));
 	/* 501's parent is the first 500, exactly. */
 	child = es_proc_table_find(t, 501, 14 * SEC);
 	ck_assert_str_eq(es_proc_table_parent(t, child)->exe, "/usr/bin/a");
@@ -220,7 +222,7 @@ START_TEST(the_cap_evicts_the_oldest_exited)
 	es_proc_table_fork(small, 10, 1, 1 * SEC, 0);
 	for (pid = 11; pid <= 13; pid++)
 		es_proc_table_fork(small, pid, 10, pid * SEC, 0);
-	es_proc_table_exit(small, es_proc_table_find(small, 10, 20 * SEC), 20 * SEC);
+	es_proc_table_exit(small, es_proc_table_live(small, 10), 20 * SEC);
 	ck_assert_uint_eq(small->stats.entries, 4);
 	/* Full: the next one evicts the exited parent; its children lose their link. */
 	es_proc_table_fork(small, 14, 11, 21 * SEC, 0);

@@ -214,21 +214,18 @@ static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f
 }
 
 /*
- * An exit record's process and time. A time to the tick (when the jiffy of
- * the exit began) may be before the process's own start: the process is the
- * one alive a tick later, and it exited no earlier than its last fork or
- * exec.
+ * An exit record's process and time. The process is the one alive under
+ * its pid: by time it could be missed, as a time to the tick (when the
+ * exit's jiffy began, more ticks early when the timer tick ran late) may
+ * precede the process's own start. It exited no earlier than its last
+ * fork or exec.
  */
 static struct es_proc *exit_of(struct es_pipeline *p, const struct es_exit_record *x,
 			       uint64_t *time_ns)
 {
-	uint64_t latest = x->hdr.time_ns;
-	struct es_proc *e;
+	struct es_proc *e = es_proc_table_live(p->procs, x->hdr.pid);
 
 	*time_ns = x->hdr.time_ns;
-	if (x->hdr.flags & ES_EXIT_F_TIME_TICK)
-		latest += p->clock.tick_ns;
-	e = es_proc_table_find(p->procs, x->hdr.pid, latest);
 	if (e && e->seen_ns > *time_ns)
 		*time_ns = e->seen_ns;
 	return e;

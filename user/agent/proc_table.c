@@ -66,6 +66,17 @@ struct es_proc *es_proc_table_find(struct es_proc_table *t, uint32_t pid, uint64
 	return best;
 }
 
+struct es_proc *es_proc_table_live(struct es_proc_table *t, uint32_t pid)
+{
+	struct es_proc *e, *best = NULL;
+
+	for (e = *bucket(t, pid); e; e = e->next) {
+		if (e->pid == pid && !e->exited && (!best || e->start_ns > best->start_ns))
+			best = e;
+	}
+	return best;
+}
+
 struct es_proc *es_proc_table_parent(struct es_proc_table *t, const struct es_proc *e)
 {
 	if (!e->ppid)

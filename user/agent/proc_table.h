@@ -79,6 +79,13 @@ size_t es_proc_table_seed(struct es_proc_table *t, const char *proc_root);
 /* The process @pid as it was at @at_ns: started then or before, not exited before. */
 struct es_proc *es_proc_table_find(struct es_proc_table *t, uint32_t pid, uint64_t at_ns);
 
+/*
+ * The process @pid that has not exited, the newest if there are several:
+ * the one an exit record of @pid ends, as records come in order (an exit
+ * after its process's fork, before the pid's reuse).
+ */
+struct es_proc *es_proc_table_live(struct es_proc_table *t, uint32_t pid);
+
 /* @e's parent entry, or NULL. */
 struct es_proc *es_proc_table_parent(struct es_proc_table *t, const struct es_proc *e);
 
@@ -102,7 +109,7 @@ struct es_proc *es_proc_table_exec(struct es_proc_table *t, uint32_t pid, uint32
 				   uint64_t time_ns, const char *exe);
 
 /*
- * An exit record: the process of entry @e (es_proc_table_find(); NULL when
+ * An exit record: the process of entry @e (es_proc_table_live(); NULL when
  * the table has none, only counted) ended at @time_ns.
  */
 void es_proc_table_exit(struct es_proc_table *t, struct es_proc *e, uint64_t time_ns);

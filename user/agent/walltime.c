@@ -28,12 +28,8 @@ int es_clock_sync(struct es_clock *clk)
 {
 	struct timespec b1, r, b2;
 	int64_t best_window = INT64_MAX, window;
-	struct timespec tick;
 	int i;
 
-	if (clock_getres(CLOCK_MONOTONIC_COARSE, &tick))
-		return -errno;
-	clk->tick_ns = (uint64_t)ts_ns(&tick);
 	for (i = 0; i < 3; i++) {
 		if (clock_gettime(CLOCK_BOOTTIME, &b1) || clock_gettime(CLOCK_REALTIME, &r) ||
 		    clock_gettime(CLOCK_BOOTTIME, &b2))

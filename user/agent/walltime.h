@@ -17,10 +17,9 @@
 
 struct es_clock {
 	int64_t real_minus_boot_ns; /* CLOCK_REALTIME - CLOCK_BOOTTIME */
-	uint64_t tick_ns; /* the timer tick (CLOCK_MONOTONIC_COARSE's resolution) */
 };
 
-/* Sample the offset now, and the tick's length; 0 or -errno. */
+/* Sample the offset now; 0 or -errno. */
 int es_clock_sync(struct es_clock *clk);
 
 /* CLOCK_BOOTTIME now, in ns. */
