@@ -13,7 +13,11 @@
  *		inode (EXE_OFFSETS), one timestamp
  *   exec exit	(kretprobe, or syscalls:sys_exit_*): a failed exec's record,
  *		or a PATH-search miss held for the search's end
- *   sched_process_exit: a held miss of an exiting thread is its search's end
+ *   sched_process_exit: a held miss of an exiting thread is its search's end;
+ *		a process's last thread's exit record (lineage), stamped with jiffies
+ *   sched_process_fork: a new process's fork record, stamped with its start
+ *		time (FORK_OFFSETS) or, without TASK_OFFSETS, the clock
+ *   clock_pair	(run by the loader): jiffies and CLOCK_MONOTONIC at one instant
  */
 #include <linux/types.h>
 #include <linux/bpf.h>
@@ -66,6 +70,7 @@ OFFSET_MAP(AUDIT_OFFSETS, ES_AUDIT_OFF__MAX);
 OFFSET_MAP(TTY_OFFSETS, ES_TTY_OFF__MAX);
 OFFSET_MAP(NS_OFFSETS, ES_NS_OFF__MAX);
 OFFSET_MAP(PIDNS_OFFSETS, ES_PIDNS_OFF__MAX);
+OFFSET_MAP(FORK_OFFSETS, ES_FORK_OFF__MAX);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -1287,17 +1292,42 @@ static __always_inline __u32 tgid_offset(void)
 	return kernel_reads ? offset_of(&TASK_OFFSETS, ES_TASK_OFF_TGID) : 0;
 }
 
-static __always_inline void fork_record(__u32 child, __u32 flags)
+/*
+ * A fork record, stamped @time_ns: the clock's, or the child's own start
+ * time (ES_FORK_F_START_TIME in @flags).
+ */
+static __always_inline void fork_record(__u32 child, __u32 flags, __u64 time_ns)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct es_fork_record r = {
-		.hdr = { .type = ES_RECORD_FORK, .pid = child, .tid = child, .flags = flags },
+		.hdr = { .type = ES_RECORD_FORK,
+			 .pid = child,
+			 .tid = child,
+			 .flags = flags,
+			 .time_ns = time_ns },
 		.parent_pid = pid_tgid >> 32,
 		.parent_tid = (__u32)pid_tgid,
 	};
 
-	r.hdr.time_ns = bpf_ktime_get_boot_ns();
 	submit(&r, sizeof(r), sizeof(r), ES_STAT_LOST_FORK);
+}
+
+/*
+ * The child's start_boottime (FORK_OFFSETS), which copy_process() has just
+ * set: the fork's time without a clock read (a clock read costs more than
+ * the rest of the program here), and /proc/<pid>/stat's starttime exactly.
+ * Without the offset, or when the read fails, the clock.
+ */
+static __always_inline __u64 fork_time(const void *child, __u32 *flags)
+{
+	__u32 off = offset_of(&FORK_OFFSETS, ES_FORK_OFF_START_BOOTTIME);
+	__u64 start = 0;
+
+	if (off && !bpf_probe_read_kernel(&start, sizeof(start), child + off) && start) {
+		*flags |= ES_FORK_F_START_TIME;
+		return start;
+	}
+	return bpf_ktime_get_boot_ns();
 }
 
 /*
@@ -1307,9 +1337,10 @@ static __always_inline void fork_record(__u32 child, __u32 flags)
 SEC("raw_tracepoint/sched_process_fork")
 int raw_sched_fork(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tgid_off = tgid_offset();
+	__u32 tgid_off = tgid_offset(), flags = 0;
 	void *child = (void *)ctx->args[1];
 	__s32 child_tgid = 0;
+	__u64 time_ns;
 
 	if (!tgid_off)
 		return 0; /* tp_sched_fork sends every task */
@@ -1320,14 +1351,15 @@ int raw_sched_fork(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if ((__u32)child_tgid == bpf_get_current_pid_tgid() >> 32)
 		return 0; /* a thread of the forker's process */
-	fork_record(child_tgid, 0);
+	time_ns = fork_time(child, &flags);
+	fork_record(child_tgid, flags, time_ns);
 	return 0;
 }
 
 static __always_inline int fork_any_task(__s32 child)
 {
 	if (!tgid_offset())
-		fork_record((__u32)child, ES_FORK_F_KIND_UNKNOWN);
+		fork_record((__u32)child, ES_FORK_F_KIND_UNKNOWN, bpf_ktime_get_boot_ns());
 	return 0; /* else raw_sched_fork tells processes from threads */
 }
 
@@ -1394,8 +1426,24 @@ static __always_inline void exit_record(__u32 tid)
 	} else {
 		return;
 	}
-	r.hdr.time_ns = bpf_ktime_get_boot_ns();
+	/* No clock read (it costs more than the rest): the loader makes it a time. */
+	r.hdr.flags |= ES_EXIT_F_TIME_JIFFIES;
+	r.hdr.time_ns = bpf_jiffies64();
 	submit(&r, sizeof(r), sizeof(r), ES_STAT_LOST_EXIT);
+}
+
+/*
+ * Jiffies, then CLOCK_MONOTONIC, at one instant: run by the loader
+ * (BPF_PROG_TEST_RUN), never attached. The exit records' jiffies become
+ * times through these pairs. (bpf_ktime_get_coarse_ns() would need none,
+ * but tracing programs may not call it.)
+ */
+SEC("syscall")
+int clock_pair(struct es_clock_pair *ctx)
+{
+	ctx->jiffies = bpf_jiffies64();
+	ctx->mono_ns = bpf_ktime_get_ns();
+	return 0;
 }
 
 /* A thread that exits ends its PATH search: a held miss is reported, its state dropped. */

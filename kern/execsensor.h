@@ -88,6 +88,17 @@ enum es_exit_offset {
 };
 
 /*
+ * Keys of the FORK_OFFSETS array map: the new process's start time, read
+ * from the child's task_struct at sched_process_fork instead of a clock
+ * (the kernel set it moments before, in copy_process()). 0 means absent:
+ * fork records are then stamped with the clock (bpf_ktime_get_boot_ns).
+ */
+enum es_fork_offset {
+	ES_FORK_OFF_START_BOOTTIME = 0, /* task_struct.start_boottime (u64: CLOCK_BOOTTIME ns) */
+	ES_FORK_OFF__MAX,
+};
+
+/*
  * Keys of the CRED_OFFSETS array map: the new image's credentials (after the
  * exec's set-id and capability changes), and at entry the caller's, which
  * tell whether the exec raised them. 0 means absent: no creds
@@ -241,7 +252,13 @@ struct es_record_header {
 	__u32 pid; /* tgid (after the exec for ES_RECORD_EXEC) */
 	__u32 tid; /* the thread that called exec (old_pid: != pid when not the leader) */
 	__u32 flags; /* ES_EXEC_F_*, ES_FORK_F_* or ES_EXIT_F_*, by type */
-	__u64 time_ns; /* CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns) */
+	/*
+	 * CLOCK_BOOTTIME nanoseconds (bpf_ktime_get_boot_ns); a fork record's
+	 * with ES_FORK_F_START_TIME is the child's start_boottime; an exit
+	 * record's is jiffies (ES_EXIT_F_TIME_JIFFIES) until the loader turns
+	 * it into CLOCK_BOOTTIME to the tick (ES_EXIT_F_TIME_TICK).
+	 */
+	__u64 time_ns;
 };
 
 /*
@@ -309,6 +326,11 @@ static inline const char *es_exec_record_data(const struct es_exec_record *r)
 
 /* es_fork_record.hdr.flags */
 #define ES_FORK_F_KIND_UNKNOWN (1u << 0) /* no TASK_OFFSETS: the new task may be a thread */
+/*
+ * hdr.time_ns is the child's task_struct.start_boottime (FORK_OFFSETS), no
+ * clock read: exactly what /proc/<pid>/stat's starttime counts in ticks.
+ */
+#define ES_FORK_F_START_TIME (1u << 1)
 
 /*
  * A new process (sched_process_fork, a child in a thread group of its own).
@@ -327,12 +349,30 @@ struct es_fork_record {
 #define ES_EXIT_F_CODE	 (1u << 0) /* exit_code is the process's wait status */
 #define ES_EXIT_F_LEADER (1u << 1) /* no EXIT_OFFSETS: the leader thread exited, others may live */
 #define ES_EXIT_F_THREAD (1u << 2) /* no TASK_OFFSETS: a non-leader thread (hdr.tid) exited */
+/*
+ * hdr.time_ns is jiffies (bpf_jiffies64(): a load, no clock read), as the
+ * kernel stamps every exit record; the loader turns it into CLOCK_BOOTTIME
+ * before handing the record over (ES_EXIT_F_TIME_TICK instead).
+ */
+#define ES_EXIT_F_TIME_JIFFIES (1u << 3)
+/* hdr.time_ns is CLOCK_BOOTTIME to the tick: when the jiffy of the exit began. */
+#define ES_EXIT_F_TIME_TICK (1u << 4)
 
 /* A process ended: its last thread exited (sched_process_exit). */
 struct es_exit_record {
 	struct es_record_header hdr;
 	__s32 exit_code; /* with ES_EXIT_F_CODE: (status << 8) | signal, as wait(2) encodes it */
 	__u32 pad; /* 0 */
+};
+
+/*
+ * Jiffies and CLOCK_MONOTONIC at one instant: the clock_pair program's
+ * context, which it fills when the loader runs it (BPF_PROG_TEST_RUN), so
+ * that exit records' jiffies can be read as times.
+ */
+struct es_clock_pair {
+	__u64 jiffies; /* read first */
+	__u64 mono_ns; /* then CLOCK_MONOTONIC: the jiffy had begun by then */
 };
 
 _Static_assert(sizeof(struct es_fork_record) == 32, "no padding");

@@ -102,7 +102,7 @@ static void fill_stats(struct es_agent_stats *s)
 	s->bpf_stats = true;
 	s->progs[0] = (struct es_prog_stats){ .name = "tp_sched_exec",
 					      .id = 7,
-					      .loses_execs = true,
+					      .loses = ES_PROG_LOSES_EXEC,
 					      .run_cnt = v,
 					      .run_time_ns = 1234567891234ULL,
 					      .recursion_misses = v + 1 };

@@ -128,7 +128,7 @@ static const char records_check[] =
 	"g = s[\"offset_groups\"]\n"
 	"assert [x[\"map\"] for x in g] == [\"TASK_OFFSETS\", \"EXEC_OFFSETS\", \"EXE_OFFSETS\", \"EXIT_OFFSETS\",\n"
 	"                              \"CRED_OFFSETS\", \"AUDIT_OFFSETS\", \"TTY_OFFSETS\",\n"
-	"                              \"NS_OFFSETS\", \"PIDNS_OFFSETS\"], g\n"
+	"                              \"NS_OFFSETS\", \"PIDNS_OFFSETS\", \"FORK_OFFSETS\"], g\n"
 	"assert g[0][\"enabled\"] is True and g[0][\"reason\"] is None\n"
 	"assert g[0][\"selftest\"] == {\"verdict\": \"verified\", \"detail\": None, \"scrubbed\": 0}\n"
 	"assert g[1][\"enabled\"] is False and g[1][\"reason\"] == \"task_struct.mm: no member\"\n"
@@ -140,7 +140,15 @@ static const char records_check[] =
 	"assert e[\"fileless\"] is None and e[\"ppid_source\"] == \"kernel\"\n"
 	"assert e[\"filename\"] is None and e[\"argv_truncated\"] is True\n"
 	"t = lines[2]\n"
-	"assert t[\"final\"] is True and t[\"events\"] == 7 and t[\"lost\"] == 3\n"
+	"assert t[\"final\"] is True and t[\"events\"] == 7\n"
+	"# Skipped runs: 1 of the exec program, 2 of the thread exit (exec and exit), 4 of fork.\n"
+	"l = t[\"lost_records\"]\n"
+	"assert (l[\"recursion\"], l[\"fork_recursion\"], l[\"exit_recursion\"]) == (3, 4, 2), l\n"
+	"assert t[\"lost\"] == 3 + 1 + 2 + 4, t\n"
+	"assert t[\"lost\"] == (l[\"exec\"] + l[\"failure\"] + l[\"fork\"] + l[\"exit\"] +\n"
+	"                     l[\"recursion\"] + l[\"fork_recursion\"]), t\n"
+	"assert t[\"unreported\"][\"recursion\"] == 3, t\n"
+	"assert [p[\"recursion_misses\"] for p in t[\"programs\"]] == [1, 2, 4, 8], t\n"
 	"assert t[\"ppid_source\"] == {\"kernel\": 4, \"procfs\": 2, \"unknown\": 1, \"fork\": 0}\n"
 	"assert t[\"offsets_absent\"] == 5 and t[\"kernel_read_failures\"] == 6\n"
 	"assert t[\"fallback_misses\"] == 1\n"
@@ -206,6 +214,20 @@ START_TEST(startup_exec_stats)
 
 	fill_info(&info);
 	fill_stats(&st);
+	st.kernel[ES_STAT_LOST_EXEC] = 2;
+	st.kernel[ES_STAT_LOST_FORK] = 1;
+	/* The entry's skipped runs cost no record. */
+	st.progs_cnt = 4;
+	st.progs[0] = (struct es_prog_stats){ .name = "tp_sched_exec",
+					      .recursion_misses = 1,
+					      .loses = ES_PROG_LOSES_EXEC };
+	st.progs[1] = (struct es_prog_stats){ .name = "tp_sched_exit",
+					      .recursion_misses = 2,
+					      .loses = ES_PROG_LOSES_EXEC | ES_PROG_LOSES_EXIT };
+	st.progs[2] = (struct es_prog_stats){ .name = "raw_sched_fork",
+					      .recursion_misses = 4,
+					      .loses = ES_PROG_LOSES_FORK };
+	st.progs[3] = (struct es_prog_stats){ .name = "tp_enter_execve", .recursion_misses = 8 };
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -336,6 +358,12 @@ static void fill_context_report(struct es_exec_report *r)
 	r->cgroup_path = "/system.slice/docker-ab.scope";
 	r->container.runtime = "docker";
 	snprintf(r->container.id, sizeof(r->container.id), "ab");
+	/* The parent, one of unknown exe, one whose name would fake links, init. */
+	r->ancestors[0] = (struct es_ancestor){ .pid = 6, .exe = "/usr/bin/dash" };
+	r->ancestors[1] = (struct es_ancestor){ .pid = 5 };
+	r->ancestors[2] = (struct es_ancestor){ .pid = 4, .exe = "/tmp/x] [anc a<-b" };
+	r->ancestors[3] = (struct es_ancestor){ .pid = 1, .exe = "/usr/lib/systemd/systemd" };
+	r->ancestors_cnt = 4;
 }
 
 START_TEST(exec_context_json_and_text)
@@ -358,7 +386,8 @@ START_TEST(exec_context_json_and_text)
 	text_of(&r, buf, sizeof(buf));
 	ck_assert_ptr_nonnull(strstr(buf,
 				     "  [euid 0 egid 1002]  [caps cap_chown,cap_net_raw]"
-				     "  [privileges raised]  [tty pts/3]  [container docker ab]"));
+				     "  [privileges raised]  [tty pts/3]  [container docker ab]"
+				     "  [anc dash<-?<-x\\x5d\\x20[anc\\x20a\\x3c-b<-systemd]\n"));
 }
 END_TEST
 

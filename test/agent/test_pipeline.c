@@ -192,13 +192,74 @@ START_TEST(a_fexecve_of_a_memfd_alerts)
 }
 END_TEST
 
+/*
+ * A fork stamped with the child's start time, its exec, and its exit stamped
+ * to the tick, before both (the process lived less than a tick, or the tick
+ * ran late): the exit is still that process's, at its exec's time at the
+ * earliest.
+ */
+START_TEST(an_exit_to_the_tick_is_its_process_s)
+{
+	const uint64_t start = 10000000000ULL, exec_time = start + 500000;
+	const char *argv[] = { "true", NULL };
+	struct es_test_record exec = {
+		.pid = 600,
+		.ppid = 50,
+		.flags = ES_EXEC_F_PPID_KERNEL,
+		.time_ns = exec_time,
+		.filename = "/bin/true",
+		.argv = argv,
+		.exe = "/usr/bin/true",
+	};
+	struct es_fork_record fork = {
+		.hdr = { .type = ES_RECORD_FORK,
+			 .pid = 600,
+			 .tid = 600,
+			 .flags = ES_FORK_F_START_TIME,
+			 .time_ns = start },
+		.parent_pid = 50,
+		.parent_tid = 50,
+	};
+	struct es_exit_record exit = {
+		.hdr = { .type = ES_RECORD_EXIT,
+			 .pid = 600,
+			 .tid = 600,
+			 .flags = ES_EXIT_F_CODE | ES_EXIT_F_TIME_TICK },
+	};
+
+	/* Its jiffy began 8 ms before the start: the timer tick, late, had not counted it yet. */
+	exit.hdr.time_ns = start - 8000000;
+	pipe_.report_fork = pipe_.report_exit = true;
+	es_pipeline_record(&pipe_, &fork, sizeof(fork));
+	record(&exec);
+	ck_assert_uint_eq(pipe_.procs->stats.entries, 1);
+	es_pipeline_record(&pipe_, &exit, sizeof(exit));
+	ck_assert_int_eq(
+		python_check(
+			"import json, sys\n"
+			"r = [json.loads(l) for l in open(sys.argv[1])]\n"
+			"assert [e[\"event\"] for e in r] == [\"fork\", \"exec\", \"exit\"], r\n"
+			"assert r[2][\"pid\"] == 600 and r[2][\"ppid\"] == 50, r[2]\n"
+			"assert r[2][\"exe\"] == \"/usr/bin/true\" and r[2][\"exit_code\"] == 0, r[2]\n"
+			"assert r[2][\"time\"] == r[1][\"time\"], (r[1], r[2])\n"
+			"assert r[0][\"time\"] < r[1][\"time\"], r\n"
+			"print(\"ok\")\n"),
+		0);
+	/* Exited with no child: gone from the table. */
+	ck_assert_uint_eq(pipe_.procs->stats.entries, 0);
+	ck_assert_uint_eq(pipe_.procs->stats.removed, 1);
+	assert_accounted();
+}
+END_TEST
+
 int main(void)
 {
 	const struct es_check_case cases[] = {
 		{ "pipeline",
-		  ES_CHECK_TESTS(
-			  an_exec_record_is_one_event, failures_and_records_without_entry_state,
-			  unusable_records_are_counted_not_trusted, a_fexecve_of_a_memfd_alerts),
+		  ES_CHECK_TESTS(an_exec_record_is_one_event,
+				 failures_and_records_without_entry_state,
+				 unusable_records_are_counted_not_trusted,
+				 a_fexecve_of_a_memfd_alerts, an_exit_to_the_tick_is_its_process_s),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};

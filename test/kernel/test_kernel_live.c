@@ -49,12 +49,14 @@ struct kept {
 	struct es_exec_view v;
 };
 
-/* What the test saw for one pid: its exec and failure records, the last of each. */
+/* What the test saw for one pid: its exec, failure, fork and exit records, the last of each. */
 struct child {
 	pid_t pid;
 	int want; /* records to wait for; 0 means 1 */
-	int execs, failures;
+	int execs, failures, forks, exits;
 	struct kept exec, failure;
+	struct es_fork_record fork;
+	struct es_exit_record exit;
 };
 
 /*
@@ -129,10 +131,18 @@ static void on_record(void *ctx, const void *data, size_t size)
 	if (!es_fork_record_read(data, size, &fork)) {
 		c->lineage_records++;
 		c->forks_scrubbed += !fork.hdr.pid;
+		if (fork.hdr.pid) {
+			child = seen_entry(c, fork.hdr.pid);
+			child->forks++;
+			child->fork = fork;
+		}
 		return;
 	}
 	if (!es_exit_record_read(data, size, &exit)) {
 		c->lineage_records++;
+		child = seen_entry(c, exit.hdr.pid);
+		child->exits++;
+		child->exit = exit;
 		return;
 	}
 	if (size > sizeof(((struct kept *)0)->buf) || es_exec_view_parse(data, size, &v)) {
@@ -162,8 +172,9 @@ static void sync_children(struct collector *c)
 		int want = c->children[i].want;
 
 		seen = find_seen(c, c->children[i].pid);
-		if (seen && seen->execs + seen->failures !=
-				    c->children[i].execs + c->children[i].failures) {
+		if (seen && seen->execs + seen->failures + seen->forks + seen->exits !=
+				    c->children[i].execs + c->children[i].failures +
+					    c->children[i].forks + c->children[i].exits) {
 			c->children[i] = *seen;
 			rebase(&c->children[i].exec);
 			rebase(&c->children[i].failure);
@@ -501,6 +512,113 @@ START_TEST(test_500_children_have_parent_from_kernel)
 	ck_assert_uint_eq(stats[ES_STAT_EVENTS], c.records);
 	ck_assert_uint_eq(c.kernel_ppid, c.exec_records);
 	ck_assert_uint_ge(stats[ES_STAT_BYTES], c.exec_records * sizeof(struct es_exec_record));
+	es_loader_destroy(l);
+	reap(&c);
+	collector_free(&c);
+}
+END_TEST
+
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	ck_assert_int_eq(clock_gettime(clock, &ts), 0);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* /proc/@pid/stat's starttime (field 22, clock ticks after boot), zombie or not. */
+static uint64_t proc_start_ticks(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ticks = 0;
+	ssize_t n;
+	int fd, i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* after the name, whatever it holds */
+	ck_assert_ptr_nonnull(p);
+	for (i = 0; i < 20 && p; i++) /* state is field 3: 19 more spaces to field 22 */
+		p = strchr(p + 1, ' ');
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sscanf(p, "%llu", &ticks), 1);
+	return ticks;
+}
+
+/*
+ * Each child's fork record is stamped with its start time, no clock read:
+ * within the fork() call, and exactly /proc/<pid>/stat's starttime in
+ * ticks. Its exit record's jiffies, as the loader hands it over, are the
+ * CLOCK_BOOTTIME at which the exit's jiffy began: no later than the exit
+ * was seen, and no earlier than a tick before the fork.
+ */
+START_TEST(test_fork_and_exit_records_are_stamped)
+{
+	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
+	uint64_t before[20], after[20], tick, hz_ns, exited;
+	char path[] = "/bin/true", arg0[] = "true";
+	char *argv[] = { arg0, NULL }, *envp[] = { NULL };
+	long long deadline = now_ms() + WAIT_MS;
+	struct timespec res;
+	struct collector c;
+	struct es_loader *l;
+	siginfo_t info;
+	int i, missing;
+
+	ck_assert_int_eq(clock_getres(CLOCK_MONOTONIC_COARSE, &res), 0);
+	tick = (uint64_t)res.tv_sec * 1000000000ULL + (uint64_t)res.tv_nsec;
+	hz_ns = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
+	collector_init(&c);
+	l = start(&c, &opts);
+	for (i = 0; i < 20; i++) {
+		pid_t pid;
+
+		before[i] = clock_ns(CLOCK_BOOTTIME);
+		pid = fork();
+		if (pid == 0) {
+			execve(path, argv, envp);
+			_exit(127);
+		}
+		after[i] = clock_ns(CLOCK_BOOTTIME);
+		ck_assert_int_ge(pid, 0);
+		track(&c, pid, 1);
+	}
+	/* Exited, not reaped: /proc still has their start times; their exits were recorded. */
+	for (i = 0; i < c.cnt; i++)
+		ck_assert_int_eq(waitid(P_PID, c.children[i].pid, &info, WEXITED | WNOWAIT), 0);
+	exited = clock_ns(CLOCK_BOOTTIME);
+	do {
+		ck_assert_int_ge(es_loader_poll(l, 50), 0);
+		sync_children(&c);
+		for (i = 0, missing = 0; i < c.cnt; i++)
+			missing += c.children[i].forks != 1 || c.children[i].exits != 1;
+	} while (missing && now_ms() < deadline);
+	ck_assert_int_eq(missing, 0);
+	for (i = 0; i < c.cnt; i++) {
+		const struct es_fork_record *f = &c.children[i].fork;
+		const struct es_exit_record *x = &c.children[i].exit;
+
+		ck_assert_uint_eq(f->hdr.flags, ES_FORK_F_START_TIME);
+		ck_assert_uint_eq(f->parent_pid, (uint32_t)getpid());
+		ck_assert_msg(f->hdr.time_ns >= before[i] && f->hdr.time_ns <= after[i],
+			      "child %d started at %llu, outside its fork() (%llu..%llu)",
+			      c.children[i].pid, (unsigned long long)f->hdr.time_ns,
+			      (unsigned long long)before[i], (unsigned long long)after[i]);
+		ck_assert_uint_eq(f->hdr.time_ns / hz_ns, proc_start_ticks(c.children[i].pid));
+		ck_assert_uint_eq(x->hdr.flags, ES_EXIT_F_CODE | ES_EXIT_F_TIME_TICK);
+		ck_assert_int_eq(x->exit_code, 0);
+		ck_assert_msg(x->hdr.time_ns <= exited && x->hdr.time_ns + tick >= before[i],
+			      "child %d exited at %llu: not between its fork (%llu) less a tick "
+			      "(%llu) and %llu",
+			      c.children[i].pid, (unsigned long long)x->hdr.time_ns,
+			      (unsigned long long)before[i], (unsigned long long)tick,
+			      (unsigned long long)exited);
+	}
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -1151,9 +1269,11 @@ END_TEST
 START_TEST(test_wrong_offsets_are_refuted_and_scrubbed)
 {
 	uint32_t wrong_exec[ES_EXEC_OFF__MAX], wrong_exe[ES_EXE_OFF__MAX];
+	uint32_t wrong_fork[ES_FORK_OFF__MAX];
 	struct es_loader_opts opts = {
 		.override_offsets[ES_OFFSET_GROUP_EXEC] = wrong_exec,
 		.override_offsets[ES_OFFSET_GROUP_EXE] = wrong_exe,
+		.override_offsets[ES_OFFSET_GROUP_FORK] = wrong_fork,
 	};
 	const struct es_loader_info *info;
 	struct collector c;
@@ -1168,6 +1288,8 @@ START_TEST(test_wrong_offsets_are_refuted_and_scrubbed)
 	for (k = 0; k < ES_EXE_OFF__MAX; k++)
 		wrong_exe[k] = 8;
 	wrong_exe[ES_EXE_OFF_TASK_MM] = libbpf_task_offset("mm");
+	/* The start time read from pid and tgid: a time far beyond the fork. */
+	wrong_fork[ES_FORK_OFF_START_BOOTTIME] = libbpf_task_offset("pid");
 	collector_init(&c);
 	l = start(&c, &opts);
 	info = es_loader_info(l);
@@ -1180,11 +1302,16 @@ START_TEST(test_wrong_offsets_are_refuted_and_scrubbed)
 	/* The self-test child's own record, read with the wrong offsets, was scrubbed. */
 	ck_assert_int_ge(es_loader_poll(l, 0), 0);
 	ck_assert_uint_ge(info->checks[ES_OFFSET_GROUP_EXEC].scrubbed, 1);
+	ck_assert_int_eq(info->checks[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_REFUTED);
+	ck_assert_uint_ge(info->checks[ES_OFFSET_GROUP_FORK].scrubbed, 1);
+	ck_assert_uint_eq(c.forks_scrubbed, info->checks[ES_OFFSET_GROUP_FORK].scrubbed);
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
-	/* From then on: argv from the entry (the maps hold 0 now), no exe. */
+	/* From then on: argv from the entry (the maps hold 0 now), no exe, forks by the clock. */
 	assert_argv_from_entry(&c, 0);
 	assert_no_exe(&c);
+	for (k = 0; k < c.cnt; k++)
+		ck_assert_uint_eq(c.children[k].fork.hdr.flags, 0);
 	es_loader_destroy(l);
 	reap(&c);
 	collector_free(&c);
@@ -1593,6 +1720,25 @@ static uint64_t bpftool_prog_field(uint32_t id, const char *key)
  * gives what bpftool shows for it. Then the loader's own programs: every one
  * listed, none skipped, bpftool agreeing.
  */
+/*
+ * What a skipped run of the program @name costs, with TASK_OFFSETS: an
+ * entry only a pending state; the fork tracepoint nothing (the raw one
+ * sends the fork records); clock_pair, never attached, nothing; the thread
+ * exit an exec (a held PATH-search failure) and an exit record; the others
+ * an exec.
+ */
+static unsigned int expected_loses(const char *name)
+{
+	if (!strncmp(name, "tp_enter_", 9) || !strncmp(name, "kprobe_", 7) ||
+	    !strncmp(name, "tp_sched_fork", 13) || !strcmp(name, "clock_pair"))
+		return 0;
+	if (!strcmp(name, "raw_sched_fork"))
+		return ES_PROG_LOSES_FORK;
+	if (!strcmp(name, "tp_sched_exit"))
+		return ES_PROG_LOSES_EXEC | ES_PROG_LOSES_EXIT;
+	return ES_PROG_LOSES_EXEC;
+}
+
 START_TEST(test_recursion_misses_are_read)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
@@ -1629,16 +1775,16 @@ START_TEST(test_recursion_misses_are_read)
 	spawn_true(&c, 20, l);
 	wait_all(l, &c, 0);
 	n = es_loader_prog_stats(l, progs, ES_PROGS_MAX);
-	/* Entries and exits of execve and execveat, the two sched and the two fork programs. */
-	ck_assert_int_eq(n, 8);
+	/*
+	 * Entries and exits of execve and execveat, the two sched and the two
+	 * fork programs, and clock_pair (never attached).
+	 */
+	ck_assert_int_eq(n, 9);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(progs[i].recursion_misses, 0);
 		ck_assert_uint_eq(bpftool_prog_field(progs[i].id, "recursion_misses"), 0);
-		/* A skipped entry costs a pending state, a fork program a fork record; others an exec. */
-		ck_assert_int_eq(progs[i].loses_execs,
-				 strncmp(progs[i].name, "tp_enter_", 9) &&
-					 strncmp(progs[i].name, "kprobe_", 7) &&
-					 !strstr(progs[i].name, "_sched_fork"));
+		ck_assert_msg(progs[i].loses == expected_loses(progs[i].name), "%s loses %#x",
+			      progs[i].name, progs[i].loses);
 	}
 	es_loader_destroy(l);
 	reap(&c);
@@ -1652,6 +1798,7 @@ int main(void)
 		{ "parent",
 		  ES_CHECK_TESTS(test_auto_falls_back_and_offsets_match_libbpf,
 				 test_500_children_have_parent_from_kernel,
+				 test_fork_and_exit_records_are_stamped,
 				 test_children_of_a_thread_have_the_process_as_parent,
 				 test_exec_from_a_thread_names_the_thread,
 				 test_execveat_memfd_is_seen_with_its_flags,

@@ -27,14 +27,36 @@
  *                                            so this process execs from a
  *                                            thread that is not its leader
  *
+ *   exec_helper same-pid PATH ARG... -- PATH ARG...
+ *					  two processes with one pid, in turn: the
+ *					  first (A) the child of a forked copy of this
+ *					  process, execv(PATH, [ARG...]) with fd 3 the
+ *					  read end of a pipe (a background job of A can
+ *					  outlive it, holding it); once A is reaped, the
+ *					  second (B) its own child, the same pid forced
+ *					  again (clone3's set_tid: root in the host PID
+ *					  namespace), execv()ing the second command. It
+ *					  then closes the pipe, reaps every descendant
+ *					  (it is their subreaper) and prints
+ *					  "PID COPY_PID A_START B_START", the starts
+ *					  being /proc/PID/stat's starttime of each
+ *					  (read between its exit and its reaping).
+ *
+ * The pid is a free one below the kernel's last (ns_last_pid): the kernel
+ * hands pids out upwards, so no other process takes it before a wrap.
+ *
  * Between fork() and exec the child calls only async-signal-safe functions
- * (prctl, open, fstat, memfd_create, sendfile, close, the exec family,
- * _exit): a test that runs this helper may have threads of its own. The
+ * (prctl, open, fstat, memfd_create, sendfile, close, dup2, fcntl, the exec
+ * family, _exit): a test that runs this helper may have threads of its own. The
  * thread mode forks nothing, so its pthread_create() is safe.
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <linux/sched.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +114,120 @@ static int thread_exec(char **argv)
 	return 1;
 }
 
+/* A child with pid @pid (clone3's set_tid); as fork() otherwise. */
+static pid_t fork_as(pid_t pid)
+{
+	struct clone_args args = {
+		.exit_signal = SIGCHLD,
+		.set_tid = (uint64_t)(uintptr_t)&pid,
+		.set_tid_size = 1,
+	};
+
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+/* The kernel's last pid, from which a free one below is sought. */
+static pid_t last_pid(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/ns_last_pid", "re");
+	int pid = 0;
+
+	if (!f || fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	if (f)
+		fclose(f);
+	return pid;
+}
+
+/* A child running @argv (fd 3 @hold_fd when >= 0) under pid @pid; its pid or -errno. */
+static pid_t spawn_as(pid_t pid, char **argv, int hold_fd)
+{
+	pid_t child = fork_as(pid);
+
+	if (child == 0) {
+		/* dup2() of fd 3 onto itself would leave it close-on-exec. */
+		if (hold_fd >= 0 && (hold_fd == 3 ? fcntl(3, F_SETFD, 0) : dup2(hold_fd, 3)) < 0)
+			_exit(121);
+		execv(argv[0], argv);
+		_exit(122);
+	}
+	return child < 0 ? -errno : child;
+}
+
+/* Wait for @child to exit, read its start time while it is a zombie, reap it. */
+static int reap_with_start(pid_t child, unsigned long long *start)
+{
+	char path[64], buf[1024], *p;
+	siginfo_t info;
+	int i, n = -1, fd;
+
+	if (waitid(P_PID, (id_t)child, &info, WEXITED | WNOWAIT))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = (int)read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	if (n <= 0 || waitpid(child, NULL, 0) != child)
+		return -1;
+	buf[n] = '\0';
+	/* Field 22, counted after the name's last ')'. */
+	p = strrchr(buf, ')');
+	for (i = 0; i < 20 && p; i++)
+		p = strchr(p + 1, ' ');
+	return p && sscanf(p, "%llu", start) == 1 ? 0 : -1;
+}
+
+/*
+ * The copy of this process that runs A: under the first free pid below
+ * the last one; sends back that pid and A's start. Never returns.
+ */
+static void run_first(char **argv, int hold_fd, int result_fd)
+{
+	unsigned long long out[2] = { 0, 0 };
+	pid_t pid, child = -EEXIST;
+
+	for (pid = last_pid() - 1; pid > 300 && child == -EEXIST; pid--)
+		child = spawn_as(pid, argv, hold_fd);
+	if (child < 0 || reap_with_start(child, &out[1]))
+		_exit(1);
+	out[0] = (unsigned long long)child;
+	_exit(write(result_fd, out, sizeof(out)) == sizeof(out) ? 0 : 1);
+}
+
+static int same_pid(char **first, char **second)
+{
+	unsigned long long got[2], second_start;
+	int hold[2], result[2], status;
+	pid_t copy, child;
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) || pipe2(hold, O_CLOEXEC) ||
+	    pipe2(result, O_CLOEXEC)) {
+		perror("exec_helper: same-pid");
+		return 1;
+	}
+	copy = fork();
+	if (copy == 0)
+		run_first(first, hold[0], result[1]);
+	if (copy < 0 || waitpid(copy, &status, 0) != copy || status ||
+	    read(result[0], got, sizeof(got)) != sizeof(got)) {
+		fprintf(stderr, "exec_helper: same-pid: no first process\n");
+		return 1;
+	}
+	child = spawn_as((pid_t)got[0], second, -1);
+	if (child < 0 || reap_with_start(child, &second_start)) {
+		fprintf(stderr, "exec_helper: same-pid: pid %llu again: %s\n", got[0],
+			strerror(child < 0 ? -child : errno));
+		return 1;
+	}
+	close(hold[1]); /* the first one's background job ends */
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	printf("%llu %d %llu %llu\n", got[0], (int)copy, got[1], second_start);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int fileless, literal, status, fd;
@@ -99,10 +235,21 @@ int main(int argc, char **argv)
 
 	if (argc >= 4 && !strcmp(argv[1], "thread"))
 		return thread_exec(&argv[2]);
+	if (argc >= 5 && !strcmp(argv[1], "same-pid")) {
+		char **sep = &argv[2];
+
+		while (*sep && strcmp(*sep, "--"))
+			sep++;
+		if (*sep && sep > &argv[2] && sep[1]) {
+			*sep = NULL;
+			return same_pid(&argv[2], sep + 1);
+		}
+	}
 	if (argc < 5 ||
 	    (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve") && strcmp(argv[1], "literal"))) {
 		fprintf(stderr, "usage: exec_helper exec|fexecve|literal COMM PATH ARG...\n"
-				"       exec_helper thread PATH ARG...\n");
+				"       exec_helper thread PATH ARG...\n"
+				"       exec_helper same-pid PATH ARG... -- PATH ARG...\n");
 		return 2;
 	}
 	fileless = !strcmp(argv[1], "fexecve");

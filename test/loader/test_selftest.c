@@ -28,6 +28,9 @@ static void setup(void)
 
 	ck_assert_int_eq(es_selftest_prepare(&child, "/bin/true"), 0);
 	child.pid = CHILD;
+	/* The loader's CLOCK_BOOTTIME before and after its fork(). */
+	child.fork_start_ns = 1000;
+	child.fork_end_ns = 2000;
 	memset(&expect, 0, sizeof(expect));
 	expect.loader_pid = LOADER;
 	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++)
@@ -60,6 +63,22 @@ static void exec_record(uint32_t pid, uint32_t ppid, uint32_t flags, const char 
 	es_selftest_observe(&child, buf, es_test_record_make(buf, &spec));
 }
 
+/* The fork record of child @pid, stamped @time_ns (its start time with ES_FORK_F_START_TIME). */
+static void fork_record(uint32_t pid, uint32_t flags, uint64_t time_ns)
+{
+	struct es_fork_record r = {
+		.hdr = { .type = ES_RECORD_FORK,
+			 .pid = pid,
+			 .tid = pid,
+			 .flags = flags,
+			 .time_ns = time_ns },
+		.parent_pid = LOADER,
+		.parent_tid = LOADER,
+	};
+
+	es_selftest_observe(&child, &r, sizeof(r));
+}
+
 /* The child's exit record (the kernel's pid @pid), with status @code when @flags has it. */
 static void exit_record(uint32_t pid, uint32_t flags, int32_t code)
 {
@@ -78,7 +97,9 @@ static void judge(void)
 
 START_TEST(right_records_verify_every_group)
 {
-	/* Another process's exec, its argv not the marker: ignored. */
+	/* Another process's fork and exec, its argv not the marker: ignored. */
+	fork_record(FOREIGN, ES_FORK_F_START_TIME, 5000);
+	fork_record(CHILD, ES_FORK_F_START_TIME, 1500);
 	exec_record(FOREIGN, 1, ES_EXEC_F_PPID_KERNEL, "/bin/true", false, true);
 	ck_assert(!es_selftest_done(&child));
 	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
@@ -94,6 +115,9 @@ START_TEST(right_records_verify_every_group)
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXEC].verdict, ES_GROUP_VERIFIED);
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXE].verdict, ES_GROUP_VERIFIED);
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_VERIFIED);
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_VERIFIED);
+	ck_assert_str_eq(verdict.groups[ES_OFFSET_GROUP_FORK].detail,
+			 "child 4242: start time 1500 ns, within its fork() (1000..2000)");
 	ck_assert_str_eq(verdict.detail, "child 4242: ppid 4000 from the kernel, expected 4000");
 }
 END_TEST
@@ -150,6 +174,32 @@ START_TEST(a_wrong_or_missing_exit_status_refutes_exit_offsets)
 	exit_record(CHILD, ES_EXIT_F_LEADER, 0);
 	judge();
 	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_EXIT].verdict, ES_GROUP_REFUTED);
+}
+END_TEST
+
+START_TEST(a_start_time_outside_the_fork_refutes_fork_offsets)
+{
+	fork_record(CHILD, ES_FORK_F_START_TIME, 2001);
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_REFUTED);
+	ck_assert_ptr_nonnull(strstr(verdict.groups[ES_OFFSET_GROUP_FORK].detail, "outside"));
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_TASK].verdict, ES_GROUP_VERIFIED);
+	/* Stamped by the clock: the start time was not read. */
+	setup();
+	fork_record(CHILD, 0, 1500);
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_REFUTED);
+	/* No fork record, nothing lost: refuted; lost to a full ring buffer: unverified. */
+	setup();
+	exec_record(CHILD, LOADER, ES_EXEC_F_PPID_KERNEL, "/bin/true", true, true);
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_REFUTED);
+	expect.records_lost = true;
+	judge();
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_FORK].verdict, ES_GROUP_UNVERIFIED);
+	ck_assert_int_eq(verdict.groups[ES_OFFSET_GROUP_TASK].verdict, ES_GROUP_VERIFIED);
 }
 END_TEST
 
@@ -219,6 +269,7 @@ int main(void)
 				 wrong_parent_refutes_task_offsets,
 				 wrong_argv_or_exe_refutes_their_groups,
 				 a_wrong_or_missing_exit_status_refutes_exit_offsets,
+				 a_start_time_outside_the_fork_refutes_fork_offsets,
 				 groups_that_are_off_are_not_judged,
 				 a_lost_record_leaves_every_group_unverified,
 				 records_that_fail_the_attach, records_that_lie_are_ignored),

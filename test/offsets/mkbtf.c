@@ -48,7 +48,7 @@ static int write_file(const char *dir, const char *name, const struct bb *b, boo
 }
 
 struct ids {
-	uint32_t int_id, uint_id, ulong_id, pid_t_id, ptr_task;
+	uint32_t int_id, uint_id, ulong_id, pid_t_id, u64_id, ptr_task;
 };
 
 /* The types every file starts with; the task_struct pointer refers to the struct added next. */
@@ -58,12 +58,14 @@ static void add_common(struct bb *b, struct ids *ids)
 	ids->uint_id = bb_int(b, "unsigned int", 4, 0, 32);
 	ids->ulong_id = bb_int(b, "long unsigned int", 8, 0, 64);
 	ids->pid_t_id = bb_ref(b, BTF_KIND_TYPEDEF, "pid_t", ids->int_id);
+	ids->u64_id = bb_ref(b, BTF_KIND_TYPEDEF, "u64", ids->ulong_id);
 	ids->ptr_task = bb_ref(b, BTF_KIND_PTR, NULL, bb_next_id(b) + 1);
 }
 
 /*
  * task_struct and mm_struct as on this host's 6.18 kernel: mm at 1136,
- * exit_code at 1164, tgid at 1268, real_parent at 1280, signal at 1848;
+ * exit_code at 1164, tgid at 1268, real_parent at 1280, start_boottime at
+ * 1560, signal at 1848;
  * arg_start at 480, arg_end at 488 and exe_file (@ptr_file) at 1320 of
  * mm_struct, inside its anonymous struct; signal_struct's live (atomic_t)
  * at 4.
@@ -92,6 +94,7 @@ static void add_good_task(struct bb *b, const struct ids *ids, uint32_t ptr_file
 	bb_member(b, "tgid", ids->pid_t_id, 1268 * 8, 0);
 	bb_member(b, "real_parent", ids->ptr_task, 1280 * 8, 0);
 	bb_member(b, "thread_pid", ctx + CTX_PTR_PID, 1368 * 8, 0);
+	bb_member(b, "start_boottime", ids->u64_id, 1560 * 8, 0);
 	bb_member(b, "cred", ctx + CTX_PTR_CRED, 1736 * 8, 0);
 	bb_member(b, "nsproxy", ctx + CTX_PTR_NSPROXY, 1840 * 8, 0);
 	bb_member(b, "signal", ptr_signal, 1848 * 8, 0);

@@ -208,6 +208,7 @@ def synthetic(args):
                 "upid.nr                          0     4  int                        PIDNS_OFFSETS[4]\n"
                 "upid.ns                          8     8  struct pid_namespace *     PIDNS_OFFSETS[5]\n"
                 "pid_namespace.ns.inum          136     4  unsigned int               PIDNS_OFFSETS[6]\n"
+                "task_struct.start_boottime    1560     8  u64                        FORK_OFFSETS[0]\n"
                 % good).encode()
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
@@ -467,7 +468,8 @@ TABLE = {("TASK_OFFSETS", 0): "task_struct.real_parent", ("TASK_OFFSETS", 1): "t
          ("PIDNS_OFFSETS", 0): "task_struct.thread_pid", ("PIDNS_OFFSETS", 1): "pid.level",
          ("PIDNS_OFFSETS", 2): "pid.numbers", ("PIDNS_OFFSETS", 3): "pid.numbers",
          ("PIDNS_OFFSETS", 4): "upid.nr", ("PIDNS_OFFSETS", 5): "upid.ns",
-         ("PIDNS_OFFSETS", 6): "pid_namespace.ns.inum"}
+         ("PIDNS_OFFSETS", 6): "pid_namespace.ns.inum",
+         ("FORK_OFFSETS", 0): "task_struct.start_boottime"}
 
 
 def table_rows(doc):

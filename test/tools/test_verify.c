@@ -73,13 +73,13 @@ START_TEST(test_verify_accepts_the_built_object)
 		programs++;
 	}
 	bpf_object__close(obj);
-	ck_assert_int_eq(programs, 13);
+	ck_assert_int_eq(programs, 14);
 	ck_assert_ptr_null(strstr(out, "\"rejected\""));
 	ck_assert_ptr_nonnull(strstr(out, "{\"name\":\"tp_sched_exec\",\"type\":\"tracepoint\""));
 
 	/* The object file itself, in text form. */
 	ck_assert_int_eq(run_verify("--object " BPF_OBJECT, out, sizeof(out)), 0);
-	ck_assert_ptr_nonnull(strstr(out, "13 programs: 13 accepted, 0 not"));
+	ck_assert_ptr_nonnull(strstr(out, "14 programs: 14 accepted, 0 not"));
 }
 END_TEST
 

@@ -416,13 +416,16 @@ static void accounting_json(struct es_json_writer *w, const struct es_agent_stat
 	es_json_object_begin(w);
 	es_json_member_uint(w, "exec", k[ES_STAT_LOST_EXEC]);
 	es_json_member_uint(w, "failure", k[ES_STAT_LOST_FAILURE]);
-	es_json_member_uint(w, "recursion", es_stats_recursion_misses(s, true));
+	es_json_member_uint(w, "recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_EXEC));
 	es_json_member_uint(w, "fork", k[ES_STAT_LOST_FORK]);
 	es_json_member_uint(w, "exit", k[ES_STAT_LOST_EXIT]);
 	/* Retired (docs/events.md): one record per exec has no image or result to lose. */
 	es_json_member_uint(w, "image", 0);
 	es_json_member_uint(w, "result", 0);
 	es_json_member_uint(w, "syscall_regs", 0);
+	es_json_member_uint(w, "fork_recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_FORK));
+	/* Of recursion: the thread-exit program also makes the exit records. */
+	es_json_member_uint(w, "exit_recursion", es_stats_recursion_misses(s, ES_PROG_LOSES_EXIT));
 	es_json_object_end(w);
 	es_json_key(w, "records_dropped_reasons");
 	es_json_object_begin(w);

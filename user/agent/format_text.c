@@ -22,8 +22,11 @@ void es_format_time(FILE *f, int64_t wall_ns)
 	fputs(buf, f);
 }
 
-/* @len bytes escaped; @sep_escape also escapes spaces (inside one argv entry). */
-static void text_escape(FILE *f, const char *bytes, size_t len, bool sep_escape)
+/*
+ * @len bytes escaped, and the ASCII characters in @also (a space inside one
+ * argv entry; the ancestors' separators inside one name).
+ */
+static void text_escape(FILE *f, const char *bytes, size_t len, const char *also)
 {
 	const unsigned char *s = (const unsigned char *)bytes;
 	size_t i = 0, n, k;
@@ -34,7 +37,7 @@ static void text_escape(FILE *f, const char *bytes, size_t len, bool sep_escape)
 			i++;
 			continue;
 		}
-		if (s[i] >= 0x20 && s[i] < 0x7f && !(sep_escape && s[i] == ' ')) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && !strchr(also, s[i])) {
 			fputc(s[i++], f);
 			continue;
 		}
@@ -53,7 +56,7 @@ static void text_escape(FILE *f, const char *bytes, size_t len, bool sep_escape)
 
 static void text_str(FILE *f, const char *s)
 {
-	text_escape(f, s, strlen(s), false);
+	text_escape(f, s, strlen(s), "");
 }
 
 /*
@@ -91,6 +94,30 @@ static void text_context(FILE *f, const struct es_exec_report *r)
 	}
 }
 
+/*
+ * The parent and its ancestors, nearest first, by their exe's file name:
+ * "[anc sh<-bash<-sshd<-systemd]"; "?" for an exe unknown. A name cannot
+ * fake a link: its spaces, "<" and "]" are escaped.
+ */
+static void text_ancestors(FILE *f, const struct es_exec_report *r)
+{
+	const char *exe, *slash;
+	size_t i;
+
+	if (!r->ancestors_cnt)
+		return;
+	fputs("  [anc ", f);
+	for (i = 0; i < r->ancestors_cnt; i++) {
+		exe = r->ancestors[i].exe ? r->ancestors[i].exe : "?";
+		slash = strrchr(exe, '/');
+		if (i)
+			fputs("<-", f);
+		exe = slash ? slash + 1 : exe;
+		text_escape(f, exe, strlen(exe), " <]");
+	}
+	fputc(']', f);
+}
+
 void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_ns,
 			 bool *header_done)
 {
@@ -109,23 +136,24 @@ void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_n
 	es_format_time(f, wall_ns);
 	fprintf(f, " %7u %7u %-7s %6u %5s ", rec->hdr.pid, r->ppid,
 		es_ppid_source_name(r->ppid_source), rec->uid, ret);
-	text_escape(f, rec->comm, comm_len, false);
+	text_escape(f, rec->comm, comm_len, "");
 	fprintf(f, "%*s", (int)(17 - comm_len), "");
 	if (rec->hdr.flags & ES_EXEC_F_FILENAME_FAULT)
 		fputs("?", f);
 	else
-		text_escape(f, r->view.filename, r->view.filename_len, true);
+		text_escape(f, r->view.filename, r->view.filename_len, " ");
 	es_argv_iter_init(&it, &r->view);
 	es_argv_next(&it, &arg, &len); /* argv[0]: the filename stands for it */
 	while (es_argv_next(&it, &arg, &len)) {
 		fputc(' ', f);
-		text_escape(f, arg, len, true);
+		text_escape(f, arg, len, " ");
 	}
 	if (rec->hdr.flags & (ES_EXEC_F_ARGV_TRUNCATED | ES_EXEC_F_ARGV_FAULT))
 		fputs(" ...", f);
 	if (rec->path_misses)
 		fprintf(f, "  [%u PATH misses]", rec->path_misses);
 	text_context(f, r);
+	text_ancestors(f, r);
 	if (r->fileless.verdict != ES_FILELESS_NONE) {
 		fprintf(f, "  [fileless %s: ",
 			r->fileless.verdict == ES_FILELESS_SUPPRESSED ? "suppressed" : "alert");

@@ -22,9 +22,15 @@
 /* Where a sample's value is: a uint64_t at an offset into one of these. */
 enum source {
 	SRC_STATS, /* struct es_agent_stats */
-	SRC_UNREPORTED, /* struct es_unreported, from es_stats_unreported() */
+	SRC_DERIVED, /* struct derived: computed from the stats */
 	SRC_PROCS, /* struct es_proc_table_stats; absent without a process table */
 	SRC_CGROUPS, /* struct es_cgroup_paths_stats; absent without the cache */
+};
+
+/* What the stats record says that no one stats member holds. */
+struct derived {
+	struct es_unreported unreported;
+	uint64_t fork_recursion, exit_recursion; /* skipped runs that lost those records */
 };
 
 struct sample {
@@ -33,7 +39,7 @@ struct sample {
 	size_t at;
 };
 
-#define SAMPLES_MAX 5
+#define SAMPLES_MAX 7
 
 struct family {
 	const char *name;
@@ -46,7 +52,8 @@ struct family {
 
 #define STATS(member)	   .src = SRC_STATS, .at = offsetof(struct es_agent_stats, member)
 #define KERNEL(stat)	   STATS(kernel[stat])
-#define UNREPORTED(member) .src = SRC_UNREPORTED, .at = offsetof(struct es_unreported, member)
+#define DERIVED(member)	   .src = SRC_DERIVED, .at = offsetof(struct derived, member)
+#define UNREPORTED(member) DERIVED(unreported.member)
 #define PROCS(member)	   .src = SRC_PROCS, .at = offsetof(struct es_proc_table_stats, member)
 #define CGROUPS(member)	   .src = SRC_CGROUPS, .at = offsetof(struct es_cgroup_paths_stats, member)
 
@@ -79,7 +86,9 @@ static const struct family families[] = {
 	    { "failure", KERNEL(ES_STAT_LOST_FAILURE) },
 	    { "recursion", UNREPORTED(recursion) },
 	    { "fork", KERNEL(ES_STAT_LOST_FORK) },
-	    { "exit", KERNEL(ES_STAT_LOST_EXIT) } } },
+	    { "exit", KERNEL(ES_STAT_LOST_EXIT) },
+	    { "fork_recursion", DERIVED(fork_recursion) },
+	    { "exit_recursion", DERIVED(exit_recursion) } } },
 	{ "execsensor_execs_unreported_total",
 	  "counter",
 	  "Execs that happened but have no exec event, by cause.",
@@ -247,12 +256,12 @@ static void label(FILE *f, bool first, const char *name, const char *value)
 }
 
 static const void *source_base(enum source src, const struct es_agent_stats *s,
-			       const struct es_unreported *u)
+			       const struct derived *u)
 {
 	switch (src) {
 	case SRC_STATS:
 		return s;
-	case SRC_UNREPORTED:
+	case SRC_DERIVED:
 		return u;
 	case SRC_PROCS:
 		return s->procs;
@@ -272,7 +281,7 @@ static uint64_t u64_at(const void *base, size_t at)
 
 /* A family of the table; none of it when its source is absent. */
 static void family(FILE *f, const struct family *fam, const struct es_agent_stats *s,
-		   const struct es_unreported *u)
+		   const struct derived *u)
 {
 	const struct sample *smp;
 
@@ -343,10 +352,13 @@ static void info_metrics(FILE *f, const struct es_startup_host *host,
 static void format_metrics(FILE *f, const struct es_agent_stats *s, bool final,
 			   const struct es_startup_host *host, const struct es_loader_info *info)
 {
-	struct es_unreported u;
+	struct derived u = {
+		.fork_recursion = es_stats_recursion_misses(s, ES_PROG_LOSES_FORK),
+		.exit_recursion = es_stats_recursion_misses(s, ES_PROG_LOSES_EXIT),
+	};
 	size_t i;
 
-	es_stats_unreported(s, &u);
+	es_stats_unreported(s, &u.unreported);
 	info_metrics(f, host, info);
 	header(f, "execsensor_stats_final", "gauge",
 	       "1 when written at exit (the agent stopped), 0 while it runs.");

@@ -206,19 +206,21 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 
 static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f)
 {
-	bool maybe_thread = f->hdr.flags & ES_FORK_F_KIND_UNKNOWN;
+	unsigned int flags =
+		((f->hdr.flags & ES_FORK_F_KIND_UNKNOWN) ? ES_PROC_FORK_MAYBE_THREAD : 0) |
+		((f->hdr.flags & ES_FORK_F_START_TIME) ? ES_PROC_FORK_START_EXACT : 0);
 	struct es_lineage_report r = {
 		.type = ES_RECORD_FORK,
 		.pid = f->hdr.pid,
 		.ppid = f->parent_pid,
 		.time_ns = f->hdr.time_ns,
-		.maybe_thread = maybe_thread,
+		.maybe_thread = flags & ES_PROC_FORK_MAYBE_THREAD,
 	};
 	struct es_proc *e;
 
 	if (!f->hdr.pid)
-		return; /* made with refuted TASK_OFFSETS: the child is unknown */
-	e = es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, maybe_thread);
+		return; /* made with refuted offsets: the child is unknown */
+	e = es_proc_table_fork(p->procs, f->hdr.pid, f->parent_pid, f->hdr.time_ns, flags);
 	if (!p->report_fork)
 		return;
 	r.exe = e ? e->exe : NULL;
@@ -228,12 +230,29 @@ static void on_fork_record(struct es_pipeline *p, const struct es_fork_record *f
 	es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, f->hdr.time_ns));
 }
 
+/*
+ * An exit record's process and time. The process is the one alive under
+ * its pid: by time it could be missed, as a time to the tick (when the
+ * exit's jiffy began, more ticks early when the timer tick ran late) may
+ * precede the process's own start. It exited no earlier than its last
+ * fork or exec.
+ */
+static struct es_proc *exit_of(struct es_pipeline *p, const struct es_exit_record *x,
+			       uint64_t *time_ns)
+{
+	struct es_proc *e = es_proc_table_live(p->procs, x->hdr.pid);
+
+	*time_ns = x->hdr.time_ns;
+	if (e && e->seen_ns > *time_ns)
+		*time_ns = e->seen_ns;
+	return e;
+}
+
 static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x)
 {
 	struct es_lineage_report r = {
 		.type = ES_RECORD_EXIT,
 		.pid = x->hdr.pid,
-		.time_ns = x->hdr.time_ns,
 		.status_known = x->hdr.flags & ES_EXIT_F_CODE,
 		.exit_code = x->exit_code,
 	};
@@ -243,16 +262,16 @@ static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x
 		es_proc_table_thread_exit(p->procs, x->hdr.tid);
 		return;
 	}
-	e = es_proc_table_find(p->procs, x->hdr.pid, x->hdr.time_ns);
+	e = exit_of(p, x, &r.time_ns);
 	if (p->report_exit) {
 		r.ppid = e ? e->ppid : 0;
 		r.exe = e ? e->exe : NULL;
 		r.start = proc_start(p, e, e ? e->start_ns : 0);
 		r.parent_start = proc_start(p, e && e->pstart_ns, e ? e->pstart_ns : 0);
 		p->stats.exit_events++;
-		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, x->hdr.time_ns));
+		es_output_lineage(p->out, &r, es_clock_to_wall_ns(&p->clock, r.time_ns));
 	}
-	es_proc_table_exit(p->procs, x->hdr.pid, x->hdr.time_ns);
+	es_proc_table_exit(p->procs, e, r.time_ns);
 }
 
 /* A fork or exit record: into the table, and to the output if asked. */

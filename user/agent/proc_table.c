@@ -66,6 +66,17 @@ struct es_proc *es_proc_table_find(struct es_proc_table *t, uint32_t pid, uint64
 	return best;
 }
 
+struct es_proc *es_proc_table_live(struct es_proc_table *t, uint32_t pid)
+{
+	struct es_proc *e, *best = NULL;
+
+	for (e = *bucket(t, pid); e; e = e->next) {
+		if (e->pid == pid && !e->exited && (!best || e->start_ns > best->start_ns))
+			best = e;
+	}
+	return best;
+}
+
 struct es_proc *es_proc_table_parent(struct es_proc_table *t, const struct es_proc *e)
 {
 	if (!e->ppid)
@@ -133,6 +144,7 @@ static struct es_proc *insert(struct es_proc_table *t, uint32_t pid, uint64_t st
 	}
 	e->pid = pid;
 	e->start_ns = start_ns;
+	e->seen_ns = start_ns;
 	b = bucket(t, pid);
 	e->next = *b;
 	*b = e;
@@ -140,16 +152,35 @@ static struct es_proc *insert(struct es_proc_table *t, uint32_t pid, uint64_t st
 	return e;
 }
 
-/* @e's parent is @ppid as it was at @e's start. */
-static void link_parent(struct es_proc_table *t, struct es_proc *e, uint32_t ppid)
+/* @e no longer names its parent, which goes if that kept it. */
+static void unlink_parent(struct es_proc_table *t, struct es_proc *e)
 {
-	struct es_proc *parent = ppid ? es_proc_table_find(t, ppid, e->start_ns) : NULL;
+	struct es_proc *parent = e->pstart_ns ? find_exact(t, e->ppid, e->pstart_ns) : NULL;
+
+	e->ppid = 0;
+	e->pstart_ns = 0;
+	if (parent && parent->children && !--parent->children && parent->exited) {
+		t->stats.removed++;
+		release(t, parent);
+	}
+}
+
+/* @e's parent is @ppid as it was at @at, @e's start. */
+static void link_parent(struct es_proc_table *t, struct es_proc *e, uint32_t ppid, uint64_t at)
+{
+	struct es_proc *parent = ppid ? es_proc_table_find(t, ppid, at) : NULL;
 
 	e->ppid = ppid;
 	if (!parent || parent == e)
 		return;
 	e->pstart_ns = parent->start_ns;
 	parent->children++;
+}
+
+static void seen_at(struct es_proc *e, uint64_t time_ns)
+{
+	if (time_ns > e->seen_ns)
+		e->seen_ns = time_ns;
 }
 
 static void set_exe(struct es_proc *e, const char *exe)
@@ -179,24 +210,44 @@ static void mark_exited(struct es_proc_table *t, struct es_proc *e, uint64_t tim
 	t->newest_exited = e;
 }
 
+/*
+ * @e, seeded from /proc, is the process a fork record stamped with its exact
+ * start (@start_ns) tells of: /proc counts that start in whole ticks.
+ */
+static bool seeded_as(const struct es_proc *e, uint64_t start_ns)
+{
+	return e->seeded && !e->exited &&
+	       es_procfs_ticks_to_ns(es_procfs_ns_to_ticks(start_ns)) == e->start_ns;
+}
+
 struct es_proc *es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
-				   uint64_t time_ns, bool maybe_thread)
+				   uint64_t time_ns, unsigned int flags)
 {
 	struct es_proc *old = es_proc_table_find(t, pid, time_ns), *e, *parent;
 
 	t->stats.forks++;
-	/* A live entry under a pid the kernel gives again: its exit was lost. */
-	if (old)
-		mark_exited(t, old, time_ns);
-	e = insert(t, pid, time_ns);
-	if (!e)
-		return NULL;
+	if (old && (flags & ES_PROC_FORK_START_EXACT) && seeded_as(old, time_ns)) {
+		/* Seen by the seed before its record came: the forker is its true parent. */
+		e = old;
+		if (e->ppid != ppid) {
+			unlink_parent(t, e);
+			link_parent(t, e, ppid, time_ns);
+		}
+		seen_at(e, time_ns);
+	} else {
+		/* A live entry under a pid the kernel gives again: its exit was lost. */
+		if (old)
+			mark_exited(t, old, time_ns);
+		e = insert(t, pid, time_ns);
+		if (!e)
+			return NULL;
+		link_parent(t, e, ppid, time_ns);
+		parent = es_proc_table_parent(t, e);
+		if (parent)
+			set_exe(e, parent->exe);
+	}
 	e->from_fork = true;
-	e->maybe_thread = maybe_thread;
-	link_parent(t, e, ppid);
-	parent = es_proc_table_parent(t, e);
-	if (parent)
-		set_exe(e, parent->exe);
+	e->maybe_thread = flags & ES_PROC_FORK_MAYBE_THREAD;
 	return e;
 }
 
@@ -209,17 +260,16 @@ struct es_proc *es_proc_table_exec(struct es_proc_table *t, uint32_t pid, uint32
 		e = insert(t, pid, time_ns);
 		if (!e)
 			return NULL;
-		link_parent(t, e, ppid);
+		link_parent(t, e, ppid, time_ns);
 	}
 	e->maybe_thread = false;
+	seen_at(e, time_ns);
 	set_exe(e, exe);
 	return e;
 }
 
-void es_proc_table_exit(struct es_proc_table *t, uint32_t pid, uint64_t time_ns)
+void es_proc_table_exit(struct es_proc_table *t, struct es_proc *e, uint64_t time_ns)
 {
-	struct es_proc *e = es_proc_table_find(t, pid, time_ns);
-
 	t->stats.exits++;
 	if (e)
 		mark_exited(t, e, time_ns);
@@ -273,6 +323,7 @@ static int seed_one(struct es_proc_table *t, const char *root, uint32_t pid, uin
 	e = insert(t, pid, es_procfs_ticks_to_ns(st.start_ticks));
 	if (!e)
 		return 0;
+	e->seeded = true;
 	e->ppid = st.ppid; /* linked once every process is in */
 	if (len > 0) {
 		exe[len] = '\0';
@@ -316,7 +367,7 @@ size_t es_proc_table_seed(struct es_proc_table *t, const char *proc_root)
 	for (i = 0; i < ES_PROC_TABLE_BUCKETS; i++) {
 		for (e = t->buckets[i]; e; e = e->next) {
 			if (!e->from_fork && e->ppid && !e->pstart_ns)
-				link_parent(t, e, e->ppid);
+				link_parent(t, e, e->ppid, e->start_ns);
 		}
 	}
 	t->stats.seeded += added;

@@ -8,8 +8,12 @@
  * A process is (pid, start): pids are reused, start times (CLOCK_BOOTTIME
  * ns: the fork record's, or /proc's start time, to the tick) are not, so an
  * entry names its parent by both and a reused pid never inherits an old
- * entry. An entry goes once its process has exited and no entry names it as
- * parent; at ES_PROC_TABLE_MAX entries the oldest exited one is evicted.
+ * entry. A fork record stamped with the child's own start time (the
+ * kernel's start_boottime) is exactly what /proc's start time counts in
+ * ticks: a process the seed read from /proc before its fork record came is
+ * recognised as the same. An entry goes once its process has exited and no
+ * entry names it as parent; at ES_PROC_TABLE_MAX entries the oldest exited
+ * one is evicted.
  */
 #ifndef EXECSENSOR_PROC_TABLE_H
 #define EXECSENSOR_PROC_TABLE_H
@@ -27,9 +31,11 @@ struct es_proc {
 	uint64_t start_ns;
 	uint64_t pstart_ns; /* the parent's start: with ppid, its identity */
 	uint64_t exit_ns; /* when exited */
+	uint64_t seen_ns; /* its latest fork or exec: it lived then */
 	char *exe; /* NULL: unknown */
 	uint32_t children; /* entries naming this one as parent */
 	bool exited;
+	bool seeded; /* from /proc at start: start_ns to the tick */
 	bool from_fork; /* born after the start: ppid from its fork record */
 	bool maybe_thread; /* from a fork record that could not tell a thread (no TASK_OFFSETS) */
 	struct es_proc *next; /* in its bucket */
@@ -73,16 +79,26 @@ size_t es_proc_table_seed(struct es_proc_table *t, const char *proc_root);
 /* The process @pid as it was at @at_ns: started then or before, not exited before. */
 struct es_proc *es_proc_table_find(struct es_proc_table *t, uint32_t pid, uint64_t at_ns);
 
+/*
+ * The process @pid that has not exited, the newest if there are several:
+ * the one an exit record of @pid ends, as records come in order (an exit
+ * after its process's fork, before the pid's reuse).
+ */
+struct es_proc *es_proc_table_live(struct es_proc_table *t, uint32_t pid);
+
 /* @e's parent entry, or NULL. */
 struct es_proc *es_proc_table_parent(struct es_proc_table *t, const struct es_proc *e);
 
+/* es_proc_table_fork()'s @flags. */
+#define ES_PROC_FORK_MAYBE_THREAD 0x1 /* the kernel could not tell a thread */
+#define ES_PROC_FORK_START_EXACT  0x2 /* @time_ns is the child's start_boottime */
+
 /*
  * A fork record: @pid was born of @ppid at @time_ns, with its parent's exe
- * until it execs. @maybe_thread: the kernel could not tell a thread.
- * Returns its entry, or NULL when the table is full.
+ * until it execs. Returns its entry, or NULL when the table is full.
  */
 struct es_proc *es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
-				   uint64_t time_ns, bool maybe_thread);
+				   uint64_t time_ns, unsigned int flags);
 
 /*
  * An exec of @pid at @time_ns whose new exe is @exe (NULL: unknown). A
@@ -92,8 +108,11 @@ struct es_proc *es_proc_table_fork(struct es_proc_table *t, uint32_t pid, uint32
 struct es_proc *es_proc_table_exec(struct es_proc_table *t, uint32_t pid, uint32_t ppid,
 				   uint64_t time_ns, const char *exe);
 
-/* An exit record: the process @pid ended at @time_ns. */
-void es_proc_table_exit(struct es_proc_table *t, uint32_t pid, uint64_t time_ns);
+/*
+ * An exit record: the process of entry @e (es_proc_table_live(); NULL when
+ * the table has none, only counted) ended at @time_ns.
+ */
+void es_proc_table_exit(struct es_proc_table *t, struct es_proc *e, uint64_t time_ns);
 
 /* A thread @tid exited: an entry its fork made, thinking it a process, goes. */
 void es_proc_table_thread_exit(struct es_proc_table *t, uint32_t tid);

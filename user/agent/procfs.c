@@ -98,7 +98,8 @@ int es_procfs_parse_stat(const char *buf, size_t len, struct es_procfs_stat *out
 	return 0;
 }
 
-uint64_t es_procfs_ticks_to_ns(uint64_t ticks)
+/* The length of a /proc tick (USER_HZ) in ns. */
+static uint64_t tick_ns(void)
 {
 	static long hz;
 
@@ -107,7 +108,17 @@ uint64_t es_procfs_ticks_to_ns(uint64_t ticks)
 		if (hz <= 0)
 			hz = 100;
 	}
-	return ticks * (1000000000ULL / (uint64_t)hz);
+	return 1000000000ULL / (uint64_t)hz;
+}
+
+uint64_t es_procfs_ticks_to_ns(uint64_t ticks)
+{
+	return ticks * tick_ns();
+}
+
+uint64_t es_procfs_ns_to_ticks(uint64_t ns)
+{
+	return ns / tick_ns();
 }
 
 int es_procfs_open_pid(const char *root, uint32_t pid)

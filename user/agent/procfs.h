@@ -35,6 +35,9 @@ int es_procfs_parse_stat(const char *buf, size_t len, struct es_procfs_stat *out
 /* A start time in ticks as CLOCK_BOOTTIME ns (the kernel rounds down to the tick). */
 uint64_t es_procfs_ticks_to_ns(uint64_t ticks);
 
+/* CLOCK_BOOTTIME ns in ticks, as the kernel counts a start time in /proc/<pid>/stat. */
+uint64_t es_procfs_ns_to_ticks(uint64_t ns);
+
 /* Open @root/<pid> as a directory; the fd or -errno (-ENOENT: no such process). */
 int es_procfs_open_pid(const char *root, uint32_t pid);
 

@@ -53,19 +53,22 @@ struct es_agent_stats {
 /* Why execs went unreported, from the counters above. */
 struct es_unreported {
 	uint64_t ringbuf_full; /* exec and failure records lost to a full ring buffer */
-	uint64_t recursion; /* runs of record-making programs the kernel skipped */
+	uint64_t recursion; /* runs of exec-record-making programs the kernel skipped */
 	uint64_t agent_dropped; /* records the agent could not use */
 	uint64_t total;
 };
 
-/* Sum of the programs' recursion_misses (0 when they could not be read). */
-uint64_t es_stats_recursion_misses(const struct es_agent_stats *s, bool loses_execs_only);
+/*
+ * Sum of recursion_misses over the programs whose skipped run loses any of
+ * @loses (ES_PROG_LOSES_*), each program once (0 when they could not be read).
+ */
+uint64_t es_stats_recursion_misses(const struct es_agent_stats *s, unsigned int loses);
 
 void es_stats_unreported(const struct es_agent_stats *s, struct es_unreported *out);
 
 /*
  * Every record the kernel did not deliver: failed reservations, and runs
- * of record-making programs the kernel skipped.
+ * of record-making programs the kernel skipped (exec, fork and exit records).
  */
 uint64_t es_stats_lost(const struct es_agent_stats *s);
 

@@ -23,11 +23,15 @@
 #include "loader_internal.h"
 #include "lockdown.h"
 #include "offsets.h"
+#include "record.h"
 #include "selftest.h"
 
 #define DEFAULT_BTF	    "/sys/kernel/btf/vmlinux"
 #define SELFTEST_TIMEOUT_MS 5000
 #define SELFTEST_ATTEMPTS   3
+/* At attach, pairs of jiffies and CLOCK_MONOTONIC across this many jiffies (or ms); one per poll. */
+#define JIFFIES_START_MOVES 3
+#define JIFFIES_START_MS    100
 
 static const char *const syscall_names[] = { "execve", "execveat" };
 
@@ -212,6 +216,26 @@ static void override_groups(struct es_loader *l)
 	}
 }
 
+/*
+ * The lineage groups: EXIT_OFFSETS serve the exit records, FORK_OFFSETS the
+ * fork records of raw_sched_fork, which runs only with TASK_OFFSETS' tgid
+ * (without, tp_sched_fork stamps every new task with the clock).
+ */
+static void lineage_groups(struct es_loader_info *info)
+{
+	struct es_offset_group_state *fork = &info->groups[ES_OFFSET_GROUP_FORK];
+	const struct es_offset_group_state *task = &info->groups[ES_OFFSET_GROUP_TASK];
+
+	if (!info->lineage) {
+		es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXIT],
+					"lineage off on request (--no-lineage)");
+		es_offset_group_disable(fork, "lineage off on request (--no-lineage)");
+	} else if (fork->enabled && !task->enabled) {
+		es_offset_group_disable(fork, "TASK_OFFSETS off: fork records are stamped with "
+					      "the clock");
+	}
+}
+
 /* The mode to load: kprobe when usable (or demanded), else tracepoint. */
 static int choose_mode(struct es_loader *l)
 {
@@ -325,31 +349,49 @@ static int write_groups(struct es_loader *l)
 	return 0;
 }
 
+/* An exit record stamped with jiffies (@r, read from the ring): as CLOCK_BOOTTIME to the tick. */
+static bool exit_time(struct es_loader *l, const void *data, size_t size, struct es_exit_record *r)
+{
+	uint64_t boot_ns;
+
+	if (es_exit_record_read(data, size, r) || !(r->hdr.flags & ES_EXIT_F_TIME_JIFFIES) ||
+	    es_jiffies_to_boot_ns(&l->jiffies, r->hdr.time_ns, &boot_ns))
+		return false;
+	r->hdr.time_ns = boot_ns;
+	r->hdr.flags = (r->hdr.flags & ~ES_EXIT_F_TIME_JIFFIES) | ES_EXIT_F_TIME_TICK;
+	return true;
+}
+
 /*
- * Hand one record to the caller, without the values of a group the
- * self-test refuted: records made before its map was rewritten.
+ * Hand one record to the caller: an exit record's jiffies as a time, and
+ * without the values of a group the self-test refuted (records made
+ * before its map was rewritten).
  */
 static void deliver(struct es_loader *l, const void *data, size_t size)
 {
-	bool copied = false;
+	struct es_exit_record exit;
+	bool copy = false;
 	size_t i, scrubbed;
 
-	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++) {
-		if (!l->scrub[i])
-			continue;
-		if (!copied) {
-			if (size > sizeof(l->scratch))
-				break; /* never made by our programs: nothing to scrub */
-			memcpy(l->scratch, data, size);
-			copied = true;
-		}
-		scrubbed = es_offset_map_scrub(i, l->scratch, size);
-		if (scrubbed) {
-			size = scrubbed;
-			l->info.checks[i].scrubbed++;
+	if (exit_time(l, data, size, &exit)) {
+		memcpy(l->scratch, &exit, sizeof(exit));
+		data = l->scratch;
+	}
+	for (i = 0; i < ES_OFFSET_GROUP__MAX; i++)
+		copy |= l->scrub[i];
+	/* Larger: never made by our programs, nothing to scrub. */
+	if (copy && size <= sizeof(l->scratch)) {
+		memmove(l->scratch, data, size);
+		data = l->scratch;
+		for (i = 0; i < ES_OFFSET_GROUP__MAX; i++) {
+			scrubbed = l->scrub[i] ? es_offset_map_scrub(i, l->scratch, size) : 0;
+			if (scrubbed) {
+				size = scrubbed;
+				l->info.checks[i].scrubbed++;
+			}
 		}
 	}
-	l->opts.on_record(l->opts.ctx, copied ? l->scratch : data, size);
+	l->opts.on_record(l->opts.ctx, data, size);
 }
 
 /* While the self-test runs: note what the record says of the child, and queue it. */
@@ -405,6 +447,7 @@ static int load_skeleton(struct es_loader *l)
 	skel->rodata->wakeup_bytes =
 		l->opts.wakeup_bytes ? l->opts.wakeup_bytes : l->info.ringbuf_size / 4;
 	fork_layout(l);
+	bpf_program__set_autoload(skel->progs.clock_pair, l->info.lineage);
 	bpf_program__set_autoload(skel->progs.kprobe_execve, kprobe);
 	bpf_program__set_autoload(skel->progs.kretprobe_execve, kprobe);
 	bpf_program__set_autoload(skel->progs.kprobe_execveat, kprobe);
@@ -483,12 +526,10 @@ int es_loader_load(struct es_loader *l)
 		loader_log(l, "no kernel ppid: %s", task->reason);
 	}
 	info->lineage = !l->opts.no_lineage;
-	if (!info->lineage)
-		es_offset_group_disable(&info->groups[ES_OFFSET_GROUP_EXIT],
-					"lineage off on request (--no-lineage)");
 	if (l->opts.no_context)
 		disable_context(info);
 	override_groups(l);
+	lineage_groups(info);
 	err = check_sched(l);
 	if (!err)
 		err = choose_mode(l);
@@ -687,6 +728,48 @@ static int run_selftest(struct es_loader *l)
 	return 0;
 }
 
+/* One pair from the clock_pair program for the exit records' clock. 0 or -errno. */
+static int learn_jiffies(struct es_loader *l, uint64_t *jiffies)
+{
+	struct es_clock_pair pair = { 0 };
+	/* A syscall program's context is copied back to ctx_in (it takes no ctx_out). */
+	LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = &pair, .ctx_size_in = sizeof(pair));
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(l->skel->progs.clock_pair), &run);
+	if (err)
+		return err;
+	es_jiffies_learn(&l->jiffies, &pair);
+	*jiffies = pair.jiffies;
+	return 0;
+}
+
+/*
+ * With lineage, before any record is handed over: the exit records' clock.
+ * Pairs are read until the jiffies have moved on a few times: a pair read
+ * just after a jiffy began gives its start to a few microseconds (at most
+ * a few ticks of reading, once).
+ */
+static int start_jiffies(struct es_loader *l)
+{
+	long long deadline = now_ms() + JIFFIES_START_MS;
+	uint64_t jiffies = 0, last;
+	int moves = -1, err;
+
+	if (!l->info.lineage)
+		return 0;
+	err = es_jiffies_init(&l->jiffies);
+	while (!err && moves < JIFFIES_START_MOVES && now_ms() < deadline) {
+		last = jiffies;
+		err = learn_jiffies(l, &jiffies);
+		moves += jiffies != last;
+	}
+	if (err)
+		return loader_fail(l, err, "reading jiffies and CLOCK_MONOTONIC (clock_pair): %s",
+				   strerror(-err));
+	return 0;
+}
+
 int es_loader_attach(struct es_loader *l)
 {
 	struct es_loader_info *info = &l->info;
@@ -713,6 +796,8 @@ int es_loader_attach(struct es_loader *l)
 		if (!err)
 			err = attach_links(l);
 	}
+	if (!err)
+		err = start_jiffies(l);
 	if (err)
 		return err;
 	return run_selftest(l);
@@ -733,9 +818,13 @@ int es_loader_poll(struct es_loader *l, int timeout_ms)
 	struct es_backlog_record *rec;
 	struct epoll_event ev;
 	int handled = 0, n;
+	uint64_t jiffies;
 
 	if (!l->rb)
 		return -EINVAL;
+	/* A better phase for the exit records' jiffies (known since attach: failure is no loss). */
+	if (l->info.lineage)
+		learn_jiffies(l, &jiffies);
 	while ((rec = l->backlog) != NULL) {
 		l->backlog = rec->next;
 		deliver(l, rec->data, rec->size);
@@ -785,18 +874,29 @@ int es_loader_read_stats(const struct es_loader *l, uint64_t stats[ES_STAT__MAX]
 }
 
 /*
- * The programs whose skipped run is an exec never reported: the exec
- * record's, the exits' (failure records) and the thread exit's (a held
- * PATH-search failure). A skipped entry only costs the record its pending
- * state.
+ * What a skipped run of @prog loses: the exec record's, the exits'
+ * (failure records) and the thread exit's (a held PATH-search failure) an
+ * exec never reported; the thread exit's an exit record too, with lineage;
+ * the fork program in use (raw_sched_fork with TASK_OFFSETS, else the
+ * tracepoint) a fork record. A skipped entry only costs the record its
+ * pending state.
  */
-static bool prog_loses_execs(const struct es_loader *l, const struct bpf_program *prog)
+static unsigned int prog_loses(const struct es_loader *l, const struct bpf_program *prog)
 {
 	const struct execsensor_bpf *skel = l->skel;
+	bool task = l->info.groups[ES_OFFSET_GROUP_TASK].enabled;
 
-	return prog == skel->progs.tp_sched_exec || prog == skel->progs.tp_sched_exit ||
-	       prog == skel->progs.kretprobe_execve || prog == skel->progs.kretprobe_execveat ||
-	       prog == skel->progs.tp_exit_execve || prog == skel->progs.tp_exit_execveat;
+	if (prog == skel->progs.tp_sched_exit)
+		return ES_PROG_LOSES_EXEC | (l->info.lineage ? ES_PROG_LOSES_EXIT : 0);
+	if (prog == skel->progs.tp_sched_exec || prog == skel->progs.kretprobe_execve ||
+	    prog == skel->progs.kretprobe_execveat || prog == skel->progs.tp_exit_execve ||
+	    prog == skel->progs.tp_exit_execveat)
+		return ES_PROG_LOSES_EXEC;
+	if (prog == skel->progs.raw_sched_fork)
+		return task ? ES_PROG_LOSES_FORK : 0;
+	if (prog == skel->progs.tp_sched_fork || prog == skel->progs.tp_sched_fork_loc)
+		return task ? 0 : ES_PROG_LOSES_FORK;
+	return 0;
 }
 
 int es_prog_stats_read(int prog_fd, const char *name, struct es_prog_stats *out)
@@ -836,7 +936,7 @@ int es_loader_prog_stats(const struct es_loader *l, struct es_prog_stats *out, s
 		err = es_prog_stats_read(fd, bpf_program__name(prog), &out[n]);
 		if (err)
 			return err;
-		out[n].loses_execs = prog_loses_execs(l, prog);
+		out[n].loses = prog_loses(l, prog);
 		n++;
 	}
 	return (int)n;

@@ -168,12 +168,16 @@ struct es_loader_info {
 	uint32_t ringbuf_size;
 };
 
+/* What a skipped run of a program loses (es_prog_stats.loses). */
+#define ES_PROG_LOSES_EXEC 0x1 /* an exec or failure record: an exec never reported */
+#define ES_PROG_LOSES_FORK 0x2 /* a fork record */
+#define ES_PROG_LOSES_EXIT 0x4 /* an exit record */
+
 /* One loaded program's counters, from the kernel (bpf_prog_info). */
 struct es_prog_stats {
 	char name[64]; /* the program's name in the object (the kernel keeps 15 bytes) */
 	uint32_t id; /* the kernel's program id (bpftool prog show id N) */
-	/* A skipped run of this program is an exec the sensor never reports. */
-	bool loses_execs;
+	unsigned int loses; /* ES_PROG_LOSES_*: what a run the kernel skips costs; 0: nothing */
 	/* Runs and their total time: counted only while kernel.bpf_stats_enabled=1. */
 	uint64_t run_cnt;
 	uint64_t run_time_ns;

@@ -5,6 +5,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "jiffies.h"
 #include "loader.h"
 #include "ring_use.h"
 #include "selftest.h"
@@ -44,6 +45,8 @@ struct es_loader {
 	struct es_backlog_record *backlog, **backlog_tail;
 	/* A refuted group: every record made with it loses its values from here on. */
 	bool scrub[ES_OFFSET_GROUP__MAX];
+	/* Exit records' jiffies as times, from the clock_pair program's pairs (lineage). */
+	struct es_jiffies jiffies;
 	/* The copy a scrub works on, aligned as the ring buffer aligns records. */
 	unsigned char scratch[ES_RECORD_MAX] __attribute__((aligned(8)));
 };

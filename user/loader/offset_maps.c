@@ -74,15 +74,30 @@ static size_t scrub_exe(struct es_exec_record *r, size_t size)
 	return cut_strings(r, size, (size_t)r->filename_len + r->args_len, len);
 }
 
-/* A fork record whose child was told from a thread with refuted TASK_OFFSETS: no child. */
-static size_t scrub_fork_child(struct es_fork_record *r)
+/* A fork record not to be used: no child (the agent skips it). */
+static size_t fork_child_unknown(struct es_fork_record *r)
 {
-	if (r->hdr.flags & ES_FORK_F_KIND_UNKNOWN)
-		return 0; /* made without the offsets */
 	r->hdr.pid = 0;
 	r->hdr.tid = 0;
 	r->hdr.flags |= ES_FORK_F_KIND_UNKNOWN;
 	return sizeof(*r);
+}
+
+/* A fork record whose child was told from a thread with refuted TASK_OFFSETS. */
+static size_t scrub_fork_child(struct es_fork_record *r)
+{
+	if (r->hdr.flags & ES_FORK_F_KIND_UNKNOWN)
+		return 0; /* made without the offsets */
+	return fork_child_unknown(r);
+}
+
+/* A fork record stamped with refuted FORK_OFFSETS: its time is not the child's start. */
+static size_t scrub_fork_time(struct es_fork_record *r)
+{
+	if (!(r->hdr.flags & ES_FORK_F_START_TIME))
+		return 0;
+	r->hdr.flags &= ~ES_FORK_F_START_TIME;
+	return fork_child_unknown(r);
 }
 
 /* An exit record read with refuted EXIT_OFFSETS: its status dropped. */
@@ -160,6 +175,8 @@ static const struct offset_map offset_maps[ES_OFFSET_GROUP__MAX] = {
 	[ES_OFFSET_GROUP_NS] = { offsetof(struct execsensor_bpf, maps.NS_OFFSETS), scrub_ns },
 	[ES_OFFSET_GROUP_PIDNS] = { offsetof(struct execsensor_bpf, maps.PIDNS_OFFSETS),
 				    scrub_pidns },
+	[ES_OFFSET_GROUP_FORK] = { offsetof(struct execsensor_bpf, maps.FORK_OFFSETS), NULL,
+				   scrub_fork_time, NULL },
 };
 
 static struct bpf_map *group_map(struct execsensor_bpf *skel, enum es_offset_group_id id)

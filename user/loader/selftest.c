@@ -3,11 +3,13 @@
  * The self-test's child and its verdict (selftest.h). The child's exec
  * record must carry the loader's pid as ppid, read in the kernel: that
  * proves TASK_OFFSETS; exactly its argv, read from the new mm: EXEC_OFFSETS;
- * the program's path, inode, device and link count: EXE_OFFSETS. A wrong
+ * the program's path, inode, device and link count: EXE_OFFSETS; its fork
+ * record a start time within the loader's fork() call: FORK_OFFSETS. A wrong
  * parent is worse than none, so a group that fails is refuted, and the
  * loader rewrites it as 0.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -52,6 +54,14 @@ int es_selftest_prepare(struct es_selftest_child *c, const char *prog)
 	return 0;
 }
 
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int es_selftest_spawn(struct es_selftest_child *c)
 {
 	/* Copies on this stack, present in the child: .rodata may not be (BPF cannot fault). */
@@ -62,7 +72,9 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	memcpy(path, c->path, sizeof(path));
 	memcpy(marker, c->marker, sizeof(marker));
 	c->seen = false;
+	c->fork_seen = false;
 	c->exit_seen = false;
+	c->fork_start_ns = boottime_ns();
 	pid = fork();
 	if (pid == 0) {
 		execv(path, argv);
@@ -70,6 +82,7 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	}
 	if (pid < 0)
 		return -errno;
+	c->fork_end_ns = boottime_ns();
 	c->pid = pid;
 	return 0;
 }
@@ -118,12 +131,25 @@ static void observe_exit(struct es_selftest_child *c, const void *data, size_t s
 	c->exit_code = r.exit_code;
 }
 
+/* The child's fork: by the pid fork() returned (a nested PID namespace fails the exec's check). */
+static void observe_fork(struct es_selftest_child *c, const void *data, size_t size)
+{
+	struct es_fork_record r;
+
+	if (c->fork_seen || es_fork_record_read(data, size, &r) || r.hdr.pid != (uint32_t)c->pid)
+		return;
+	c->fork_seen = true;
+	c->fork_flags = r.hdr.flags;
+	c->fork_time_ns = r.hdr.time_ns;
+}
+
 void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size)
 {
 	struct es_exec_view v;
 
 	if (!c->pid)
 		return;
+	observe_fork(c, data, size);
 	observe_exit(c, data, size);
 	if (es_exec_view_parse(data, size, &v) || v.rec->hdr.type != ES_RECORD_EXEC)
 		return;
@@ -201,6 +227,51 @@ static void judge_group(const struct es_selftest_child *c, const struct es_selft
 			  (int)c->pid, what, c->flags);
 }
 
+/*
+ * A lineage group whose record (@what) did not come (@seen false) while the
+ * ring buffer was full: unverified. True when so judged.
+ */
+static bool judged_lost(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			struct es_selftest_verdict *v, enum es_offset_group_id id, bool seen,
+			const char *what)
+{
+	if (seen || !e->records_lost || !e->enabled[id])
+		return false;
+	set_check(&v->groups[id], ES_GROUP_UNVERIFIED,
+		  "child %d's %s record lost to a full ring buffer: not verified", (int)c->pid,
+		  what);
+	return true;
+}
+
+/* FORK_OFFSETS: the child's fork record carries a start time within the loader's fork(). */
+static void judge_fork(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+		       struct es_selftest_verdict *v)
+{
+	struct es_group_check *check = &v->groups[ES_OFFSET_GROUP_FORK];
+	bool stamped = c->fork_seen && (c->fork_flags & ES_FORK_F_START_TIME);
+
+	if (!e->enabled[ES_OFFSET_GROUP_FORK])
+		set_check(check, ES_GROUP_OFF, "child %d: start time not read (off)", (int)c->pid);
+	else if (stamped && c->fork_time_ns >= c->fork_start_ns &&
+		 c->fork_time_ns <= c->fork_end_ns)
+		set_check(check, ES_GROUP_VERIFIED,
+			  "child %d: start time %" PRIu64 " ns, within its fork() (%" PRIu64
+			  "..%" PRIu64 ")",
+			  (int)c->pid, c->fork_time_ns, c->fork_start_ns, c->fork_end_ns);
+	else if (stamped)
+		set_check(check, ES_GROUP_REFUTED,
+			  "child %d: start time %" PRIu64 " ns, outside its fork() (%" PRIu64
+			  "..%" PRIu64 ")",
+			  (int)c->pid, c->fork_time_ns, c->fork_start_ns, c->fork_end_ns);
+	else
+		set_check(check, ES_GROUP_REFUTED, "child %d: no fork record with its start time%s",
+			  (int)c->pid,
+			  c->fork_seen ? " (stamped by the clock)"
+			  : v->groups[ES_OFFSET_GROUP_TASK].verdict == ES_GROUP_REFUTED
+				  ? " (TASK_OFFSETS, which tell it from a thread, refuted)"
+				  : "");
+}
+
 /* The context groups, against what the loader itself has (selftest_context.c). */
 static void judge_context(const struct es_selftest_child *c, const struct es_selftest_expect *e,
 			  struct es_selftest_verdict *v)
@@ -276,12 +347,10 @@ void es_selftest_judge(const struct es_selftest_child *c, const struct es_selfte
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXEC, c->argv_ok, "argv");
 	judge_group(c, e, v, ES_OFFSET_GROUP_EXE, c->exe_ok, "exe");
 	judge_context(c, e, v);
-	if (!c->exit_seen && e->records_lost && e->enabled[ES_OFFSET_GROUP_EXIT])
-		set_check(&v->groups[ES_OFFSET_GROUP_EXIT], ES_GROUP_UNVERIFIED,
-			  "child %d's exit record lost to a full ring buffer: not verified",
-			  (int)c->pid);
-	else
+	if (!judged_lost(c, e, v, ES_OFFSET_GROUP_EXIT, c->exit_seen, "exit"))
 		judge_group(c, e, v, ES_OFFSET_GROUP_EXIT,
 			    c->exit_seen && (c->exit_flags & ES_EXIT_F_CODE) && !c->exit_code,
 			    "exit status");
+	if (!judged_lost(c, e, v, ES_OFFSET_GROUP_FORK, c->fork_seen, "fork"))
+		judge_fork(c, e, v);
 }

@@ -3,7 +3,8 @@
  * The start-up self-test, as a verdict: a child of the loader execs a
  * short-lived program, its exec record is observed, and each offset group is
  * judged against what the loader knows independently (its own pid, the
- * child's argv, stat() of the program). BTF and the type checks say the offsets are right;
+ * child's argv, stat() of the program, the time around its fork()). BTF and the type
+ * checks say the offsets are right;
  * only this says the kernel reads land where BTF said.
  *
  * Nothing here touches the BPF objects: the loader spawns the child through
@@ -41,6 +42,10 @@ struct es_selftest_child {
 	bool exe_ok; /* its exe's path, inode, device and link count are the program's */
 	char exe[4096]; /* the exe path the record gave */
 	struct es_exec_context ctx; /* the record's context */
+	uint64_t fork_start_ns, fork_end_ns; /* CLOCK_BOOTTIME around the loader's fork() */
+	bool fork_seen; /* its fork record arrived */
+	uint32_t fork_flags; /* its ES_FORK_F_* */
+	uint64_t fork_time_ns; /* its time: with ES_FORK_F_START_TIME, within fork() */
 	bool exit_seen; /* its exit record arrived */
 	uint32_t exit_flags; /* its ES_EXIT_F_* */
 	int32_t exit_code; /* its status: the program exits 0 */

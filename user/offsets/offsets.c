@@ -60,6 +60,11 @@ const struct es_offset_group es_offset_groups[ES_OFFSET_GROUP__MAX] = {
 		.serves = "namespaces.pid and vpid",
 		.nkeys = ES_PIDNS_OFF__MAX,
 	},
+	[ES_OFFSET_GROUP_FORK] = {
+		.map = "FORK_OFFSETS",
+		.serves = "exact fork times",
+		.nkeys = ES_FORK_OFF__MAX,
+	},
 };
 
 _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
@@ -70,7 +75,8 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		       ES_AUDIT_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		       ES_TTY_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 		       ES_NS_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
-		       ES_PIDNS_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
+		       ES_PIDNS_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
+		       ES_FORK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX,
 	       "every group's keys fit es_offset_group_state");
 
 /* One row each: a pointer to a named struct, an integer, a pointer to integers, a struct. */
@@ -125,6 +131,7 @@ _Static_assert(ES_TASK_OFF__MAX <= ES_OFFSET_GROUP_KEYS_MAX &&
 #define TTY  ES_OFFSET_GROUP_TTY
 #define NS   ES_OFFSET_GROUP_NS
 #define PIDN ES_OFFSET_GROUP_PIDNS
+#define FORK ES_OFFSET_GROUP_FORK
 
 const struct es_offset_field es_offset_fields[] = {
 	PTR_TO_STRUCT(TASK, ES_TASK_OFF_REAL_PARENT, "task_struct.real_parent", "task_struct"),
@@ -186,6 +193,7 @@ const struct es_offset_field es_offset_fields[] = {
 	INT_AT_0(PIDN, ES_PIDNS_OFF_UPID_NR, "upid.nr", 4),
 	PTR_TO_STRUCT(PIDN, ES_PIDNS_OFF_UPID_NS, "upid.ns", "pid_namespace"),
 	INT(PIDN, ES_PIDNS_OFF_PIDNS_INUM, "pid_namespace.ns.inum", 4),
+	INT(FORK, ES_FORK_OFF_START_BOOTTIME, "task_struct.start_boottime", 8),
 };
 
 const size_t es_offset_fields_cnt = sizeof(es_offset_fields) / sizeof(es_offset_fields[0]);

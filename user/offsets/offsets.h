@@ -45,6 +45,7 @@ enum es_offset_group_id {
 	ES_OFFSET_GROUP_TTY, /* TTY_OFFSETS: the controlling terminal */
 	ES_OFFSET_GROUP_NS, /* NS_OFFSETS: the namespaces but the pid one */
 	ES_OFFSET_GROUP_PIDNS, /* PIDNS_OFFSETS: the pid namespace and the pid in it */
+	ES_OFFSET_GROUP_FORK, /* FORK_OFFSETS: a new process's start time, without a clock read */
 	ES_OFFSET_GROUP__MAX,
 };
 
@@ -77,7 +78,7 @@ extern const size_t es_offset_fields_cnt;
 #define ES_OFFSET_FIELDS_MAX                                                        \
 	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX + \
 	 ES_CRED_OFF__MAX + ES_AUDIT_OFF__MAX + ES_TTY_OFF__MAX + ES_NS_OFF__MAX +  \
-	 ES_PIDNS_OFF__MAX)
+	 ES_PIDNS_OFF__MAX + ES_FORK_OFF__MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
 const char *es_offset_field_map(const struct es_offset_field *field);

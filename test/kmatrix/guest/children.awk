@@ -9,7 +9,11 @@
 # say euid 0 (the guest runs as root), its namespaces.mnt and .pid are the
 # guest's (ns_mnt, ns_pid: /proc/1/ns/*'s inodes) and its vpid is its pid. In both, every child has one fork event naming the
 # parent and one exit event with status 0 (the agent runs with --events
-# exec,fork,exit).
+# exec,fork,exit), and its fork, exec and exit times are in that order
+# (the fork's is the child's start_boottime, the exit's to the tick, never
+# before the exec), to a millisecond: the agent resamples the wall clock's
+# offset after every batch of records. With kernel, the self-test verified
+# FORK_OFFSETS (the startup record).
 # Prints "PASS detail" or "FAIL detail".
 
 function value(line, key, re,    m) {
@@ -29,6 +33,12 @@ function str(line, key) {
 	return value(line, key, "\"[a-z]*\"")
 }
 
+# An RFC 3339 time's seconds since the start of its month (a run spans no month's end).
+function secs(t,    hms) {
+	split(substr(t, 12, 18), hms, ":")
+	return substr(t, 9, 2) * 86400 + hms[1] * 3600 + hms[2] * 60 + hms[3]
+}
+
 FNR == NR {
 	if ($1 == "parent")
 		parent = $2
@@ -39,10 +49,15 @@ FNR == NR {
 	next
 }
 
+/"event": *"startup"/ {
+	fork_verdict = value(substr($0, index($0, "\"FORK_OFFSETS\"")), "verdict", "\"[a-z ]*\"")
+	next
+}
+
 /"event": *"fork"/ {
 	pid = num($0, "pid")
 	if ((pid in child) && !(pid in forked) && num($0, "ppid") == parent) {
-		forked[pid] = 1
+		forked[pid] = value($0, "time", "\"[^\"]*\"")
 		forks++
 	}
 	next
@@ -51,8 +66,15 @@ FNR == NR {
 /"event": *"exit"/ {
 	pid = num($0, "pid")
 	if ((pid in child) && !(pid in exited) && num($0, "exit_code") == 0) {
-		exited[pid] = 1
+		exited[pid] = value($0, "time", "\"[^\"]*\"")
 		exits++
+		if ((pid in forked) && (pid in exec_time) &&
+		    secs(forked[pid]) <= secs(exec_time[pid]) + 0.001 &&
+		    secs(exec_time[pid]) <= secs(exited[pid]) + 0.001)
+			ordered++
+		else if (unordered++ < 1)
+			order_example = " times of " pid ": fork " forked[pid] " exec " exec_time[pid] \
+				" exit " exited[pid]
 	}
 	next
 }
@@ -62,6 +84,7 @@ FNR == NR {
 	if (!(pid in child) || (pid in seen))
 		next
 	seen[pid] = 1
+	exec_time[pid] = value($0, "time", "\"[^\"]*\"")
 	events++
 	if (value($0, "path", "\"[^\"]*\"") == exe)
 		exe_ok++
@@ -95,22 +118,25 @@ END {
 	detail = sprintf("%d/%d children seen, parent %d: kernel=%d fork=%d procfs=%d unknown=%d",
 			 events, want, parent, sources["kernel"], sources["fork"], sources["procfs"],
 			 sources["unknown"])
-	detail = detail sprintf(", fork events %d/%d, exit events %d/%d", forks, want, exits, want)
+	detail = detail sprintf(", fork events %d/%d, exit events %d/%d, fork <= exec <= exit %d/%d",
+				forks, want, exits, want, ordered, want)
+	if (unordered)
+		detail = detail "," order_example
 	detail = detail sprintf(", exe %s %d/%d", exe, exe_ok, want)
 	if (bad)
 		detail = detail ", " bad " wrong:" example
 	if (exe_bad)
 		detail = detail "," exe_example
 	if (expect == "kernel") {
-		detail = detail sprintf(", context (euid 0, mnt and pid namespaces, vpid) %d/%d",
-					context_ok, want)
+		detail = detail sprintf(", context (euid 0, mnt and pid namespaces, vpid) %d/%d" \
+					", FORK_OFFSETS %s", context_ok, want, fork_verdict)
 		if (context_bad)
 			detail = detail "," context_example
 	}
 	if (expect == "kernel")
-		ok = kernel_ok == want && context_ok == want
+		ok = kernel_ok == want && context_ok == want && fork_verdict == "verified"
 	else
 		ok = events == want && !bad && !sources["kernel"]
-	ok = ok && exe_ok == want && forks == want && exits == want
+	ok = ok && exe_ok == want && forks == want && exits == want && ordered == want
 	print (ok ? "PASS " : "FAIL ") detail
 }
