@@ -143,7 +143,8 @@ emit "Each storm runs ${seconds} s on 2 workers under each sensor, $repeats roun
 	"program beside it, whose measured run is the kernel's own timing of one run" \
 	"(\`kernel.bpf_stats_enabled\`). Per program: kernel time per run (delta run_time_ns / delta" \
 	"run_cnt), median [min, max] over the rounds; runs counted while the sensor was attached" \
-	"(all the host's execs and exits, the storm's included)."
+	"(all the host's execs and exits, the storm's included). execsensor's \`clock_pair\` is" \
+	"attached nowhere: the agent runs it once per poll, to read exit records' jiffies as times."
 emit ""
 emit "| storm | sensor | program (attach point) | runs per round | ns per run |"
 emit "| --- | --- | --- | --- | --- |"

@@ -1314,8 +1314,8 @@ static __always_inline void fork_record(__u32 child, __u32 flags, __u64 time_ns)
 
 /*
  * The child's start_boottime (FORK_OFFSETS), which copy_process() has just
- * set: the fork's time without a clock read (a clock read costs more than
- * the rest of the program here), and /proc/<pid>/stat's starttime exactly.
+ * set: the fork's time without a clock read (which may trap on a virtual
+ * machine), and /proc/<pid>/stat's starttime exactly.
  * Without the offset, or when the read fails, the clock.
  */
 static __always_inline __u64 fork_time(const void *child, __u32 *flags)
@@ -1426,7 +1426,7 @@ static __always_inline void exit_record(__u32 tid)
 	} else {
 		return;
 	}
-	/* No clock read (it costs more than the rest): the loader makes it a time. */
+	/* No clock read (it may trap on a virtual machine): the loader makes it a time. */
 	r.hdr.flags |= ES_EXIT_F_TIME_JIFFIES;
 	r.hdr.time_ns = bpf_jiffies64();
 	submit(&r, sizeof(r), sizeof(r), ES_STAT_LOST_EXIT);

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Exit records' times. The kernel stamps them with jiffies (bpf_jiffies64():
- * a load, where a clock read costs more than the rest of the program on a
- * virtual machine, and bpf_ktime_get_coarse_ns() is refused to tracing
- * programs). Jiffies count timer ticks of CLOCK_MONOTONIC: jiffy J began at
+ * a load, where a clock read may trap on a virtual machine, and
+ * bpf_ktime_get_coarse_ns() is refused to tracing programs). Jiffies count timer ticks of CLOCK_MONOTONIC: jiffy J began at
  * phase + J * tick, the tick being TICK_NSEC (CLOCK_MONOTONIC_COARSE's
  * resolution) and the phase fixed since boot. A pair of jiffies and
  * CLOCK_MONOTONIC read at one instant (the clock_pair program) bounds the
