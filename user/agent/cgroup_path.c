@@ -64,8 +64,12 @@ int es_cgroup_paths_init(struct es_cgroup_paths *c, const char *root)
 
 void es_cgroup_paths_free(struct es_cgroup_paths *c)
 {
+	size_t i;
+
 	if (c->mount_fd >= 0)
 		close(c->mount_fd);
+	for (i = 0; c->slots && i < ES_CGROUP_PATHS_SLOTS; i++)
+		free(c->slots[i].path);
 	free(c->slots);
 	c->slots = NULL;
 }
@@ -160,29 +164,31 @@ static int by_walk(struct es_cgroup_paths *c, uint64_t id, char *out, size_t siz
 const char *es_cgroup_path(struct es_cgroup_paths *c, uint64_t id)
 {
 	struct es_cgroup_path_entry *e;
+	char path[PATH_MAX];
 
 	if (!id || !c->slots)
 		return NULL;
 	e = &c->slots[id & (ES_CGROUP_PATHS_SLOTS - 1)];
 	if (e->id == id) {
 		c->stats.hits++;
-		return e->known ? e->path : NULL;
+		return e->path;
 	}
 	c->stats.lookups++;
 	e->id = id;
-	e->known = false;
+	free(e->path);
+	e->path = NULL;
 	if (!c->mount[0]) {
 		c->stats.unknown++;
 		return NULL;
 	}
-	if (c->handles && !by_handle(c, id, e->path, sizeof(e->path))) {
+	if (c->handles && !by_handle(c, id, path, sizeof(path))) {
 		c->stats.by_handle++;
-		e->known = true;
-	} else if (!by_walk(c, id, e->path, sizeof(e->path))) {
+		e->path = strdup(path);
+	} else if (!by_walk(c, id, path, sizeof(path))) {
 		c->stats.by_walk++;
-		e->known = true;
-	} else {
-		c->stats.unknown++;
+		e->path = strdup(path);
 	}
-	return e->known ? e->path : NULL;
+	if (!e->path)
+		c->stats.unknown++; /* not found, or no memory for it */
+	return e->path;
 }

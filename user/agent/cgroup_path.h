@@ -21,8 +21,7 @@
 
 struct es_cgroup_path_entry {
 	uint64_t id; /* 0: empty */
-	bool known;
-	char path[PATH_MAX];
+	char *path; /* allocated (paths are short; PATH_MAX per slot was 4 MiB); NULL: unknown */
 };
 
 struct es_cgroup_paths_stats {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
-#include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +19,10 @@ int es_parent_cache_init(struct es_parent_cache *cache, const char *proc_root)
 
 void es_parent_cache_free(struct es_parent_cache *cache)
 {
+	size_t i;
+
+	for (i = 0; cache->slots && i < ES_PARENT_CACHE_SLOTS; i++)
+		free(cache->slots[i].exe);
 	free(cache->slots);
 	cache->slots = NULL;
 }
@@ -33,7 +37,7 @@ static const char *cached_for(struct es_parent_cache_entry *e, uint32_t ppid, ui
 {
 	if (e->pid != ppid || e->start_ns > event_ns || event_ns > e->alive_ns)
 		return NULL;
-	return e->exe_known ? e->exe : NULL;
+	return e->exe;
 }
 
 /*
@@ -44,21 +48,23 @@ static const char *remember(struct es_parent_cache *cache, struct es_parent_cach
 			    int dirfd, uint32_t pid, uint64_t start_ns, uint64_t now,
 			    const char *exe)
 {
+	char link[PATH_MAX];
 	ssize_t n;
 
 	cache->stats.lookups++;
 	e->pid = pid;
 	e->start_ns = start_ns;
 	e->alive_ns = now;
-	if (exe) {
-		snprintf(e->exe, sizeof(e->exe), "%s", exe);
-		e->exe_known = 1;
-		return e->exe;
+	if (!exe) {
+		n = readlinkat(dirfd, "exe", link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			exe = link;
+		}
 	}
-	n = readlinkat(dirfd, "exe", e->exe, sizeof(e->exe) - 1);
-	e->exe_known = n > 0;
-	e->exe[n > 0 ? n : 0] = '\0';
-	return e->exe_known ? e->exe : NULL;
+	free(e->exe);
+	e->exe = exe ? strdup(exe) : NULL; /* no memory: unknown, as an unreadable link */
+	return e->exe;
 }
 
 const char *es_parent_cache_exe(struct es_parent_cache *cache, uint32_t ppid,
@@ -89,7 +95,7 @@ const char *es_parent_cache_exe(struct es_parent_cache *cache, uint32_t ppid,
 		close(dirfd);
 		e->alive_ns = now > e->alive_ns ? now : e->alive_ns;
 		cache->stats.hits++;
-		if (!e->exe_known)
+		if (!e->exe)
 			goto unknown;
 		return e->exe;
 	}

@@ -12,17 +12,15 @@
 #ifndef EXECSENSOR_PARENT_CACHE_H
 #define EXECSENSOR_PARENT_CACHE_H
 
-#include <limits.h>
 #include <stdint.h>
 
 #define ES_PARENT_CACHE_SLOTS 4096 /* a power of two */
 
 struct es_parent_cache_entry {
 	uint32_t pid; /* 0: empty */
-	int exe_known;
 	uint64_t start_ns; /* S */
 	uint64_t alive_ns; /* V */
-	char exe[PATH_MAX];
+	char *exe; /* allocated (PATH_MAX per slot was 16 MiB); NULL: unknown */
 };
 
 struct es_parent_cache_stats {
