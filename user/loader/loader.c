@@ -29,8 +29,12 @@
 #define DEFAULT_BTF	    "/sys/kernel/btf/vmlinux"
 #define SELFTEST_TIMEOUT_MS 5000
 #define SELFTEST_ATTEMPTS   3
-/* At attach, pairs of jiffies and CLOCK_MONOTONIC across this many jiffies (or ms); one per poll. */
-#define JIFFIES_START_MOVES 3
+/*
+ * At attach, pairs of jiffies and CLOCK_MONOTONIC until the jiffies moved
+ * this often (or for so many ms); one per poll after. One move suffices for
+ * a jiffy's start: each waits a tick (4 ms at HZ=250) before the first event.
+ */
+#define JIFFIES_START_MOVES 1
 #define JIFFIES_START_MS    100
 
 static const char *const syscall_names[] = { "execve", "execveat" };
@@ -746,9 +750,9 @@ static int learn_jiffies(struct es_loader *l, uint64_t *jiffies)
 
 /*
  * With lineage, before any record is handed over: the exit records' clock.
- * Pairs are read until the jiffies have moved on a few times: a pair read
- * just after a jiffy began gives its start to a few microseconds (at most
- * a few ticks of reading, once).
+ * Pairs are read until the jiffies have moved on: a pair read just after a
+ * jiffy began gives its start to a few microseconds (at most a tick of
+ * reading, once).
  */
 static int start_jiffies(struct es_loader *l)
 {
