@@ -184,7 +184,6 @@ static void resolve_groups(struct es_loader *l)
 	es_btf_free(btf);
 }
 
-/* Tests: a group's map gets the given values; zeros turn it off. */
 /* --no-context: the exec record's context groups off, each saying so. */
 static void disable_context(struct es_loader_info *info)
 {
@@ -199,6 +198,7 @@ static void disable_context(struct es_loader_info *info)
 					"exec context off on request (--no-context)");
 }
 
+/* Tests: a group's map gets the given values; zeros turn it off. */
 static void override_groups(struct es_loader *l)
 {
 	size_t i;
