@@ -397,22 +397,6 @@ int es_metrics_file_init(struct es_metrics_file *m, const char *path)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* @buf as the temporary file, readable by the collector's user whatever the umask. */
 static int write_tmp(const char *tmp, const char *buf, size_t len)
 {
@@ -424,7 +408,7 @@ static int write_tmp(const char *tmp, const char *buf, size_t len)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
-	err = fchmod(fd, 0644) ? -errno : write_all(fd, buf, len);
+	err = fchmod(fd, 0644) ? -errno : es_write_all(fd, buf, len);
 	if (close(fd) && !err)
 		err = -errno;
 	return err;

@@ -191,23 +191,30 @@ int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool fi
 	return record_end(o, err);
 }
 
-int es_output_flush(struct es_output *o)
+int es_write_all(int fd, const void *buf, size_t len)
 {
-	size_t done = 0;
+	const char *p = buf;
 	ssize_t n;
 
-	if (o->error)
-		return o->error;
-	while (done < o->batch.len) {
-		n = write(o->fd, o->batch.data + done, o->batch.len - done);
+	while (len) {
+		n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			o->error = n < 0 ? -errno : -EIO;
-			return o->error;
-		}
-		done += (size_t)n;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= (size_t)n;
 	}
+	return 0;
+}
+
+int es_output_flush(struct es_output *o)
+{
+	if (o->error)
+		return o->error;
+	o->error = es_write_all(o->fd, o->batch.data, o->batch.len);
+	if (o->error)
+		return o->error;
 	o->batch.len = 0;
 	return 0;
 }

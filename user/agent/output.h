@@ -75,6 +75,12 @@ int es_output_lineage(struct es_output *o, const struct es_lineage_report *r, in
 int es_output_stats(struct es_output *o, const struct es_agent_stats *s, bool final,
 		    int64_t wall_ns);
 
+/*
+ * All of @buf to @fd, through short writes and EINTR: 0, or -errno (-EIO
+ * when write() wrote nothing).
+ */
+int es_write_all(int fd, const void *buf, size_t len);
+
 /* Write out the batch: 0, or the write error (-errno, also kept in o->error). */
 int es_output_flush(struct es_output *o);
 
