@@ -3,15 +3,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock_ns.h"
 #include "jiffies.h"
-
-static int64_t clock_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 int es_jiffies_init(struct es_jiffies *j)
 {
@@ -28,11 +21,11 @@ void es_jiffies_learn(struct es_jiffies *j, const struct es_clock_pair *pair)
 {
 	/* Unsigned, wrapping: jiffies start near 2^32, their product is far below 2^63. */
 	int64_t phase = (int64_t)(pair->mono_ns - pair->jiffies * j->tick_ns);
-	int64_t mono = clock_ns(CLOCK_MONOTONIC);
+	int64_t mono = es_clock_ns(CLOCK_MONOTONIC);
 
 	if (!j->pairs++ || phase < j->phase_ns)
 		j->phase_ns = phase;
-	j->boot_minus_mono_ns = clock_ns(CLOCK_BOOTTIME) - mono;
+	j->boot_minus_mono_ns = es_clock_ns(CLOCK_BOOTTIME) - mono;
 }
 
 int es_jiffies_to_boot_ns(const struct es_jiffies *j, uint64_t jiffies, uint64_t *boot_ns)

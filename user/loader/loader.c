@@ -11,7 +11,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -20,6 +19,7 @@
 #include "attach.h"
 #include "btf.h"
 #include "execsensor.skel.h"
+#include "clock_ns.h"
 #include "loader_internal.h"
 #include "lockdown.h"
 #include "offsets.h"
@@ -604,10 +604,7 @@ static int attach_links(struct es_loader *l)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return es_clock_ns(CLOCK_MONOTONIC) / 1000000;
 }
 
 static uint64_t ringbuf_full(const struct es_loader *l)

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock_ns.h"
 #include "record.h"
 #include "selftest.h"
 
@@ -37,13 +37,11 @@ const char *es_selftest_program(void)
 
 int es_selftest_prepare(struct es_selftest_child *c, const char *prog)
 {
-	struct timespec ts;
 	struct stat st;
 
 	memset(c, 0, sizeof(*c));
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	snprintf(c->marker, sizeof(c->marker), "execsensor-selftest-%d-%lld", (int)getpid(),
-		 (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+	snprintf(c->marker, sizeof(c->marker), "execsensor-selftest-%d-%" PRId64, (int)getpid(),
+		 es_clock_ns(CLOCK_MONOTONIC));
 	snprintf(c->path, sizeof(c->path), "%s", prog);
 	if (!realpath(prog, c->want_exe) || stat(c->want_exe, &st))
 		return -errno;
@@ -52,14 +50,6 @@ int es_selftest_prepare(struct es_selftest_child *c, const char *prog)
 	c->want_nlink = (uint32_t)st.st_nlink;
 	es_selftest_context_want_read(&c->want_ctx, "/proc/self");
 	return 0;
-}
-
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 int es_selftest_spawn(struct es_selftest_child *c)
@@ -74,7 +64,7 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	c->seen = false;
 	c->fork_seen = false;
 	c->exit_seen = false;
-	c->fork_start_ns = boottime_ns();
+	c->fork_start_ns = (uint64_t)es_clock_ns(CLOCK_BOOTTIME);
 	pid = fork();
 	if (pid == 0) {
 		execv(path, argv);
@@ -82,7 +72,7 @@ int es_selftest_spawn(struct es_selftest_child *c)
 	}
 	if (pid < 0)
 		return -errno;
-	c->fork_end_ns = boottime_ns();
+	c->fork_end_ns = (uint64_t)es_clock_ns(CLOCK_BOOTTIME);
 	c->pid = pid;
 	return 0;
 }
