@@ -32,6 +32,7 @@
 
 #include "check_main.h"
 #include "child_state.h"
+#include "cold_exec.h"
 #include "loader.h"
 #include "record.h"
 
@@ -955,48 +956,18 @@ START_TEST(test_a_miss_then_another_argv_is_reported)
 END_TEST
 
 #define LITERAL_CHILDREN 20
-#define FAULT_AROUND_MAX (64 * 1024) /* the kernel maps up to this around a page fault */
-
-/*
- * Constant strings in .rodata, as a program's literals are: file-backed
- * pages that fork() does not map in the child (no page table entries are
- * copied for a private file mapping never written). In a real program the
- * literal is usually on a page the child never touches before execve, so
- * the kernel has not faulted it in when the syscall starts, and BPF cannot
- * fault it in: an entry-side reader misses them. Here the padding keeps the strings a fault-around window
- * away from any other constant the child might read (glibc's fork path,
- * this file's own literals), so they are never mapped by accident.
- */
-static const struct {
-	char pad_before[2 * FAULT_AROUND_MAX];
-	char path[16];
-	char pad_between[2 * FAULT_AROUND_MAX];
-	char arg0[8];
-	char pad_between2[2 * FAULT_AROUND_MAX];
-	char arg1[24];
-	char pad_after[2 * FAULT_AROUND_MAX];
-} cold_literals = {
-	.path = "/bin/true",
-	.arg0 = "true",
-	.arg1 = "es-literal-arg",
-};
 
 /*
  * Children that exec constant strings at once after fork, as most programs
- * do (execl("/bin/true", "true", NULL)). The entry record may miss them
- * (ES_EXEC_F_*_FAULT: here argv, and on kernels whose syscall tracepoints
- * do not fault the filename in, or in kprobe mode, the filename too); the
- * image record never does.
- */
-/*
- * Children that exec constant strings at once after fork, as most programs
- * do (execl("/bin/true", "true", NULL)): BPF could not read them at entry;
- * the record takes the kernel's filename and the new mm's argv.
+ * do (execl("/bin/true", "true", ...)): each child says whether the strings'
+ * pages were mapped when it exec'd (cold_exec.h), and none was, so BPF could
+ * not have read them at entry; the record has them all the same, from the
+ * kernel's filename and the new mm's argv, with no fault flag.
  */
 START_TEST(test_literal_strings_after_fork_are_seen)
 {
 	struct es_loader_opts opts = { .attach = ES_ATTACH_AUTO };
-	const char *want[] = { "true", "es-literal-arg", NULL };
+	const char *want[] = { ES_COLD_ARG0, ES_COLD_ARG1, NULL };
 	struct collector c;
 	struct es_loader *l;
 	int i, status;
@@ -1005,17 +976,22 @@ START_TEST(test_literal_strings_after_fork_are_seen)
 	l = start(&c, &opts);
 	ck_assert(es_loader_info(l)->groups[ES_OFFSET_GROUP_EXEC].enabled);
 	for (i = 0; i < LITERAL_CHILDREN; i++) {
-		pid_t pid = fork();
+		enum es_cold_verdict verdict;
+		struct es_cold_exec cold;
+		pid_t pid;
 
-		if (pid == 0) {
-			execl(cold_literals.path, cold_literals.arg0, cold_literals.arg1,
-			      (char *)NULL);
-			_exit(127);
-		}
+		ck_assert_int_eq(es_cold_exec_prepare(&cold), 0);
+		pid = fork();
+		if (pid == 0)
+			es_cold_exec_child(&cold);
 		ck_assert_int_ge(pid, 0);
 		track(&c, pid, 1);
+		verdict = es_cold_exec_verdict(&cold);
 		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		/* The scenario happened: the strings were not there to read at entry. */
+		ck_assert_msg(verdict == ES_COLD_UNMAPPED, "child %d: literals %s at its exec",
+			      (int)pid, es_cold_verdict_name(verdict));
 	}
 	wait_all(l, &c, 0);
 	for (i = 0; i < c.cnt; i++) {
@@ -1023,7 +999,7 @@ START_TEST(test_literal_strings_after_fork_are_seen)
 
 		ck_assert_int_eq(c.children[i].execs, 1);
 		ck_assert_uint_eq(v->rec->hdr.flags & ~ES_EXEC_F_PPID_KERNEL, 0);
-		assert_filename(v, "/bin/true");
+		assert_filename(v, ES_COLD_PATH);
 		assert_argv(v, want);
 	}
 	es_loader_destroy(l);

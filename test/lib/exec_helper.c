@@ -8,7 +8,9 @@
  *                                            and fexecve()s it with [ARG...]
  *   exec_helper literal COMM PATH ARG...    child: execl("/bin/true", "true",
  *                                            "execsensor-literal") from string
- *                                            literals (PATH, ARG unused)
+ *                                            literals (PATH, ARG unused); a
+ *                                            second line says whether their pages
+ *                                            were mapped at the exec (cold_exec.h)
  *
  * It prints the child's pid, then stays alive until its stdin reaches EOF,
  * so that a test can hold the parent until the agent has reported the
@@ -20,7 +22,7 @@
  *
  * The literal mode is the exec the kernel's entry handlers cannot read: a
  * child that never touched its parent's .rodata has none of it mapped after
- * fork, and BPF cannot fault it in.
+ * fork, and BPF cannot fault it in (cold_exec.h).
  *
  *   exec_helper thread PATH ARG...          no fork: a second thread prints
  *                                            its tid and execv(PATH, [ARG...])s,
@@ -67,6 +69,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "cold_exec.h"
 
 extern char **environ;
 
@@ -231,6 +235,7 @@ static int same_pid(char **first, char **second)
 int main(int argc, char **argv)
 {
 	int fileless, literal, status, fd;
+	struct es_cold_exec cold;
 	pid_t child;
 
 	if (argc >= 4 && !strcmp(argv[1], "thread"))
@@ -254,6 +259,10 @@ int main(int argc, char **argv)
 	}
 	fileless = !strcmp(argv[1], "fexecve");
 	literal = !strcmp(argv[1], "literal");
+	if (literal && es_cold_exec_prepare(&cold)) {
+		perror("exec_helper: literal");
+		return 1;
+	}
 	child = fork();
 	if (child < 0) {
 		perror("fork");
@@ -263,7 +272,7 @@ int main(int argc, char **argv)
 		if (prctl(PR_SET_NAME, argv[2], 0, 0, 0))
 			_exit(120);
 		if (literal) {
-			execl("/bin/true", "true", "execsensor-literal", (char *)NULL);
+			es_cold_exec_child(&cold);
 		} else if (fileless) {
 			fd = memfd_copy(argv[3]);
 			if (fd < 0)
@@ -281,6 +290,8 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("%d\n", (int)child);
+	if (literal)
+		printf("%s\n", es_cold_verdict_name(es_cold_exec_verdict(&cold)));
 	fflush(stdout);
 	while (getchar() != EOF)
 		;
