@@ -6,6 +6,8 @@ import csv
 import os
 import re
 
+from estest import check
+
 FIELDS_CSV = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ecs_fields.csv")
 # Elasticsearch's date format for ECS dates: RFC 3339 with a zone; we write UTC, ns.
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)")
@@ -46,21 +48,21 @@ def of_type(ftype, value):
 
 def check_document(doc, fields):
     """Assert @doc is ECS as execsensor writes it; its {path: value}, flattened."""
-    assert not any(name.startswith("execsensor.") for name in fields), "execsensor.* in ECS?"
+    check(not any(name.startswith("execsensor.") for name in fields), "execsensor.* in ECS?")
     flat = dict(flatten(doc))
-    assert isinstance(doc.get("execsensor", {}), dict), doc["execsensor"]
+    check(isinstance(doc.get("execsensor", {}), dict), doc["execsensor"])
     for path, value in flat.items():
         if path.startswith("execsensor."):
             continue
-        assert path in fields, f"{path} is not an ECS field ({value!r})"
+        check(path in fields, f"{path} is not an ECS field ({value!r})")
         ftype, array = fields[path]
         if array:
-            assert isinstance(value, list), f"{path}: a list of {ftype}: {value!r}"
+            check(isinstance(value, list), f"{path}: a list of {ftype}: {value!r}")
             values = value
         else:
             values = [value]
         for v in values:
-            assert of_type(ftype, v), f"{path}: {v!r} is not of type {ftype}"
+            check(of_type(ftype, v), f"{path}: {v!r} is not of type {ftype}")
     for required in ("@timestamp", "ecs.version", "event.kind", "event.action"):
-        assert required in flat, f"no {required}: {doc}"
+        check(required in flat, f"no {required}: {doc}")
     return flat

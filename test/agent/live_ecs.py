@@ -160,4 +160,4 @@ class LiveEcs(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    sys.exit(live_agent.main())
+    sys.exit(live_agent.main("agent.live_ecs"))

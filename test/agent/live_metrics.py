@@ -23,8 +23,10 @@ import threading
 import time
 import unittest
 
+import estest
 import live_agent
 import metrics_oracle
+from estest import check
 
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "metrics.md")
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
@@ -73,10 +75,10 @@ class NodeExporter:
             body = resp.read().decode()
         finally:
             conn.close()
-        assert resp.status == 200, (resp.status, body[:500])
+        check(resp.status == 200, (resp.status, body[:500]))
         error = metrics_oracle.parse_exposition(body)["node_textfile_scrape_error"]
-        assert error["samples"] == [({}, "0")], ("node_exporter could not read the file",
-                                                 error, "".join(self.log[-5:]))
+        check(error["samples"] == [({}, "0")], ("node_exporter could not read the file",
+                                                 error, "".join(self.log[-5:])))
         return body
 
     def stop(self):
@@ -234,12 +236,8 @@ def main():
         return 2
     live_agent.AGENT = os.path.abspath(sys.argv[1])
     live_agent.HELPER = os.path.abspath(sys.argv[2])
-    if os.geteuid() != 0:
-        print("live metrics tests: skipped, they need root (CAP_BPF, CAP_PERFMON)",
-              file=sys.stderr)
-        return live_agent.SKIP
-    prog = unittest.main(argv=[sys.argv[0]] + sys.argv[3:], exit=False, verbosity=2)
-    return 0 if prog.result.wasSuccessful() else 1
+    return (estest.require_root("agent.live_metrics", "CAP_BPF, CAP_PERFMON") or
+            estest.unittest_main([sys.argv[0]] + sys.argv[3:]))
 
 
 if __name__ == "__main__":

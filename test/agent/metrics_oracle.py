@@ -19,6 +19,8 @@ import json
 import re
 import sys
 
+import estest
+
 _CODE = re.compile(r"`([^`]+)`")
 _LABEL = re.compile(r"`(?P<name>\w+)`(?: \((?P<values>[^)]*)\)| = `(?P<path>[^`]+)`)?")
 _SAMPLE = re.compile(r"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>.*)\})?"
@@ -137,7 +139,7 @@ def _expected(records, equals, labels):
     if divisor == "1e9":
         # The decimal the file holds, as the exposition's float must parse it.
         return float(f"{value // 10**9}.{value % 10**9:09d}"), shape
-    assert not divisor, f"docs: unknown divisor in {equals!r}"
+    estest.check(not divisor, f"docs: unknown divisor in {equals!r}")
     return float(value), shape
 
 

@@ -88,15 +88,15 @@ START_TEST(an_exec_record_is_one_event)
 	ck_assert_int_eq(
 		python_check("import json, os, sys\n"
 			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert e[\"event\"] == \"exec\" and e[\"pid\"] == 100\n"
-			     "assert e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\"\n"
-			     "assert e[\"argv\"] == [\"true\", \"x\"], e\n"
-			     "assert e[\"argv_truncated\"] is False and e[\"ret\"] == 0\n"
-			     "assert e[\"path_misses\"] == 2\n"
+			     "check(e[\"event\"] == \"exec\" and e[\"pid\"] == 100)\n"
+			     "check(e[\"ppid\"] == 50 and e[\"ppid_source\"] == \"kernel\")\n"
+			     "check(e[\"argv\"] == [\"true\", \"x\"], e)\n"
+			     "check(e[\"argv_truncated\"] is False and e[\"ret\"] == 0)\n"
+			     "check(e[\"path_misses\"] == 2)\n"
 			     "x = e[\"exe\"]\n"
-			     "assert x[\"path\"] == \"/usr/bin/true\" and x[\"ino\"] == 1234, x\n"
-			     "assert x[\"dev\"] == os.makedev(8, 1) and x[\"nlink\"] == 1, x\n"
-			     "assert x[\"memfd\"] is False and x[\"truncated\"] is False\n"
+			     "check(x[\"path\"] == \"/usr/bin/true\" and x[\"ino\"] == 1234, x)\n"
+			     "check(x[\"dev\"] == os.makedev(8, 1) and x[\"nlink\"] == 1, x)\n"
+			     "check(x[\"memfd\"] is False and x[\"truncated\"] is False)\n"
 			     "print(\"ok\")\n"),
 		0);
 	ck_assert_uint_eq(pipe_.stats.events, 1);
@@ -130,10 +130,10 @@ START_TEST(failures_and_records_without_entry_state)
 	ck_assert_int_eq(
 		python_check("import json, sys\n"
 			     "r = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert [e[\"pid\"] for e in r] == [300, 303], r\n"
-			     "assert r[0][\"ret\"] == -2 and r[0][\"exe\"] is None\n"
-			     "assert r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\"\n"
-			     "assert r[1][\"exe\"] is None and r[1][\"argv\"] == []\n"
+			     "check([e[\"pid\"] for e in r] == [300, 303], r)\n"
+			     "check(r[0][\"ret\"] == -2 and r[0][\"exe\"] is None)\n"
+			     "check(r[1][\"ppid\"] == 0 and r[1][\"ppid_source\"] == \"unknown\")\n"
+			     "check(r[1][\"exe\"] is None and r[1][\"argv\"] == [])\n"
 			     "print(\"ok\")\n"),
 		0);
 	ck_assert_uint_eq(pipe_.stats.failures, 1);
@@ -181,11 +181,11 @@ START_TEST(a_fexecve_of_a_memfd_alerts)
 	ck_assert_int_eq(
 		python_check("import json, sys\n"
 			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
-			     "assert e[\"filename\"] == \"/dev/fd/3\", e\n"
-			     "assert e[\"exe\"][\"memfd\"] is True and e[\"exe\"][\"nlink\"] == 0\n"
-			     "assert e[\"exe\"][\"path\"] == \"/memfd:es-payload\"\n"
-			     "assert e[\"fileless\"][\"verdict\"] == \"alert\", e\n"
-			     "assert \"image is a memfd\" in e[\"fileless\"][\"reason\"], e\n"
+			     "check(e[\"filename\"] == \"/dev/fd/3\", e)\n"
+			     "check(e[\"exe\"][\"memfd\"] is True and e[\"exe\"][\"nlink\"] == 0)\n"
+			     "check(e[\"exe\"][\"path\"] == \"/memfd:es-payload\")\n"
+			     "check(e[\"fileless\"][\"verdict\"] == \"alert\", e)\n"
+			     "check(\"image is a memfd\" in e[\"fileless\"][\"reason\"], e)\n"
 			     "print(\"ok\")\n"),
 		0);
 	ck_assert_uint_eq(pipe_.stats.fileless_alerts, 1);
@@ -238,11 +238,11 @@ START_TEST(an_exit_to_the_tick_is_its_process_s)
 		python_check(
 			"import json, sys\n"
 			"r = [json.loads(l) for l in open(sys.argv[1])]\n"
-			"assert [e[\"event\"] for e in r] == [\"fork\", \"exec\", \"exit\"], r\n"
-			"assert r[2][\"pid\"] == 600 and r[2][\"ppid\"] == 50, r[2]\n"
-			"assert r[2][\"exe\"] == \"/usr/bin/true\" and r[2][\"exit_code\"] == 0, r[2]\n"
-			"assert r[2][\"time\"] == r[1][\"time\"], (r[1], r[2])\n"
-			"assert r[0][\"time\"] < r[1][\"time\"], r\n"
+			"check([e[\"event\"] for e in r] == [\"fork\", \"exec\", \"exit\"], r)\n"
+			"check(r[2][\"pid\"] == 600 and r[2][\"ppid\"] == 50, r[2])\n"
+			"check(r[2][\"exe\"] == \"/usr/bin/true\" and r[2][\"exit_code\"] == 0, r[2])\n"
+			"check(r[2][\"time\"] == r[1][\"time\"], (r[1], r[2]))\n"
+			"check(r[0][\"time\"] < r[1][\"time\"], r)\n"
 			"print(\"ok\")\n"),
 		0);
 	/* Exited with no child: gone from the table. */

@@ -7,9 +7,9 @@
 
 #define DEFAULT_TIMEOUT_S 60
 
-int es_check_skip(const char *suite, const char *why)
+int es_check_skip(const char *name, const char *why)
 {
-	printf("SKIP %s: %s\n", suite, why);
+	printf("SKIP %s: %s\n", name, why);
 	fflush(stdout);
 	return ES_CHECK_SKIP;
 }

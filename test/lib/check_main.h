@@ -4,7 +4,8 @@
  * and the root rule, the same everywhere. A program whose tests need root
  * run without it prints one line, "SKIP <suite>: needs root: <why>", and
  * exits 77 (ctest's SKIP_RETURN_CODE); so does es_check_skip() for a kernel
- * that lacks what a test needs.
+ * that lacks what a test needs. A test case that cannot run one part says so
+ * with es_check_skip() too: scripts/test counts both kinds of skip.
  *
  *	ES_CHECK_MAIN("argv", plain, empty_argv);	// one case, no root
  *
@@ -38,8 +39,12 @@ struct es_check_case {
  */
 int es_check_run(const char *suite, const char *needs_root, const struct es_check_case *cases);
 
-/* Say why @suite is skipped, in the one form: returns ES_CHECK_SKIP. */
-int es_check_skip(const char *suite, const char *why);
+/*
+ * Say why @name is skipped, in the one form scripts/test counts ("SKIP <name>:
+ * <why>"): a whole suite, which then returns ES_CHECK_SKIP as its exit status,
+ * or one part of a test that goes on (never a silent return).
+ */
+int es_check_skip(const char *name, const char *why);
 
 #define ES_CHECK_MAIN(suite, ...)                                                              \
 	int main(void)                                                                         \

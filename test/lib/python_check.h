@@ -4,9 +4,9 @@
 #define ES_TEST_PYTHON_CHECK_H
 
 /*
- * Run `python3 -c PROGRAM PATH` (@program must not contain a single quote);
- * 0 when it exited 0 having printed "ok" first, else non-zero (the
- * program's assertions go to stderr).
+ * Run `python3 -c PROGRAM PATH` (@program must not contain a single quote),
+ * with estest.py's check() imported: 0 when it exited 0 having printed "ok"
+ * first, else non-zero (the program's failed checks go to stderr).
  */
 int es_python_check(const char *program, const char *path);
 

@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 
+import estest
+
 PROG = b"execsensor-offsets"
 VMLINUX = "/sys/kernel/btf/vmlinux"
 failures = []
@@ -424,7 +426,8 @@ class Oracle:
         parts = path.split(".")
         outer = [t for t in self.types.values()
                  if t["kind"] in ("STRUCT", "UNION") and t["name"] == parts[0]]
-        assert len(outer) == 1, f"oracle: {len(outer)} structs named {parts[0]}"
+        if len(outer) != 1:
+            raise AssertionError(f"oracle: {len(outer)} structs named {parts[0]}")
         members, bits, m = outer[0]["members"], 0, None
         for name in parts[1:]:
             m, bits = self.find(members, name, bits)
@@ -485,8 +488,7 @@ STRIDES = {("PIDNS_OFFSETS", 3)}
 def kernel(args):
     exe = args.exe
     if not os.path.exists(VMLINUX):
-        print(f"SKIP: {VMLINUX} does not exist: this kernel has no BTF")
-        return 77
+        return estest.skip("tools.offsets_cli_kernel", f"{VMLINUX} does not exist: no kernel BTF")
     oracle = Oracle(args.bpftool, VMLINUX)
 
     # The table, as text, against bpftool.
@@ -553,14 +555,14 @@ def kernel(args):
                         "No such file or directory (kernel without BTF? give a BTF file "
                         "with --btf)")
     else:
-        print(f"kernel: not root, cannot hide {VMLINUX} to test a kernel without BTF: "
-              f"{p.stderr.decode(errors='replace').strip()}")
+        estest.skip("no_btf", f"not root, cannot hide {VMLINUX}: "
+                    f"{p.stderr.decode(errors='replace').strip()}")
 
     # A loaded module's split BTF over vmlinux, when this kernel has modules.
     modules = sorted(m for m in os.listdir("/sys/kernel/btf") if m != "vmlinux")
     if not modules:
-        print("kernel: no module BTF in /sys/kernel/btf; split BTF is covered by the "
-              "synthetic test (offsets.cli)")
+        estest.skip("module_btf", "no module BTF in /sys/kernel/btf (split BTF: offsets.cli's "
+                    "synthetic case, btf.live's pahole split over vmlinux)")
     else:
         mod = os.path.join("/sys/kernel/btf", modules[0])
         moracle = Oracle(args.bpftool, mod, VMLINUX)
@@ -589,8 +591,8 @@ def main():
     ap.add_argument("--bpftool", default="bpftool")
     args = ap.parse_args()
     status = synthetic(args) if args.mode == "synthetic" else kernel(args)
-    if status == 77:
-        return 77
+    if status == estest.SKIP:
+        return status
     if failures:
         print(f"{len(failures)} check(s) failed")
         return 1
