@@ -133,7 +133,8 @@ START_TEST(real_cgroup_by_handle_and_by_walk)
 	uint64_t id;
 
 	if (geteuid()) {
-		es_check_skip("real_cgroup_by_handle_and_by_walk", "not root: cgroups cannot be made");
+		es_check_skip("real_cgroup_by_handle_and_by_walk",
+			      "not root: cgroups cannot be made");
 		return;
 	}
 	real_mount(mount, sizeof(mount));

@@ -13,9 +13,10 @@ int es_python_check(const char *program, const char *path)
 	if (strchr(program, '\'') || strchr(path, '\''))
 		return -1;
 	/* check() (estest.py) is an assertion that python3 -O keeps. */
-	n = snprintf(cmd, sizeof(cmd),
-		     "python3 -c 'import sys; sys.path.insert(0, \"%s\"); from estest import check\n%s' '%s'",
-		     ES_TEST_LIB_DIR, program, path);
+	n = snprintf(
+		cmd, sizeof(cmd),
+		"python3 -c 'import sys; sys.path.insert(0, \"%s\"); from estest import check\n%s' '%s'",
+		ES_TEST_LIB_DIR, program, path);
 	if (n < 0 || (size_t)n >= sizeof(cmd))
 		return -1;
 	p = popen(cmd, "r");
