@@ -5,7 +5,7 @@
 #
 # The C library and kernel headers come with the cross compiler
 # (libc6-dev-arm64-cross, linux-libc-dev-arm64-cross, in /usr/aarch64-linux-gnu).
-# libbpf, libelf and zlib come from EXECSENSOR_CROSS_ROOT (or the environment
+# libbpf, libelf, zlib and the compressors come from EXECSENSOR_CROSS_ROOT (or the environment
 # variable of that name): a folder into which the arm64 -dev packages were
 # unpacked with `dpkg-deb -x` (test/kmatrix/fetch makes one). pkg-config reads
 # only that folder's .pc files and prefixes their paths with it.
@@ -22,7 +22,7 @@ if(NOT EXECSENSOR_CROSS_ROOT AND DEFINED ENV{EXECSENSOR_CROSS_ROOT})
 endif()
 if(NOT EXECSENSOR_CROSS_ROOT)
 	message(FATAL_ERROR "aarch64 cross build: set EXECSENSOR_CROSS_ROOT to the folder holding "
-		"the unpacked arm64 libbpf-dev, libelf-dev and zlib1g-dev packages")
+		"the unpacked arm64 libbpf-dev, libelf-dev, zlib1g-dev and compressor -dev packages")
 endif()
 set(EXECSENSOR_CROSS_ROOT "${EXECSENSOR_CROSS_ROOT}" CACHE PATH
 	"Folder with the unpacked arm64 -dev packages")

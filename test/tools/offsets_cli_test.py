@@ -12,6 +12,7 @@ with bpftool's own dump of the same BTF (an independent parser), and a
 truncated copy of it. Exits 77 (skip) only when the kernel has no BTF.
 """
 import argparse
+import gzip
 import json
 import os
 import re
@@ -117,6 +118,10 @@ def synthetic(args):
         expect_unusable("--btf without PATH", run(exe, "--btf"), None, "missing PATH after '--btf'")
         expect_unusable("--base without PATH", run(exe, "--btf", good, "--base"), None,
                         "missing PATH after '--base'")
+        expect_unusable("--kernel-image without PATH", run(exe, "--kernel-image"), None,
+                        "missing PATH after '--kernel-image'")
+        expect_unusable("--kernel-image and --btf", run(exe, "--btf", good, "--kernel-image", good),
+                        None, "--kernel-image excludes '--btf'")
 
         # Unusable files: exit 2, one line naming the file and the problem.
         missing = os.path.join(tmp, "no-such-file")
@@ -211,7 +216,7 @@ def synthetic(args):
                 "upid.ns                          8     8  struct pid_namespace *     PIDNS_OFFSETS[5]\n"
                 "pid_namespace.ns.inum          136     4  unsigned int               PIDNS_OFFSETS[6]\n"
                 "task_struct.start_boottime    1560     8  u64                        FORK_OFFSETS[0]\n"
-                % good).encode()
+                % good).encode() + groups_text({})
         check(out == want, f"good: text output\n{out.decode(errors='replace')}want\n"
                            f"{want.decode()}")
 
@@ -233,6 +238,30 @@ def synthetic(args):
         expect_unusable("ELF without .BTF", run(exe, "--btf", elf), elf,
                         "ELF file without a .BTF section")
 
+        # --kernel-image: the same BTF gzip'd (as a kernel's payload may be) says how it was
+        # found and resolves the same; a file that is no kernel image is unusable. The image
+        # layouts are test/kimage's; Debian's real kernels are the kernel matrix's.
+        gz = os.path.join(tmp, "good.btf.gz")
+        with open(good, "rb") as src, gzip.open(gz, "wb") as dst:
+            dst.write(src.read())
+        rc, out, err = run(exe, "--kernel-image", gz)
+        check(rc == 0 and out == want.replace(
+            ("BTF %s\n" % good).encode(),
+            ("BTF %s (kernel image: gzip payload: raw BTF)\n" % gz).encode()),
+            f"--kernel-image gzip: exit {rc}\n{out.decode(errors='replace')}{err!r}")
+        rc, out, err = run(exe, "--kernel-image", gz, "--json")
+        doc = parse_json("--kernel-image --json", out)
+        check(rc == 0 and doc and doc.get("kernel_image") == {
+            "how": "gzip payload: raw BTF", "release": None},
+            f"--kernel-image --json: {doc and doc.get('kernel_image')}")
+        text = os.path.join(tmp, "notes.txt")
+        with open(text, "w") as f:
+            f.write("not a kernel\n")
+        expect_unusable("--kernel-image not an image", run(exe, "--kernel-image", text), text,
+                        "not a kernel image")
+        expect_unusable("--kernel-image ELF without BTF", run(exe, "--kernel-image", elf), elf,
+                        "ELF file without a .BTF section (ELF)")
+
         # No libbpf: the tool links the parser and libelf only (startup is benchmarked).
         p = subprocess.run(["readelf", "-d", exe], stdout=subprocess.PIPE, check=True)
         needed = [l.split(b"[")[1].split(b"]")[0] for l in p.stdout.splitlines()
@@ -243,6 +272,9 @@ def synthetic(args):
         check(rc == 0 and err == b"", f"good --json: exit {rc} {err!r}")
         doc = parse_json("good --json", out)
         check(doc is not None and doc.get("base") is None, "good --json: base not null")
+        check(doc is not None and doc.get("kernel_image") is None, "good --json: kernel_image")
+        check(doc is not None and doc.get("groups") == [
+            {"map": g, "on": True, "reason": None} for g in GROUPS], f"good --json: groups")
         check(table_rows(doc) == TABLE_ROWS, f"good --json: rows {table_rows(doc)}")
         fields = json_fields("good --json", doc, good)
         fields = {p: f for p, f in fields.items() if f["map"] in ("TASK_OFFSETS", "EXEC_OFFSETS")}
@@ -266,9 +298,15 @@ def synthetic(args):
         check(any(re.match(r"mm_struct\.arg_end +absent", l) and
                   l.endswith("no struct or union 'mm_struct'") for l in lines),
               f"bad-types: arg_end row\n{out.decode()}")
-        check(len(lines) == 2 + len(TABLE) and lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE",
-                                                         "MAP[KEY]", "REASON"],
+        check(len(lines) == 2 + len(TABLE) + 2 + len(GROUPS) and
+              lines[1].split() == ["FIELD", "OFFSET", "SIZE", "TYPE", "MAP[KEY]", "REASON"],
               f"bad-types: text\n{out.decode()}")
+        # Each group turned off names its first unresolved field.
+        off = {g: f"{path} unresolved: struct 'task_struct' [7] has no member "
+                  f"'{path.split('.')[1]}'" for g, path in BAD_TYPES_MISSING.items()}
+        off["TASK_OFFSETS"] = ("task_struct.real_parent unresolved: task_struct.real_parent is "
+                               "'int' (a 4-byte integer), expected a pointer to struct task_struct")
+        check(out.endswith(groups_text(off)), f"bad-types: groups\n{out.decode()}")
         check(any(re.match(r"task_struct\.real_parent +absent", l) and l.endswith(
             "task_struct.real_parent is 'int' (a 4-byte integer), expected a pointer to struct "
             "task_struct") for l in lines), f"bad-types: real_parent row\n{out.decode()}")
@@ -481,6 +519,21 @@ def table_rows(doc):
 
 
 TABLE_ROWS = [(path, m, k) for (m, k), path in TABLE.items()]
+GROUPS = list(dict.fromkeys(m for m, _ in TABLE))
+# bad-types.btf's task_struct (offsets-mkbtf): the first field each group misses there.
+BAD_TYPES_MISSING = {"EXEC_OFFSETS": "task_struct.mm", "EXE_OFFSETS": "task_struct.mm",
+                     "EXIT_OFFSETS": "task_struct.exit_code", "CRED_OFFSETS": "task_struct.cred",
+                     "AUDIT_OFFSETS": "task_struct.loginuid.val",
+                     "TTY_OFFSETS": "task_struct.signal", "NS_OFFSETS": "task_struct.nsproxy",
+                     "PIDNS_OFFSETS": "task_struct.thread_pid",
+                     "FORK_OFFSETS": "task_struct.start_boottime"}
+
+
+def groups_text(off, partial=False):
+    """The GROUPS summary under the table: every group on but those in @off (map: reason)."""
+    rows = [f"{g:<14}  " + (f"off: {off[g]}" if g in off else "on") for g in GROUPS]
+    return (f"\nGROUPS: {len(GROUPS) - len(off)} of {len(GROUPS)} would be on\n" +
+            "".join(r + "\n" for r in rows)).encode()
 # Rows whose value is the stride of an array of structs (the element's size), not an offset.
 STRIDES = {("PIDNS_OFFSETS", 3)}
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * execsensor-offsets: which kernel offsets the sensor would use, read from
- * the running kernel's BTF or any BTF file, with the reason for each one it
- * would not use. Also resolves ad-hoc dotted paths ("mm_struct.exe_file").
+ * the running kernel's BTF, any BTF file, or the image of a kernel not yet
+ * booted, with the reason for each one it would not use, and whether each
+ * offset group would be on. Also resolves ad-hoc dotted paths
+ * ("mm_struct.exe_file").
  *
  * Exit status: 0 every field resolved, 1 some unresolved (all printed),
  * 2 unusable input, bad usage, or output that could not be written.
@@ -15,6 +17,7 @@
 
 #include "btf.h"
 #include "json_writer.h"
+#include "kimage.h"
 #include "offsets.h"
 
 #define PROG		 "execsensor-offsets"
@@ -26,17 +29,27 @@ enum exit_status {
 	EXIT_UNUSABLE = 2,
 };
 
+/* Where the BTF came from, as the output names it. */
+struct source {
+	const char *path; /* --btf's, or --kernel-image's */
+	const char *base_path; /* --base, or NULL */
+	const struct es_kimage *image; /* with --kernel-image: how its BTF was found */
+};
+
 static const char usage_text[] =
-	"usage: " PROG " [--btf PATH] [--base PATH] [--json] [FIELD...]\n"
+	"usage: " PROG " [--btf PATH [--base PATH] | --kernel-image PATH] [--json] [FIELD...]\n"
 	"\n"
-	"Print the kernel offsets execsensor uses (its table: the TASK_OFFSETS and\n"
-	"EXEC_OFFSETS maps), or the given FIELDs (dotted paths such as\n"
+	"Print the kernel offsets execsensor uses (its table, and whether each of its\n"
+	"offset groups would be on), or the given FIELDs (dotted paths such as\n"
 	"task_struct.real_parent), resolved from BTF. A field that is missing, a\n"
 	"bitfield or of the wrong type is 'absent', with the reason.\n"
 	"\n"
 	"  --btf PATH   BTF to read: raw BTF or an ELF file with a .BTF section\n"
 	"               (default " DEFAULT_BTF_PATH ")\n"
 	"  --base PATH  base BTF when --btf is split BTF (a kernel module's)\n"
+	"  --kernel-image PATH\n"
+	"               the BTF of a kernel not yet booted: its vmlinuz (an x86\n"
+	"               bzImage, an arm64 Image, EFI zboot), a vmlinux, or raw BTF\n"
 	"  --json       one JSON object instead of the text table\n"
 	"  --help       this text\n"
 	"  --version    the version\n"
@@ -143,6 +156,31 @@ static int open_btf(const char *path, const struct es_btf *base, struct es_btf *
 	return err;
 }
 
+/* The BTF in kernel image @path (@image keeps its bytes); on failure one line on stderr. */
+static int open_image(const char *path, struct es_kimage *image, struct es_btf **out)
+{
+	struct es_btf_diag diag = {};
+	char msg[ES_KIMAGE_MSG_MAX];
+	int err;
+
+	err = es_kimage_open(path, image, msg);
+	if (!err)
+		err = es_btf_open_mem(image->data, image->size, NULL, out, &diag);
+	if (!err)
+		return 0;
+	fputs(PROG ": ", stderr);
+	text_put(stderr, path);
+	fputs(": ", stderr);
+	if (image->data) { /* the image was read: its BTF was not usable */
+		fprintf(stderr, "%s (%s): ", es_btf_strerror(err), image->how);
+		text_put(stderr, diag.msg);
+	} else {
+		text_put(stderr, without_path(msg, path));
+	}
+	fputc('\n', stderr);
+	return err;
+}
+
 /* The text columns of one row. */
 struct row_text {
 	char offset[24];
@@ -190,8 +228,24 @@ static void widen(size_t *width, const char *s)
 		*width = w;
 }
 
-static void print_text(const char *btf_path, const char *base_path, const struct es_offset *rows,
-		       size_t cnt)
+/* Each group's verdict under the table: on, or off with the first unresolved field. */
+static void print_groups_text(const struct es_offset_group_state *groups)
+{
+	int g, on = 0;
+
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++)
+		on += groups[g].enabled != 0;
+	printf("\nGROUPS: %d of %d would be on\n", on, ES_OFFSET_GROUP__MAX);
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++) {
+		printf("%-14s  %s", groups[g].group->map, groups[g].enabled ? "on" : "off: ");
+		if (!groups[g].enabled)
+			text_put(stdout, groups[g].reason);
+		fputc('\n', stdout);
+	}
+}
+
+static void print_text(const struct source *src, const struct es_offset *rows, size_t cnt,
+		       const struct es_offset_group_state *groups)
 {
 	size_t w_field = strlen("FIELD"), w_off = strlen("OFFSET"), w_size = strlen("SIZE");
 	size_t w_type = strlen("TYPE"), w_map = strlen("MAP[KEY]");
@@ -210,10 +264,16 @@ static void print_text(const char *btf_path, const char *base_path, const struct
 	}
 
 	fputs("BTF ", stdout);
-	text_put(stdout, btf_path);
-	if (base_path) {
+	text_put(stdout, src->path);
+	if (src->base_path) {
 		fputs(" (base ", stdout);
-		text_put(stdout, base_path);
+		text_put(stdout, src->base_path);
+		fputc(')', stdout);
+	}
+	if (src->image) {
+		printf(" (kernel image: %s", src->image->how);
+		if (src->image->release[0])
+			printf(", release %s", src->image->release);
 		fputc(')', stdout);
 	}
 	fputc('\n', stdout);
@@ -243,10 +303,34 @@ static void print_text(const char *btf_path, const char *base_path, const struct
 		}
 		fputc('\n', stdout);
 	}
+	if (groups)
+		print_groups_text(groups);
 }
 
-static int print_json(const char *btf_path, const char *base_path, const struct es_offset *rows,
-		      size_t cnt)
+static void print_groups_json(struct es_json_writer *w, const struct es_offset_group_state *groups)
+{
+	int g;
+
+	es_json_key(w, "groups");
+	es_json_array_begin(w);
+	for (g = 0; g < ES_OFFSET_GROUP__MAX; g++) {
+		es_json_object_begin(w);
+		es_json_key(w, "map");
+		es_json_string(w, groups[g].group->map);
+		es_json_key(w, "on");
+		es_json_bool(w, groups[g].enabled);
+		es_json_key(w, "reason");
+		if (groups[g].enabled)
+			es_json_null(w);
+		else
+			es_json_string(w, groups[g].reason);
+		es_json_object_end(w);
+	}
+	es_json_array_end(w);
+}
+
+static int print_json(const struct source *src, const struct es_offset *rows, size_t cnt,
+		      const struct es_offset_group_state *groups)
 {
 	struct es_json_writer w;
 	size_t i;
@@ -254,12 +338,26 @@ static int print_json(const char *btf_path, const char *base_path, const struct 
 	es_json_writer_init(&w, stdout);
 	es_json_object_begin(&w);
 	es_json_key(&w, "btf");
-	es_json_string(&w, btf_path);
+	es_json_string(&w, src->path);
 	es_json_key(&w, "base");
-	if (base_path)
-		es_json_string(&w, base_path);
+	if (src->base_path)
+		es_json_string(&w, src->base_path);
 	else
 		es_json_null(&w);
+	es_json_key(&w, "kernel_image");
+	if (src->image) {
+		es_json_object_begin(&w);
+		es_json_key(&w, "how");
+		es_json_string(&w, src->image->how);
+		es_json_key(&w, "release");
+		if (src->image->release[0])
+			es_json_string(&w, src->image->release);
+		else
+			es_json_null(&w);
+		es_json_object_end(&w);
+	} else {
+		es_json_null(&w);
+	}
 	es_json_key(&w, "fields");
 	es_json_array_begin(&w);
 	for (i = 0; i < cnt; i++) {
@@ -314,6 +412,8 @@ static int print_json(const char *btf_path, const char *base_path, const struct 
 		es_json_object_end(&w);
 	}
 	es_json_array_end(&w);
+	if (groups)
+		print_groups_json(&w, groups);
 	es_json_object_end(&w);
 	return es_json_writer_finish(&w);
 }
@@ -321,12 +421,19 @@ static int print_json(const char *btf_path, const char *base_path, const struct 
 int main(int argc, char **argv)
 {
 	static const struct option long_options[] = {
-		{ "btf", required_argument, NULL, 'b' }, { "base", required_argument, NULL, 'B' },
-		{ "json", no_argument, NULL, 'j' },	 { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	 {},
+		{ "btf", required_argument, NULL, 'b' },
+		{ "base", required_argument, NULL, 'B' },
+		{ "kernel-image", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
 	};
-	const char *btf_path = DEFAULT_BTF_PATH, *base_path = NULL;
+	struct es_offset_group_state groups[ES_OFFSET_GROUP__MAX];
+	struct source src = { .path = DEFAULT_BTF_PATH };
+	const char *btf_path = NULL, *image_path = NULL;
 	struct es_btf *base = NULL, *btf = NULL;
+	struct es_kimage image = {};
 	struct es_offset *rows = NULL;
 	size_t cnt, i, unresolved = 0;
 	int opt, ret = EXIT_UNUSABLE;
@@ -339,7 +446,10 @@ int main(int argc, char **argv)
 			btf_path = optarg;
 			break;
 		case 'B':
-			base_path = optarg;
+			src.base_path = optarg;
+			break;
+		case 'k':
+			image_path = optarg;
 			break;
 		case 'j':
 			json = true;
@@ -351,7 +461,7 @@ int main(int argc, char **argv)
 			puts(PROG " " EXECSENSOR_VERSION);
 			return fflush(stdout) ? EXIT_UNUSABLE : EXIT_RESOLVED;
 		default:
-			if (optopt == 'b' || optopt == 'B')
+			if (optopt == 'b' || optopt == 'B' || optopt == 'k')
 				return usage_error("missing PATH after", argv[optind - 1]);
 			if (optopt) {
 				char opt_text[3] = { '-', (char)optopt, 0 };
@@ -362,15 +472,25 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (base_path && open_btf(base_path, NULL, &base))
-		goto out;
-	if (open_btf(btf_path, base, &btf))
-		goto out;
+	if (image_path && (btf_path || src.base_path))
+		return usage_error("--kernel-image excludes", btf_path ? "--btf" : "--base");
+	if (image_path) {
+		src.path = image_path;
+		src.image = &image;
+		if (open_image(image_path, &image, &btf))
+			goto out;
+	} else {
+		src.path = btf_path ? btf_path : DEFAULT_BTF_PATH;
+		if (src.base_path && open_btf(src.base_path, NULL, &base))
+			goto out;
+		if (open_btf(src.path, base, &btf))
+			goto out;
+	}
 
 	cnt = optind < argc ? (size_t)(argc - optind) : es_offset_fields_cnt;
 	rows = calloc(cnt, sizeof(*rows));
 	if (!rows) {
-		errorf_path(btf_path, "out of memory");
+		errorf_path(src.path, "out of memory");
 		goto out;
 	}
 	if (optind < argc) {
@@ -384,13 +504,14 @@ int main(int argc, char **argv)
 		}
 	} else {
 		unresolved = es_offsets_resolve_table(btf, rows);
+		es_offset_groups_resolve(btf, groups);
 	}
 
 	if (json) {
-		if (print_json(btf_path, base_path, rows, cnt))
+		if (print_json(&src, rows, cnt, optind < argc ? NULL : groups))
 			goto out_write;
 	} else {
-		print_text(btf_path, base_path, rows, cnt);
+		print_text(&src, rows, cnt, optind < argc ? NULL : groups);
 	}
 	if (fflush(stdout) || ferror(stdout))
 		goto out_write;
@@ -405,5 +526,6 @@ out:
 		es_btf_free(btf);
 	if (base)
 		es_btf_free(base);
+	es_kimage_free(&image);
 	return ret;
 }
