@@ -4,7 +4,8 @@
  * several workers, and log each child's pid with its true parent (the worker
  * that forked it), so a sensor's output can be checked against the truth.
  *
- *   exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] [-m MARKER] [-p PROGRAM] [-L]
+ *   exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-r RATE] [-l LOG] [-m MARKER]
+ *              [-p PROGRAM] [-L]
  *
  * Every child runs PROGRAM (default /bin/true) with argv { PROGRAM, MARKER },
  * so its events can be told apart from the rest of the host's; these strings
@@ -17,6 +18,10 @@
  *   children=N failed=F seconds=S rate=R cpu=C
  * C being the CPU seconds (user + system) of the workers and the children:
  * the kernel's exec path, BPF programs attached to it included.
+ * With -r, the children are spawned at a steady RATE per second over all
+ * workers (each worker on its own schedule of absolute times) instead of as
+ * fast as possible, as a host's steady load is; a child due while the last
+ * one still runs starts at once, and the summary's rate says what was held.
  * Exit status: 0 when every child exited 0, 1 when some failed, 2 on a usage
  * or system error.
  */
@@ -42,6 +47,7 @@ struct storm_opts {
 	const char *program;
 	long worker_quota; /* -W: this process is a worker (exec'd by the coordinator); -1 if not */
 	int literal; /* -L: children exec string literals */
+	double rate; /* -r: children per second over all workers; 0: as fast as possible */
 };
 
 /* A worker's pipes, at fixed descriptors across the coordinator's exec of it. */
@@ -110,6 +116,15 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* Sleep until CLOCK_MONOTONIC reads @t (seconds), if it is still ahead. */
+static void wait_until(double t)
+{
+	struct timespec ts = { .tv_sec = (time_t)t, .tv_nsec = (long)((t - (time_t)t) * 1e9) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
 /* Append the worker's children to the log in one block per 64 KiB. */
 static int log_children(const char *path, const struct child_rec *recs, size_t cnt)
 {
@@ -170,15 +185,20 @@ static int worker_main(const struct storm_opts *o, unsigned long quota, int star
 	struct worker_result res = { 0 };
 	struct child_rec *recs = NULL;
 	size_t cap = 0;
-	double deadline = 0;
+	double deadline = 0, next = 0;
 	char c;
 	int err = 0;
 
 	if (read(start_fd, &c, 1) < 0)
 		return 2;
+	next = now_seconds();
 	if (o->seconds > 0)
-		deadline = now_seconds() + o->seconds;
+		deadline = next + o->seconds;
 	for (;;) {
+		if (o->rate > 0) {
+			wait_until(next);
+			next += o->workers / o->rate;
+		}
 		if (quota ? res.spawned >= quota : now_seconds() >= deadline)
 			break;
 		if (res.spawned == cap) {
@@ -272,7 +292,7 @@ static int worker_fd(int fd, int target)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-l LOG] "
+	fprintf(f, "usage: exec_storm [-w WORKERS] (-n CHILDREN | -d SECONDS) [-r RATE] [-l LOG] "
 		   "[-m MARKER] [-p PROGRAM] [-L]\n");
 }
 
@@ -284,7 +304,7 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 	*o = (struct storm_opts){
 		.workers = 2, .marker = "exec-storm", .program = "/bin/true", .worker_quota = -1
 	};
-	while ((c = getopt(argc, argv, "w:n:d:l:m:p:W:Lh")) != -1) {
+	while ((c = getopt(argc, argv, "w:n:d:r:l:m:p:W:Lh")) != -1) {
 		errno = 0;
 		switch (c) {
 		case 'w':
@@ -300,6 +320,11 @@ static int parse_opts(int argc, char **argv, struct storm_opts *o)
 		case 'd':
 			o->seconds = strtod(optarg, &end);
 			if (errno || *end || !(o->seconds > 0))
+				return -EINVAL;
+			break;
+		case 'r':
+			o->rate = strtod(optarg, &end);
+			if (errno || *end || !(o->rate > 0))
 				return -EINVAL;
 			break;
 		case 'l':
