@@ -148,26 +148,19 @@ static __always_inline void exec_filename(struct scratch *s,
 /*
  * The new image's argv: current->mm->arg_start..arg_end, copied in one read
  * after the filename. The kernel wrote those stack pages during this exec,
- * so they are present: the read does not fault.
+ * so they are present: the read does not fault. @o: EXEC_OFFSETS, on.
  */
-static __always_inline void exec_argv(struct scratch *s)
+static __always_inline void exec_argv(struct scratch *s, const __u32 *o)
 {
-	__u32 mm_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM);
-	__u32 start_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_ARG_START);
-	__u32 end_off = offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_ARG_END);
 	unsigned long start = 0, end = 0;
 	__u32 off = s->rec.filename_len & (ES_FILENAME_MAX - 1);
 	void *task, *mm = NULL;
 	__u64 size;
 
-	if (!mm_off || !start_off || !end_off) {
-		s->rec.hdr.flags |= ES_EXEC_F_ARGV_ABSENT;
-		return;
-	}
 	task = (void *)bpf_get_current_task();
-	if (bpf_probe_read_kernel(&mm, sizeof(mm), task + mm_off) || !mm ||
-	    bpf_probe_read_kernel(&start, sizeof(start), mm + start_off) ||
-	    bpf_probe_read_kernel(&end, sizeof(end), mm + end_off) || end < start) {
+	if (bpf_probe_read_kernel(&mm, sizeof(mm), task + o[ES_EXEC_OFF_TASK_MM]) || !mm ||
+	    bpf_probe_read_kernel(&start, sizeof(start), mm + o[ES_EXEC_OFF_ARG_START]) ||
+	    bpf_probe_read_kernel(&end, sizeof(end), mm + o[ES_EXEC_OFF_ARG_END]) || end < start) {
 		s->rec.hdr.flags |= ES_EXEC_F_ARGV_FAULT;
 		return;
 	}

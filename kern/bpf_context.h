@@ -20,7 +20,7 @@ static __always_inline int read_cred(__u32 *o, struct window *w)
 {
 	void *cred;
 
-	if (!kernel_reads || offsets_get(&CRED_OFFSETS, o, ES_CRED_OFF__MAX, ES_CRED_OFF__MAX))
+	if (!kernel_reads || cred_offsets(o))
 		return 1;
 	cred = read_ptr((void *)bpf_get_current_task(), o[ES_CRED_OFF_TASK_CRED]);
 	if (!cred)
@@ -77,7 +77,7 @@ static __always_inline int ctx_audit(struct es_exec_context *c, void *task)
 {
 	__u32 o[ES_AUDIT_OFF__MAX];
 
-	if (offsets_get(&AUDIT_OFFSETS, o, ES_AUDIT_OFF__MAX, ES_AUDIT_OFF__MAX))
+	if (audit_offsets(o))
 		return 0;
 	if (bpf_probe_read_kernel(&c->auid, sizeof(c->auid), task + o[ES_AUDIT_OFF_LOGINUID]) ||
 	    bpf_probe_read_kernel(&c->session, sizeof(c->session),
@@ -95,7 +95,7 @@ static __always_inline int ctx_tty(struct es_exec_context *c, void *task)
 	char last = 0;
 	long n;
 
-	if (offsets_get(&TTY_OFFSETS, o, ES_TTY_OFF__MAX, ES_TTY_OFF__MAX))
+	if (tty_offsets(o))
 		return 0;
 	signal = read_ptr(task, o[ES_TTY_OFF_SIGNAL]);
 	if (!signal || bpf_probe_read_kernel(&tty, sizeof(tty), signal + o[ES_TTY_OFF_TTY]))
@@ -126,7 +126,7 @@ static __always_inline int ctx_ns(struct es_exec_context *c, void *task, struct 
 	__u32 o[ES_NS_OFF__MAX];
 	void *nsproxy, *cred;
 
-	if (offsets_get(&NS_OFFSETS, o, ES_NS_OFF__MAX, ES_NS_OFF__MAX))
+	if (ns_offsets(o))
 		return 0;
 	if (!w)
 		return -1;
@@ -158,7 +158,7 @@ static __always_inline int ctx_pidns(struct es_exec_context *c, void *task)
 	__u32 o[ES_PIDNS_OFF__MAX], level = 0;
 	void *pid, *upid;
 
-	if (offsets_get(&PIDNS_OFFSETS, o, ES_PIDNS_OFF__MAX, ES_PIDNS_OFF_UPID_NR))
+	if (pidns_offsets(o))
 		return 0;
 	pid = read_ptr(task, o[ES_PIDNS_OFF_THREAD_PID]);
 	if (!pid || bpf_probe_read_kernel(&level, sizeof(level), pid + o[ES_PIDNS_OFF_LEVEL]) ||

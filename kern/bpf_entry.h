@@ -30,24 +30,19 @@ struct exec_call {
  */
 static __always_inline __u32 read_ppid(__u32 *flags)
 {
-	__u32 parent_off, tgid_off;
+	__u32 o[ES_TASK_OFF__MAX];
 	void *task, *parent = NULL;
 	__s32 ppid = 0;
 
-	if (!kernel_reads) {
-		stat_inc(ES_STAT_OFFSETS_ABSENT);
-		return 0;
-	}
-	parent_off = offset_of(&TASK_OFFSETS, ES_TASK_OFF_REAL_PARENT);
-	tgid_off = offset_of(&TASK_OFFSETS, ES_TASK_OFF_TGID);
-	if (!parent_off || !tgid_off) {
+	if (!kernel_reads || task_offsets(o)) {
 		stat_inc(ES_STAT_OFFSETS_ABSENT);
 		return 0;
 	}
 	task = (void *)bpf_get_current_task();
-	if (bpf_probe_read_kernel(&parent, sizeof(parent), task + parent_off) || !parent)
+	if (bpf_probe_read_kernel(&parent, sizeof(parent), task + o[ES_TASK_OFF_REAL_PARENT]) ||
+	    !parent)
 		goto fail;
-	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + tgid_off) || ppid <= 0)
+	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + o[ES_TASK_OFF_TGID]) || ppid <= 0)
 		goto fail;
 	*flags |= ES_EXEC_F_PPID_KERNEL;
 	return ppid;
@@ -78,11 +73,11 @@ static __always_inline struct es_pending *pending_get(__u32 tid)
  */
 static __always_inline void capture_entry_args(__u32 tid, const struct exec_call *call)
 {
+	__u32 o[ES_EXEC_OFF__MAX], flen;
 	struct es_entry_args *e;
 	struct scratch *s;
-	__u32 flen;
 
-	if (kernel_reads && offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM))
+	if (kernel_reads && !exec_offsets(o))
 		return;
 	s = scratch_get();
 	if (!s)

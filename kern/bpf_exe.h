@@ -9,20 +9,10 @@
 #include "bpf_offsets.h"
 #include "bpf_output.h"
 
-/* The exe walk's offsets, looked up once. */
-struct exe_offsets {
-	__u32 v[ES_EXE_OFF__MAX];
-};
-
-static __always_inline int exe_offsets_get(struct exe_offsets *o)
-{
-	return offsets_get(&EXE_OFFSETS, o->v, ES_EXE_OFF__MAX, ES_EXE_OFF__MAX);
-}
-
 /* The exe path walk's state, shared by bpf_loop()'s steps. */
 struct exe_walk {
 	struct scratch *s;
-	const struct exe_offsets *o;
+	const __u32 *o; /* EXE_OFFSETS, looked up once */
 	void *dentry; /* the component to name next */
 	void *mnt; /* its struct mount */
 	void *mnt_root; /* that mount's root dentry */
@@ -35,7 +25,7 @@ struct exe_walk {
 /* One path component's name at w->pos; its bytes with the NUL, or <= 0. */
 static __always_inline long exe_component(struct exe_walk *w)
 {
-	const char *name = read_ptr(w->dentry, w->o->v[ES_EXE_OFF_D_NAME]);
+	const char *name = read_ptr(w->dentry, w->o[ES_EXE_OFF_D_NAME]);
 
 	if (!name)
 		return -1;
@@ -49,11 +39,11 @@ static __always_inline long exe_component(struct exe_walk *w)
  */
 static __always_inline long exe_step_once(__u32 i, struct exe_walk *w)
 {
-	const struct exe_offsets *o = w->o;
+	const __u32 *o = w->o;
 	void *parent, *mnt_parent;
 	long n;
 
-	parent = read_ptr(w->dentry, o->v[ES_EXE_OFF_D_PARENT]);
+	parent = read_ptr(w->dentry, o[ES_EXE_OFF_D_PARENT]);
 	if (!parent) {
 		w->flags |= ES_EXEC_F_EXE_FAULT;
 		return 1;
@@ -66,12 +56,12 @@ static __always_inline long exe_step_once(__u32 i, struct exe_walk *w)
 		return 1;
 	}
 	if (w->dentry == w->mnt_root || w->dentry == parent) {
-		mnt_parent = read_ptr(w->mnt, o->v[ES_EXE_OFF_MNT_PARENT]);
+		mnt_parent = read_ptr(w->mnt, o[ES_EXE_OFF_MNT_PARENT]);
 		if (!mnt_parent || mnt_parent == w->mnt)
 			return 1; /* the root of the mount namespace */
-		w->dentry = read_ptr(w->mnt, o->v[ES_EXE_OFF_MNT_MOUNTPOINT]);
+		w->dentry = read_ptr(w->mnt, o[ES_EXE_OFF_MNT_MOUNTPOINT]);
 		w->mnt = mnt_parent;
-		w->mnt_root = read_ptr(mnt_parent, o->v[ES_EXE_OFF_MOUNT_ROOT]);
+		w->mnt_root = read_ptr(mnt_parent, o[ES_EXE_OFF_MOUNT_ROOT]);
 		if (!w->dentry) {
 			w->flags |= ES_EXEC_F_EXE_FAULT;
 			return 1;
@@ -111,34 +101,34 @@ static __always_inline void exec_exe(struct scratch *s)
 {
 	struct es_exec_record *r = &s->rec;
 	void *mm, *file, *vfsmnt, *inode, *sb;
-	struct exe_offsets o;
+	__u32 o[ES_EXE_OFF__MAX];
 	struct exe_walk w = {
 		.s = s,
-		.o = &o,
+		.o = o,
 		.base = (r->filename_len + r->args_len) & ES_SCRATCH_MASK,
 	};
 
-	if (exe_offsets_get(&o)) {
+	if (exe_offsets(o)) {
 		r->hdr.flags |= ES_EXEC_F_EXE_ABSENT;
 		return;
 	}
-	mm = read_ptr((void *)bpf_get_current_task(), o.v[ES_EXE_OFF_TASK_MM]);
-	file = mm ? read_ptr(mm, o.v[ES_EXE_OFF_EXE_FILE]) : NULL;
-	w.dentry = file ? read_ptr(file, o.v[ES_EXE_OFF_FILE_DENTRY]) : NULL;
-	vfsmnt = file ? read_ptr(file, o.v[ES_EXE_OFF_FILE_MNT]) : NULL;
-	inode = w.dentry ? read_ptr(w.dentry, o.v[ES_EXE_OFF_D_INODE]) : NULL;
+	mm = read_ptr((void *)bpf_get_current_task(), o[ES_EXE_OFF_TASK_MM]);
+	file = mm ? read_ptr(mm, o[ES_EXE_OFF_EXE_FILE]) : NULL;
+	w.dentry = file ? read_ptr(file, o[ES_EXE_OFF_FILE_DENTRY]) : NULL;
+	vfsmnt = file ? read_ptr(file, o[ES_EXE_OFF_FILE_MNT]) : NULL;
+	inode = w.dentry ? read_ptr(w.dentry, o[ES_EXE_OFF_D_INODE]) : NULL;
 	if (!inode || !vfsmnt) {
 		r->hdr.flags |= ES_EXEC_F_EXE_FAULT;
 		return;
 	}
-	bpf_probe_read_kernel(&r->exe_ino, sizeof(r->exe_ino), inode + o.v[ES_EXE_OFF_I_INO]);
-	bpf_probe_read_kernel(&r->exe_nlink, sizeof(r->exe_nlink), inode + o.v[ES_EXE_OFF_I_NLINK]);
-	sb = read_ptr(inode, o.v[ES_EXE_OFF_I_SB]);
+	bpf_probe_read_kernel(&r->exe_ino, sizeof(r->exe_ino), inode + o[ES_EXE_OFF_I_INO]);
+	bpf_probe_read_kernel(&r->exe_nlink, sizeof(r->exe_nlink), inode + o[ES_EXE_OFF_I_NLINK]);
+	sb = read_ptr(inode, o[ES_EXE_OFF_I_SB]);
 	if (sb)
-		bpf_probe_read_kernel(&r->exe_dev, sizeof(r->exe_dev), sb + o.v[ES_EXE_OFF_S_DEV]);
+		bpf_probe_read_kernel(&r->exe_dev, sizeof(r->exe_dev), sb + o[ES_EXE_OFF_S_DEV]);
 	/* The struct mount around the vfsmount (the kernel's real_mount()). */
-	w.mnt = vfsmnt - o.v[ES_EXE_OFF_MOUNT_MNT];
-	w.mnt_root = read_ptr(w.mnt, o.v[ES_EXE_OFF_MOUNT_ROOT]);
+	w.mnt = vfsmnt - o[ES_EXE_OFF_MOUNT_MNT];
+	w.mnt_root = read_ptr(w.mnt, o[ES_EXE_OFF_MOUNT_ROOT]);
 	bpf_loop(ES_EXE_DEPTH_MAX, exe_step, &w, 0);
 	if (!w.done)
 		w.flags |=

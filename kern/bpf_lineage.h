@@ -13,7 +13,9 @@
 /* Fork records and whether the kernel can tell threads apart: TASK_OFFSETS' tgid. */
 static __always_inline __u32 tgid_offset(void)
 {
-	return kernel_reads ? offset_of(&TASK_OFFSETS, ES_TASK_OFF_TGID) : 0;
+	__u32 o[ES_TASK_OFF__MAX];
+
+	return kernel_reads && !task_offsets(o) ? o[ES_TASK_OFF_TGID] : 0;
 }
 
 /*
@@ -44,10 +46,12 @@ static __always_inline void fork_record(__u32 child, __u32 flags, __u64 time_ns)
  */
 static __always_inline __u64 fork_time(const void *child, __u32 *flags)
 {
-	__u32 off = offset_of(&FORK_OFFSETS, ES_FORK_OFF_START_BOOTTIME);
+	__u32 o[ES_FORK_OFF__MAX];
 	__u64 start = 0;
 
-	if (off && !bpf_probe_read_kernel(&start, sizeof(start), child + off) && start) {
+	if (!fork_offsets(o) &&
+	    !bpf_probe_read_kernel(&start, sizeof(start), child + o[ES_FORK_OFF_START_BOOTTIME]) &&
+	    start) {
 		*flags |= ES_FORK_F_START_TIME;
 		return start;
 	}
@@ -68,26 +72,23 @@ static __always_inline int fork_any_task(__s32 child)
  */
 static __always_inline void exit_record(__u32 tid)
 {
-	__u32 code_off = 0, signal_off = 0, live_off = 0;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct es_exit_record r = {
 		.hdr = { .type = ES_RECORD_EXIT, .pid = pid_tgid >> 32, .tid = tid },
 	};
 	void *task, *signal = NULL;
+	__u32 o[ES_EXIT_OFF__MAX];
 	__s32 live = 1;
 
 	if (!lineage)
 		return;
-	if (kernel_reads) {
-		code_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_EXIT_CODE);
-		signal_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_SIGNAL);
-		live_off = offset_of(&EXIT_OFFSETS, ES_EXIT_OFF_LIVE);
-	}
-	if (code_off && signal_off && live_off) {
+	if (kernel_reads && !exit_offsets(o)) {
 		task = (void *)bpf_get_current_task();
-		if (bpf_probe_read_kernel(&signal, sizeof(signal), task + signal_off) || !signal ||
-		    bpf_probe_read_kernel(&live, sizeof(live), signal + live_off) ||
-		    bpf_probe_read_kernel(&r.exit_code, sizeof(r.exit_code), task + code_off)) {
+		if (bpf_probe_read_kernel(&signal, sizeof(signal), task + o[ES_EXIT_OFF_SIGNAL]) ||
+		    !signal ||
+		    bpf_probe_read_kernel(&live, sizeof(live), signal + o[ES_EXIT_OFF_LIVE]) ||
+		    bpf_probe_read_kernel(&r.exit_code, sizeof(r.exit_code),
+					  task + o[ES_EXIT_OFF_EXIT_CODE])) {
 			stat_inc(ES_STAT_KERNEL_READ_FAIL);
 			live = 0; /* unknown: as the leader's exit below */
 			r.exit_code = 0;

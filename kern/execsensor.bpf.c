@@ -57,6 +57,7 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 {
 	__u32 tid = (__u32)ctx->old_pid;
 	struct es_pending *p;
+	__u32 argv_offsets[ES_EXEC_OFF__MAX];
 	struct scratch *s;
 
 	p = pending_get(tid);
@@ -72,8 +73,8 @@ int tp_sched_exec(struct sched_process_exec_record *ctx)
 		if (s->rec.hdr.flags & ES_EXEC_F_NO_PENDING)
 			p = NULL; /* the slot was another thread's by the time it was read */
 		exec_filename(s, ctx);
-		if (offset_of(&EXEC_OFFSETS, ES_EXEC_OFF_TASK_MM))
-			exec_argv(s);
+		if (!exec_offsets(argv_offsets))
+			exec_argv(s, argv_offsets);
 		else
 			exec_entry_args(s, tid);
 		exec_exe(s);
