@@ -32,60 +32,28 @@ static __always_inline int offsets_get(void *map, __u32 *v, __u32 n, __u32 may_b
 }
 
 /*
- * One reader per offset group: the group's offsets into @o, by its keys
- * (enum es_*_offset, execsensor.h); 0, or -1 when the group is off (the
- * loader writes a group whole or as 0 everywhere).
+ * One reader per offset group, NAME(o): the group's offsets into @o, by its
+ * keys (enum es_*_offset, execsensor.h); 0, or -1 when the group is off (the
+ * loader writes a group whole or as 0 everywhere). @zero_ok: the key whose
+ * field may be at offset 0 of its struct (@keys: none).
  */
-static __always_inline int task_offsets(__u32 o[ES_TASK_OFF__MAX])
-{
-	return offsets_get(&TASK_OFFSETS, o, ES_TASK_OFF__MAX, ES_TASK_OFF__MAX);
-}
+#define OFFSET_GROUP_READER(name, map, keys, zero_ok)       \
+	static __always_inline int name(__u32 o[keys])      \
+	{                                                   \
+		return offsets_get(&map, o, keys, zero_ok); \
+	}
 
-static __always_inline int exec_offsets(__u32 o[ES_EXEC_OFF__MAX])
-{
-	return offsets_get(&EXEC_OFFSETS, o, ES_EXEC_OFF__MAX, ES_EXEC_OFF__MAX);
-}
-
-static __always_inline int exe_offsets(__u32 o[ES_EXE_OFF__MAX])
-{
-	return offsets_get(&EXE_OFFSETS, o, ES_EXE_OFF__MAX, ES_EXE_OFF__MAX);
-}
-
-static __always_inline int exit_offsets(__u32 o[ES_EXIT_OFF__MAX])
-{
-	return offsets_get(&EXIT_OFFSETS, o, ES_EXIT_OFF__MAX, ES_EXIT_OFF__MAX);
-}
-
-static __always_inline int cred_offsets(__u32 o[ES_CRED_OFF__MAX])
-{
-	return offsets_get(&CRED_OFFSETS, o, ES_CRED_OFF__MAX, ES_CRED_OFF__MAX);
-}
-
-static __always_inline int audit_offsets(__u32 o[ES_AUDIT_OFF__MAX])
-{
-	return offsets_get(&AUDIT_OFFSETS, o, ES_AUDIT_OFF__MAX, ES_AUDIT_OFF__MAX);
-}
-
-static __always_inline int tty_offsets(__u32 o[ES_TTY_OFF__MAX])
-{
-	return offsets_get(&TTY_OFFSETS, o, ES_TTY_OFF__MAX, ES_TTY_OFF__MAX);
-}
-
-static __always_inline int ns_offsets(__u32 o[ES_NS_OFF__MAX])
-{
-	return offsets_get(&NS_OFFSETS, o, ES_NS_OFF__MAX, ES_NS_OFF__MAX);
-}
-
-/* upid.nr is at offset 0 of struct upid: its 0 is a value. */
-static __always_inline int pidns_offsets(__u32 o[ES_PIDNS_OFF__MAX])
-{
-	return offsets_get(&PIDNS_OFFSETS, o, ES_PIDNS_OFF__MAX, ES_PIDNS_OFF_UPID_NR);
-}
-
-static __always_inline int fork_offsets(__u32 o[ES_FORK_OFF__MAX])
-{
-	return offsets_get(&FORK_OFFSETS, o, ES_FORK_OFF__MAX, ES_FORK_OFF__MAX);
-}
+OFFSET_GROUP_READER(task_offsets, TASK_OFFSETS, ES_TASK_OFF__MAX, ES_TASK_OFF__MAX)
+OFFSET_GROUP_READER(exec_offsets, EXEC_OFFSETS, ES_EXEC_OFF__MAX, ES_EXEC_OFF__MAX)
+OFFSET_GROUP_READER(exe_offsets, EXE_OFFSETS, ES_EXE_OFF__MAX, ES_EXE_OFF__MAX)
+OFFSET_GROUP_READER(exit_offsets, EXIT_OFFSETS, ES_EXIT_OFF__MAX, ES_EXIT_OFF__MAX)
+OFFSET_GROUP_READER(cred_offsets, CRED_OFFSETS, ES_CRED_OFF__MAX, ES_CRED_OFF__MAX)
+OFFSET_GROUP_READER(audit_offsets, AUDIT_OFFSETS, ES_AUDIT_OFF__MAX, ES_AUDIT_OFF__MAX)
+OFFSET_GROUP_READER(tty_offsets, TTY_OFFSETS, ES_TTY_OFF__MAX, ES_TTY_OFF__MAX)
+OFFSET_GROUP_READER(ns_offsets, NS_OFFSETS, ES_NS_OFF__MAX, ES_NS_OFF__MAX)
+/* upid.nr is at offset 0 of struct upid. */
+OFFSET_GROUP_READER(pidns_offsets, PIDNS_OFFSETS, ES_PIDNS_OFF__MAX, ES_PIDNS_OFF_UPID_NR)
+OFFSET_GROUP_READER(fork_offsets, FORK_OFFSETS, ES_FORK_OFF__MAX, ES_FORK_OFF__MAX)
 
 static __always_inline void *read_ptr(const void *base, __u32 off)
 {
