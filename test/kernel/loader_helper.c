@@ -25,10 +25,9 @@
 
 #include "loader.h"
 
-static void count_record(void *ctx, const void *data, size_t size)
+static void count_record(void *ctx, const struct es_record *rec)
 {
-	(void)data;
-	(void)size;
+	(void)rec;
 	++*(unsigned long *)ctx;
 }
 

@@ -113,53 +113,60 @@ static void rebase(struct kept *k)
 		ck_assert_int_eq(es_exec_view_parse(k->buf, k->size, &k->v), 0);
 }
 
-static void keep(struct kept *k, const void *data, size_t size)
+/* Keep the record @v views, as the loader finished it: its fixed part, then its strings. */
+static void keep(struct kept *k, const struct es_exec_view *v)
 {
-	memcpy(k->buf, data, size);
-	k->size = size;
+	struct es_exec_record *r = (struct es_exec_record *)k->buf;
+	char *p = (char *)(r + 1);
+
+	*r = *v->rec;
+	memcpy(p, v->filename, v->filename_len);
+	memcpy(p + v->filename_len, v->args, v->args_len);
+	memcpy(p + v->filename_len + v->args_len, v->exe, v->exe_len);
+	k->size = sizeof(*r) + v->filename_len + v->args_len + v->exe_len;
 	rebase(k);
 }
 
-static void on_record(void *ctx, const void *data, size_t size)
+static void on_record(void *ctx, const struct es_record *rec)
 {
+	const struct es_exec_view *v = &rec->exec;
 	struct collector *c = ctx;
-	struct es_fork_record fork;
-	struct es_exit_record exit;
-	struct es_exec_view v;
 	struct child *child;
 
 	c->records++;
-	if (!es_fork_record_read(data, size, &fork)) {
+	if (rec->kind == ES_RECORD_KIND_FORK) {
 		c->lineage_records++;
-		c->forks_scrubbed += !fork.hdr.pid;
-		if (fork.hdr.pid) {
-			child = seen_entry(c, fork.hdr.pid);
+		c->forks_scrubbed += !rec->fork.hdr.pid;
+		if (rec->fork.hdr.pid) {
+			child = seen_entry(c, rec->fork.hdr.pid);
 			child->forks++;
-			child->fork = fork;
+			child->fork = rec->fork;
 		}
 		return;
 	}
-	if (!es_exit_record_read(data, size, &exit)) {
+	if (rec->kind == ES_RECORD_KIND_EXIT) {
 		c->lineage_records++;
-		child = seen_entry(c, exit.hdr.pid);
+		child = seen_entry(c, rec->exit.hdr.pid);
 		child->exits++;
-		child->exit = exit;
+		child->exit = rec->exit;
 		return;
 	}
-	if (size > sizeof(((struct kept *)0)->buf) || es_exec_view_parse(data, size, &v)) {
+	if (rec->kind != ES_RECORD_KIND_EXEC ||
+	    sizeof(*v->rec) + v->filename_len + v->args_len + v->exe_len >
+		    sizeof(((struct kept *)0)->buf)) {
 		c->bad++;
 		return;
 	}
-	child = seen_entry(c, v.rec->hdr.pid);
+	child = seen_entry(c, v->rec->hdr.pid);
 	c->exec_records++;
-	c->kernel_ppid += !!(v.rec->hdr.flags & ES_EXEC_F_PPID_KERNEL);
-	c->ppid_zero += v.rec->ppid == 0;
-	if (v.rec->hdr.type == ES_RECORD_EXEC) {
+	c->kernel_ppid += !!(v->rec->hdr.flags & ES_EXEC_F_PPID_KERNEL);
+	c->ppid_zero += v->rec->ppid == 0;
+	if (v->rec->hdr.type == ES_RECORD_EXEC) {
 		child->execs++;
-		keep(&child->exec, data, size);
+		keep(&child->exec, v);
 	} else {
 		child->failures++;
-		keep(&child->failure, data, size);
+		keep(&child->failure, v);
 	}
 }
 

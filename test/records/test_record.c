@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Reading records without trusting them: a view only of a record whose
- * lengths add up to its size, argv entries within the record (a cut last
- * entry included), and exe paths put back together from their components.
+ * lengths add up to its size, each record's kind as es_record_parse() tells
+ * it, an edited exec record whose bytes stay as they came, argv entries
+ * within the record (a cut last entry included), and exe paths put back
+ * together from their components.
  */
 #include <check.h>
 #include <errno.h>
@@ -73,6 +75,56 @@ START_TEST(records_that_lie_are_refused)
 }
 END_TEST
 
+START_TEST(each_record_parsed_to_its_kind)
+{
+	struct es_fork_record fork = { .hdr = { .type = ES_RECORD_FORK, .pid = 7 },
+				       .parent_pid = 1 };
+	struct es_exit_record exit = { .hdr = { .type = ES_RECORD_EXIT, .pid = 7 },
+				       .exit_code = 256 };
+	struct es_record_header unknown = { .type = 99 };
+	uint64_t buf[64];
+	size_t size = make(buf, "abc", 1, 1, 1);
+	struct es_record rec;
+
+	es_record_parse(buf, size, &rec);
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_EXEC);
+	ck_assert_ptr_eq(rec.exec.rec, (void *)buf);
+	es_record_parse(buf, size - 1, &rec); /* lengths that lie */
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_MALFORMED);
+	es_record_parse(buf, 2, &rec); /* shorter than a header */
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_MALFORMED);
+	es_record_parse(&fork, sizeof(fork), &rec);
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_FORK);
+	ck_assert_uint_eq(rec.fork.parent_pid, 1);
+	es_record_parse(&fork, sizeof(fork) - 1, &rec);
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_MALFORMED);
+	es_record_parse(&exit, sizeof(exit), &rec);
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_EXIT);
+	ck_assert_int_eq(rec.exit.exit_code, 256);
+	es_record_parse(&unknown, sizeof(unknown), &rec);
+	ck_assert_int_eq(rec.kind, ES_RECORD_KIND_UNKNOWN);
+}
+END_TEST
+
+START_TEST(an_edited_record_keeps_its_bytes)
+{
+	uint64_t buf[64], before[64];
+	size_t size = make(buf, "abc", 1, 1, 1);
+	struct es_exec_record *r = (void *)buf, *copy;
+	struct es_record rec;
+
+	r->ppid = 42;
+	memcpy(before, buf, sizeof(buf));
+	es_record_parse(buf, size, &rec);
+	copy = es_record_exec_edit(&rec);
+	copy->ppid = 0;
+	ck_assert_ptr_eq(es_record_exec_edit(&rec), copy); /* copied once */
+	ck_assert_ptr_eq(rec.exec.rec, copy);
+	ck_assert_uint_eq(rec.exec.rec->ppid, 0);
+	ck_assert(!memcmp(buf, before, sizeof(buf)));
+}
+END_TEST
+
 START_TEST(argv_entries_stay_inside_the_record)
 {
 	static const char strings[] = "a\0\0bcd"; /* "a", "", then "bcd" cut (no NUL) */
@@ -113,4 +165,5 @@ START_TEST(exe_paths_from_components)
 END_TEST
 
 ES_CHECK_MAIN("records", view_of_a_record_that_adds_up, records_that_lie_are_refused,
+	      each_record_parsed_to_its_kind, an_edited_record_keeps_its_bytes,
 	      argv_entries_stay_inside_the_record, exe_paths_from_components)

@@ -16,7 +16,7 @@
 #include "exec_report.h"
 #include "host_ident.h"
 #include "json_writer.h"
-#include "loader.h"
+#include "loader_info.h"
 #include "output.h"
 #include "stats.h"
 

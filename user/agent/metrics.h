@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "loader.h"
+#include "loader_info.h"
 #include "output.h"
 #include "stats.h"
 

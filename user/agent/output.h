@@ -21,7 +21,7 @@
 
 #include "exec_report.h"
 #include "host_ident.h"
-#include "loader.h"
+#include "loader_info.h"
 #include "stats.h"
 
 enum es_format {

@@ -274,50 +274,32 @@ static void on_exit_record(struct es_pipeline *p, const struct es_exit_record *x
 	es_proc_table_exit(p->procs, e, r.time_ns);
 }
 
-/* A fork or exit record: into the table, and to the output if asked. */
-static bool on_lineage(struct es_pipeline *p, const void *data, size_t size)
+void es_pipeline_record(struct es_pipeline *p, const struct es_record *rec)
 {
-	struct es_fork_record f;
-	struct es_exit_record x;
-
-	if (!es_fork_record_read(data, size, &f)) {
-		p->stats.fork_records++;
-		on_fork_record(p, &f);
-	} else if (!es_exit_record_read(data, size, &x)) {
-		p->stats.exit_records++;
-		on_exit_record(p, &x);
-	} else {
-		return false;
-	}
-	return true;
-}
-
-void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size)
-{
-	struct es_record_header hdr;
 	struct es_exec_report r;
 
 	p->stats.records_received++;
-	if (size >= sizeof(hdr)) {
-		memcpy(&hdr, data, sizeof(hdr));
-		if (hdr.type == ES_RECORD_FORK || hdr.type == ES_RECORD_EXIT) {
-			if (!on_lineage(p, data, size)) {
-				p->stats.records_dropped++;
-				p->stats.dropped_malformed++;
-			}
-			return;
-		}
-		if (hdr.type != ES_RECORD_EXEC && hdr.type != ES_RECORD_EXEC_FAILURE) {
-			p->stats.records_dropped++;
-			p->stats.dropped_unknown_type++;
-			return;
-		}
-	}
-	memset(&r, 0, sizeof(r));
-	if (es_exec_view_parse(data, size, &r.view)) {
+	switch (rec->kind) {
+	case ES_RECORD_KIND_EXEC:
+		memset(&r, 0, sizeof(r));
+		r.view = rec->exec;
+		on_exec(p, &r);
+		break;
+	case ES_RECORD_KIND_FORK:
+		p->stats.fork_records++;
+		on_fork_record(p, &rec->fork);
+		break;
+	case ES_RECORD_KIND_EXIT:
+		p->stats.exit_records++;
+		on_exit_record(p, &rec->exit);
+		break;
+	case ES_RECORD_KIND_UNKNOWN:
+		p->stats.records_dropped++;
+		p->stats.dropped_unknown_type++;
+		break;
+	default:
 		p->stats.records_dropped++;
 		p->stats.dropped_malformed++;
-		return;
+		break;
 	}
-	on_exec(p, &r);
 }

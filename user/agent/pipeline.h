@@ -22,6 +22,7 @@
 #include "parent_cache.h"
 #include "cgroup_path.h"
 #include "proc_table.h"
+#include "record.h"
 #include "stats.h"
 #include "walltime.h"
 
@@ -51,8 +52,8 @@ int es_pipeline_init(struct es_pipeline *p, struct es_output *out,
 /* Every process already running into the process table (after attach: no gap). */
 void es_pipeline_seed(struct es_pipeline *p);
 
-/* One ring-buffer record (es_record_fn's arguments); never trusts its size or content. */
-void es_pipeline_record(struct es_pipeline *p, const void *data, size_t size);
+/* One record, parsed and finished by the loader (es_record_fn's): by its kind. */
+void es_pipeline_record(struct es_pipeline *p, const struct es_record *rec);
 
 /* After each batch: resample the wall clock (NTP steps show in the events after). */
 void es_pipeline_tick(struct es_pipeline *p);

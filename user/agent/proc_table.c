@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock_ns.h"
 #include "proc_table.h"
 #include "procfs.h"
 
@@ -345,15 +346,12 @@ static bool is_pid_name(const char *s)
 
 size_t es_proc_table_seed(struct es_proc_table *t, const char *proc_root)
 {
-	struct timespec ts;
+	uint64_t now = (uint64_t)es_clock_ns(CLOCK_BOOTTIME);
 	struct es_proc *e;
 	struct dirent *de;
 	size_t added = 0, i;
-	uint64_t now;
 	DIR *dir;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	now = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	dir = opendir(proc_root);
 	if (!dir)
 		return 0;

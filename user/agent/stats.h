@@ -13,7 +13,7 @@
 #include "cgroup_path.h"
 #include "exec_report.h"
 #include "execsensor.h"
-#include "loader.h"
+#include "loader_info.h"
 #include "proc_table.h"
 
 struct es_agent_stats {

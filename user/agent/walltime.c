@@ -2,22 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "clock_ns.h"
 #include "walltime.h"
 
 #define NSEC_PER_SEC 1000000000LL
 
-static int64_t ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
-}
-
 uint64_t es_boottime_ns(void)
 {
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_BOOTTIME, &ts))
-		return 0;
-	return (uint64_t)ts_ns(&ts);
+	return (uint64_t)es_clock_ns(CLOCK_BOOTTIME);
 }
 
 /*
@@ -34,10 +26,11 @@ int es_clock_sync(struct es_clock *clk)
 		if (clock_gettime(CLOCK_BOOTTIME, &b1) || clock_gettime(CLOCK_REALTIME, &r) ||
 		    clock_gettime(CLOCK_BOOTTIME, &b2))
 			return -errno;
-		window = ts_ns(&b2) - ts_ns(&b1);
+		window = es_timespec_ns(&b2) - es_timespec_ns(&b1);
 		if (window < best_window) {
 			best_window = window;
-			clk->real_minus_boot_ns = ts_ns(&r) - (ts_ns(&b1) + window / 2);
+			clk->real_minus_boot_ns =
+				es_timespec_ns(&r) - (es_timespec_ns(&b1) + window / 2);
 		}
 	}
 	return 0;

@@ -1,20 +1,29 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The loader's state and the offset groups' maps, shared by loader.c and offset_maps.c only. */
+/*
+ * The loader's state, shared by its files, each one job: loader.c the
+ * lifecycle (load, attach, detach, destroy), deliver.c the records (the ring
+ * callback, the self-test's queue, each record finished and handed on),
+ * selftest_run.c the self-test run and what the loader does with its
+ * verdict, clock_pair.c the exit records' clock, loader_stats.c the kernel's
+ * counters, log.c the failure and log lines; groups.c the offset groups'
+ * descriptors they walk.
+ */
 #ifndef EXECSENSOR_LOADER_INTERNAL_H
 #define EXECSENSOR_LOADER_INTERNAL_H
 
 #include <bpf/libbpf.h>
 
+#include "clock_ns.h"
 #include "jiffies.h"
 #include "loader.h"
 #include "ring_use.h"
 #include "selftest.h"
 
-/* A record copied while the self-test owns the ring buffer. */
+/* A record copied and parsed while the self-test owns the ring buffer. */
 struct es_backlog_record {
 	struct es_backlog_record *next;
-	size_t size;
-	unsigned char data[];
+	struct es_record rec; /* its views point into data */
+	unsigned char data[] __attribute__((aligned(8)));
 };
 
 /* Attach order: thread exit, entries, the exec record, exits; detached in reverse. */
@@ -47,11 +56,26 @@ struct es_loader {
 	bool scrub[ES_OFFSET_GROUP__MAX];
 	/* Exit records' jiffies as times, from the clock_pair program's pairs (lineage). */
 	struct es_jiffies jiffies;
-	/* The copy a scrub works on, aligned as the ring buffer aligns records. */
-	unsigned char scratch[ES_RECORD_MAX] __attribute__((aligned(8)));
 };
 
-/* Write @values (the group's nkeys entries) to group @id's map. 0 or -errno. */
+/* CLOCK_MONOTONIC in ms: the loader's deadlines. */
+static inline long long es_now_ms(void)
+{
+	return es_clock_ns(CLOCK_MONOTONIC) / 1000000;
+}
+
+/* log.c: the last failure, as es_loader_error() gives it; returns @err (negative) or -EINVAL. */
+int es_loader_fail(struct es_loader *l, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* One line to opts.log (else stderr, prefixed). */
+void es_loader_log(struct es_loader *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* snprintf() into a reason, whose cut is intended. */
+void es_reasonf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* groups.c: the requests (--no-*), the tests' overrides, what a group needs of another. */
+void es_loader_groups_switch(struct es_loader *l);
+
+/* offset_maps.c: write @values (the group's nkeys entries) to group @id's map. 0 or -errno. */
 int es_offset_map_write(struct execsensor_bpf *skel, enum es_offset_group_id id,
 			const uint32_t *values);
 
@@ -62,11 +86,19 @@ int es_offset_map_write(struct execsensor_bpf *skel, enum es_offset_group_id id,
 int es_offset_map_check(struct execsensor_bpf *skel, enum es_offset_group_id id, char *why,
 			size_t why_size);
 
-/*
- * Drop group @id's values from @copy, a record made with its offsets (the
- * ring buffer is mapped read-only: callers pass a copy). Returns the
- * record's size after (smaller when strings went), or 0 when it carried none.
- */
-size_t es_offset_map_scrub(enum es_offset_group_id id, void *copy, size_t size);
+/* deliver.c: the ring buffer opened, its records to the callback. 0 or -errno (said). */
+int es_deliver_open(struct es_loader *l);
+/* The ring buffer closed, and what the self-test queued freed. */
+void es_deliver_close(struct es_loader *l);
+/* Read the ring buffer once (the self-test's loop): its records queued, as it runs. */
+int es_deliver_read(struct es_loader *l, int timeout_ms);
+
+/* selftest_run.c: the self-test run, and each refuted group rewritten as 0. 0 or -errno. */
+int es_loader_selftest(struct es_loader *l);
+
+/* clock_pair.c: with lineage, the exit records' clock before any record goes. 0 or -errno. */
+int es_clock_pair_start(struct es_loader *l);
+/* One more pair (a better phase); failure is no loss. */
+void es_clock_pair_learn(struct es_loader *l);
 
 #endif /* EXECSENSOR_LOADER_INTERNAL_H */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "loader.h"
+#include "loader_info.h"
 
 #define ES_LOCKDOWN_PATH "/sys/kernel/security/lockdown"
 

@@ -10,7 +10,9 @@
  * Nothing here touches the BPF objects: the loader spawns the child through
  * es_selftest_spawn(), polls the ring buffer, passes every record to
  * es_selftest_observe(), and acts on es_selftest_judge()'s verdict (rewrite
- * a refuted group as 0, scrub what was made with it).
+ * a refuted group as 0, scrub what was made with it). selftest.c is the
+ * child and what its records say; selftest_judge.c the verdict, by each
+ * group's check (groups.h).
  */
 #ifndef EXECSENSOR_SELFTEST_H
 #define EXECSENSOR_SELFTEST_H
@@ -20,7 +22,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "loader.h"
+#include "loader_info.h"
+#include "record.h"
 #include "selftest_context.h"
 
 /* One run of the self-test child: what it was given, what its record said. */
@@ -89,13 +92,29 @@ int es_selftest_prepare(struct es_selftest_child *c, const char *prog);
  */
 int es_selftest_spawn(struct es_selftest_child *c);
 
-/* Note what a ring-buffer record says about the child (records of others are ignored). */
-void es_selftest_observe(struct es_selftest_child *c, const void *data, size_t size);
+/* Note what a record says about the child (records of others are ignored). */
+void es_selftest_observe(struct es_selftest_child *c, const struct es_record *rec);
 
 /* The child's exec and exit records are in. */
 bool es_selftest_done(const struct es_selftest_child *c);
 
 void es_selftest_judge(const struct es_selftest_child *c, const struct es_selftest_expect *e,
 		       struct es_selftest_verdict *v);
+
+/* The groups' checks, as their descriptors name them (es_selftest_check_fn, groups.h). */
+void es_selftest_check_task(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			    struct es_selftest_verdict *v, enum es_offset_group_id id);
+void es_selftest_check_argv(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			    struct es_selftest_verdict *v, enum es_offset_group_id id);
+void es_selftest_check_exe(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			   struct es_selftest_verdict *v, enum es_offset_group_id id);
+void es_selftest_check_exit(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			    struct es_selftest_verdict *v, enum es_offset_group_id id);
+/* CRED, AUDIT, TTY, NS, PIDNS: each through es_selftest_context_check(). */
+void es_selftest_check_context(const struct es_selftest_child *c,
+			       const struct es_selftest_expect *e, struct es_selftest_verdict *v,
+			       enum es_offset_group_id id);
+void es_selftest_check_fork(const struct es_selftest_child *c, const struct es_selftest_expect *e,
+			    struct es_selftest_verdict *v, enum es_offset_group_id id);
 
 #endif /* EXECSENSOR_SELFTEST_H */

@@ -74,11 +74,8 @@ struct es_offset_field {
 extern const struct es_offset_field es_offset_fields[];
 extern const size_t es_offset_fields_cnt;
 
-/* es_offset_fields_cnt as a constant, to size arrays by: one field per key of every map. */
-#define ES_OFFSET_FIELDS_MAX                                                        \
-	(ES_TASK_OFF__MAX + ES_EXEC_OFF__MAX + ES_EXE_OFF__MAX + ES_EXIT_OFF__MAX + \
-	 ES_CRED_OFF__MAX + ES_AUDIT_OFF__MAX + ES_TTY_OFF__MAX + ES_NS_OFF__MAX +  \
-	 ES_PIDNS_OFF__MAX + ES_FORK_OFF__MAX)
+/* At least es_offset_fields_cnt, a constant to size arrays by (one field a key of every map). */
+#define ES_OFFSET_FIELDS_MAX (ES_OFFSET_GROUP__MAX * ES_OFFSET_GROUP_KEYS_MAX)
 
 /* The name of the map @field is written to: "TASK_OFFSETS". */
 const char *es_offset_field_map(const struct es_offset_field *field);

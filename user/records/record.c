@@ -27,28 +27,51 @@ int es_exec_view_parse(const void *data, size_t size, struct es_exec_view *view)
 	return 0;
 }
 
-/* A fixed-size record of @type: exactly @want bytes. */
-static int fixed_record_read(const void *data, size_t size, uint32_t type, void *out, size_t want)
+/* A fixed-size record of @kind: exactly @want bytes, copied (the ring's are unaligned for it). */
+static enum es_record_kind fixed_record_read(const void *data, size_t size,
+					     enum es_record_kind kind, void *out, size_t want)
+{
+	if (size != want)
+		return ES_RECORD_KIND_MALFORMED;
+	memcpy(out, data, want);
+	return kind;
+}
+
+void es_record_parse(const void *data, size_t size, struct es_record *out)
 {
 	struct es_record_header hdr;
 
-	if (size != want)
-		return -EINVAL;
+	out->kind = ES_RECORD_KIND_MALFORMED;
+	if (size < sizeof(hdr))
+		return;
 	memcpy(&hdr, data, sizeof(hdr));
-	if (hdr.type != type)
-		return -EINVAL;
-	memcpy(out, data, want);
-	return 0;
+	switch (hdr.type) {
+	case ES_RECORD_EXEC:
+	case ES_RECORD_EXEC_FAILURE:
+		if (!es_exec_view_parse(data, size, &out->exec))
+			out->kind = ES_RECORD_KIND_EXEC;
+		break;
+	case ES_RECORD_FORK:
+		out->kind = fixed_record_read(data, size, ES_RECORD_KIND_FORK, &out->fork,
+					      sizeof(out->fork));
+		break;
+	case ES_RECORD_EXIT:
+		out->kind = fixed_record_read(data, size, ES_RECORD_KIND_EXIT, &out->exit,
+					      sizeof(out->exit));
+		break;
+	default:
+		out->kind = ES_RECORD_KIND_UNKNOWN;
+		break;
+	}
 }
 
-int es_fork_record_read(const void *data, size_t size, struct es_fork_record *out)
+struct es_exec_record *es_record_exec_edit(struct es_record *r)
 {
-	return fixed_record_read(data, size, ES_RECORD_FORK, out, sizeof(*out));
-}
-
-int es_exit_record_read(const void *data, size_t size, struct es_exit_record *out)
-{
-	return fixed_record_read(data, size, ES_RECORD_EXIT, out, sizeof(*out));
+	if (r->exec.rec != &r->exec_copy) {
+		r->exec_copy = *r->exec.rec;
+		r->exec.rec = &r->exec_copy;
+	}
+	return &r->exec_copy;
 }
 
 void es_argv_iter_init(struct es_argv_iter *it, const struct es_exec_view *view)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Reading a ring-buffer record (kern/execsensor.h) without trusting it: a
- * view whose every length was checked against the record's size, argv
- * entries one at a time, and the exe's path put back together from its
- * components. Library execsensor_records, for the loader's self-test and
- * the agent alike.
+ * Reading a ring-buffer record (kern/execsensor.h) without trusting it, once:
+ * es_record_parse() makes it a typed record (struct es_record: its kind and
+ * a view of it whose every length was checked against the record's size);
+ * argv entries one at a time, and the exe's path put back together from its
+ * components. Library execsensor_records: the loader parses each record
+ * here, and everything after it (the self-test, the agent) takes the typed
+ * record.
  */
 #ifndef EXECSENSOR_RECORD_H
 #define EXECSENSOR_RECORD_H
@@ -33,12 +35,40 @@ struct es_exec_view {
  */
 int es_exec_view_parse(const void *data, size_t size, struct es_exec_view *view);
 
+/* What a record is, by its type and whether its size and lengths hold. */
+enum es_record_kind {
+	ES_RECORD_KIND_MALFORMED = 0, /* shorter than a header, or a known type that lies */
+	ES_RECORD_KIND_UNKNOWN, /* a type this build does not know */
+	ES_RECORD_KIND_EXEC, /* exec: an exec or failure record (exec.rec->hdr.type says which) */
+	ES_RECORD_KIND_FORK, /* fork */
+	ES_RECORD_KIND_EXIT, /* exit */
+};
+
 /*
- * A fork or exit record: 0 with a copy in @out when @data is exactly one of
- * that type, -EINVAL otherwise.
+ * A record parsed once: its kind and the typed view of that kind. An exec
+ * view points into the bytes it was parsed from (they must outlive it);
+ * fork and exit records are copies. Once es_record_exec_edit() was called,
+ * exec.rec points into the es_record itself: not to be copied then.
  */
-int es_fork_record_read(const void *data, size_t size, struct es_fork_record *out);
-int es_exit_record_read(const void *data, size_t size, struct es_exit_record *out);
+struct es_record {
+	enum es_record_kind kind;
+	union {
+		struct es_exec_view exec;
+		struct es_fork_record fork;
+		struct es_exit_record exit;
+	};
+	struct es_exec_record exec_copy; /* exec.rec's own copy, once edited */
+};
+
+/* @data, @size as the ring buffer gives them, into @out (never trusted, never failing). */
+void es_record_parse(const void *data, size_t size, struct es_record *out);
+
+/*
+ * An exec record's fixed part, to change (the loader's scrub): copied into
+ * @r the first time, and exec.rec points at the copy; the bytes parsed stay
+ * as they came.
+ */
+struct es_exec_record *es_record_exec_edit(struct es_record *r);
 
 /* The argv entries of @view, one at a time. */
 struct es_argv_iter {

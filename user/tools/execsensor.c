@@ -362,11 +362,11 @@ static int parse_options(int argc, char **argv, struct options *opts,
 	return EXIT_OK;
 }
 
-static void on_record(void *ctx, const void *data, size_t size)
+static void on_record(void *ctx, const struct es_record *rec)
 {
 	struct agent *a = ctx;
 
-	es_pipeline_record(&a->pipe, data, size);
+	es_pipeline_record(&a->pipe, rec);
 }
 
 static void on_log(void *ctx, const char *line)
