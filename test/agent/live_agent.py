@@ -1111,7 +1111,8 @@ class LiveAgent(unittest.TestCase):
             for line in f:
                 if line.startswith("CapabilityBoundingSet="):
                     caps = line.split("=", 1)[1].split()
-        self.assertEqual(sorted(caps), ["CAP_BPF", "CAP_PERFMON", "CAP_SYS_PTRACE"])
+        self.assertEqual(sorted(caps),
+                         ["CAP_BPF", "CAP_PERFMON", "CAP_SYS_ADMIN", "CAP_SYS_PTRACE"])
         python = os.path.realpath(sys.executable)
         spawner = ("import os, sys\n"
                    "for line in sys.stdin:\n"
