@@ -160,6 +160,31 @@ START_TEST(unusable_records_are_counted_not_trusted)
 }
 END_TEST
 
+/* PID 1 re-executing itself: the kernel gives its parent, the idle task, as 0. */
+START_TEST(pid_1_s_parent_0_is_the_kernel_s)
+{
+	const char *argv[] = { "/usr/lib/systemd/systemd", "--system", "--deserialize=50", NULL };
+	struct es_test_record r = {
+		.pid = 1,
+		.ppid = 0,
+		.flags = ES_EXEC_F_PPID_KERNEL,
+		.comm = "systemd",
+		.filename = "/usr/lib/systemd/systemd",
+		.argv = argv,
+	};
+
+	record(&r);
+	ck_assert_int_eq(
+		python_check("import json, sys\n"
+			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
+			     "assert (e[\"ppid\"], e[\"ppid_source\"]) == (0, \"kernel\"), e\n"
+			     "print(\"ok\")\n"),
+		0);
+	ck_assert_uint_eq(pipe_.stats.ppid_source[ES_PPID_SOURCE_KERNEL], 1);
+	ck_assert_uint_eq(pipe_.stats.fallback_misses, 0);
+}
+END_TEST
+
 START_TEST(a_fexecve_of_a_memfd_alerts)
 {
 	const char *argv[] = { "x", NULL };
@@ -259,7 +284,8 @@ int main(void)
 		  ES_CHECK_TESTS(an_exec_record_is_one_event,
 				 failures_and_records_without_entry_state,
 				 unusable_records_are_counted_not_trusted,
-				 a_fexecve_of_a_memfd_alerts, an_exit_to_the_tick_is_its_process_s),
+				 pid_1_s_parent_0_is_the_kernel_s, a_fexecve_of_a_memfd_alerts,
+				 an_exit_to_the_tick_is_its_process_s),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};

@@ -88,7 +88,7 @@ static void resolve_ppid(struct es_pipeline *p, struct es_exec_report *r,
 	const struct es_exec_record *rec = r->view.rec;
 	uint32_t ppid;
 
-	if ((rec->hdr.flags & ES_EXEC_F_PPID_KERNEL) && p->trust_kernel_ppid && rec->ppid) {
+	if ((rec->hdr.flags & ES_EXEC_F_PPID_KERNEL) && p->trust_kernel_ppid) {
 		r->ppid = rec->ppid;
 		r->ppid_source = ES_PPID_SOURCE_KERNEL;
 		return;
