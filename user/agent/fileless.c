@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "fileless.h"
 
@@ -94,15 +95,31 @@ void es_fileless_allowlist_free(struct es_fileless_allowlist *list)
 	memset(list, 0, sizeof(*list));
 }
 
+/*
+ * The file at @path is (@dev, @ino), and is not a mount of its own: a file
+ * bind-mounted over the path (in the agent's mount namespace, which sees the
+ * host's) is not the one the package put there.
+ */
+static bool file_at(const char *path, uint64_t dev, uint64_t ino)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, 0, STATX_INO, &stx) || !(stx.stx_mask & STATX_INO))
+		return false;
+	if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	    (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return false;
+	return makedev(stx.stx_dev_major, stx.stx_dev_minor) == dev && stx.stx_ino == ino;
+}
+
 bool es_fileless_allowed(const struct es_fileless_allowlist *list, enum es_fileless_list which,
 			 const char *path, uint64_t dev, uint64_t ino)
 {
-	struct stat st;
 	size_t i;
 
 	for (i = 0; i < list->cnt[which]; i++) {
 		if (!strcmp(list->paths[which][i], path))
-			return !stat(path, &st) && st.st_dev == dev && st.st_ino == ino;
+			return file_at(path, dev, ino);
 	}
 	return false;
 }

@@ -106,8 +106,8 @@ void es_fileless_allowlist_free(struct es_fileless_allowlist *list);
 
 /*
  * Whether @path (an exe as the kernel resolved it) is on @which and the
- * file (@dev, @ino) is the one at that path now: looked up each time, as a
- * package upgrade puts a new file there.
+ * file (@dev, @ino) is the one at that path now, not mounted over it:
+ * looked up each time, as a package upgrade puts a new file there.
  */
 bool es_fileless_allowed(const struct es_fileless_allowlist *list, enum es_fileless_list which,
 			 const char *path, uint64_t dev, uint64_t ino);
