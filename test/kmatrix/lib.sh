@@ -66,7 +66,7 @@ host_archive() {
 		deb822=0
 		[[ "$file" != *.sources ]] || deb822=1
 		# A blank line ends a deb822 paragraph, the file's last one too.
-		uri=$({ cat "$file"; echo; } | awk -v kind="$kind" -v deb822=$deb822 '
+		uri=$({ cat "$file"; printf '\n\n'; } | awk -v kind="$kind" -v deb822=$deb822 '
 			function take(uris, suites,   n, i, s, u) {
 				n = split(suites, s, /[ \t]+/)
 				for (i = 1; i <= n; i++) {
