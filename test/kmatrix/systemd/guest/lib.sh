@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # variables for run and gate.sh
 # What the systemd guest's checks share: results on the console, the agent
 # under test run from its packaged unit (execsensor.service, with the guest's
 # drop-in), and jq queries of its JSON lines. Sourced by run.
