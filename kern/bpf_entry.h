@@ -42,7 +42,8 @@ static __always_inline __u32 read_ppid(__u32 *flags)
 	if (bpf_probe_read_kernel(&parent, sizeof(parent), task + o[ES_TASK_OFF_REAL_PARENT]) ||
 	    !parent)
 		goto fail;
-	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + o[ES_TASK_OFF_TGID]) || ppid <= 0)
+	/* 0 is a true answer: the idle task (swapper) is PID 1's and kthreadd's parent. */
+	if (bpf_probe_read_kernel(&ppid, sizeof(ppid), parent + o[ES_TASK_OFF_TGID]) || ppid < 0)
 		goto fail;
 	*flags |= ES_EXEC_F_PPID_KERNEL;
 	return ppid;

@@ -52,7 +52,20 @@ static void fill_report(struct es_exec_report *r, uint32_t extra_flags)
 	r->parent_exe = NULL;
 	r->fileless.verdict = ES_FILELESS_ALERT;
 	snprintf(r->fileless.reason, sizeof(r->fileless.reason), "why; gate: because");
+	r->fileless.failed = ES_FILELESS_NOT_FIRST_EXEC;
+	r->fileless.executor = ES_FACT_YES;
+	r->fileless.on_disk = ES_FACT_YES;
+	r->fileless.forked_by_known = true;
+	r->fileless.forked_by = 1;
+	r->fileless.manager = ES_FILELESS_SYSTEM_MANAGER;
+	r->fileless.first_exec = ES_FACT_NO;
 }
+
+/* The fileless member fill_report() makes, as Python sees it. */
+#define FILELESS_PY                                                                          \
+	"{\"verdict\": \"alert\", \"reason\": \"why; gate: because\", \"parent\": None,"     \
+	" \"gate\": {\"failed\": \"not the first exec since the fork\", \"executor\": True," \
+	" \"on_disk\": True, \"forked_by\": 1, \"manager\": \"system\", \"first_exec\": False}}"
 
 static int python_check(const char *program)
 {
@@ -84,8 +97,7 @@ static const char exec_check[] =
 	"    check(r[\"execveat_flags\"] == 0x1000)\n"
 	"    check(r[\"ret\"] == -2)\n"
 	"    check(r[\"parent_exe\"] is None)\n"
-	"    check(r[\"fileless\"] == {\"verdict\": \"alert\", \"reason\": \"why; gate: because\",\n"
-	"                             \"parent\": None}, r[\"fileless\"])\n"
+	"    check(r[\"fileless\"] == " FILELESS_PY ", r[\"fileless\"])\n"
 	"    # A failure has no context: every part is null.\n"
 	"    for k in keys[19:]:\n"
 	"        check(r[k] is None, (k, r[k]))\n"
@@ -450,7 +462,7 @@ static const char ecs_failure_check[] =
 	"check((x[\"ret\"], x[\"ppid_source\"], x[\"execveat_flags\"]) == (-2, \"procfs\", 0x1000), x)\n"
 	"check(b(x[\"comm\"]) == b\"sys\\x1b[31m\" and b(x[\"filename\"]) == b\"/tmp/\\xe2\\x82\\xac\\xc3\")\n"
 	"check(x[\"argv_truncated\"] is False and x[\"path_misses\"] == 0 and x[\"ancestors\"] == [])\n"
-	"check(x[\"fileless\"] == {\"verdict\": \"alert\", \"reason\": \"why; gate: because\", \"parent\": None})\n"
+	"check(x[\"fileless\"] == " FILELESS_PY ", x[\"fileless\"])\n"
 	"for k in (\"exe\", \"creds\", \"privileges_changed\", \"auid\", \"tty\", \"cgroup\", \"namespaces\", \"vpid\"):\n"
 	"    check(x[k] is None, (k, x[k]))\n"
 	"print(\"ok\")\n";

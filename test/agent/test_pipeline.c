@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "check_main.h"
@@ -169,6 +171,31 @@ START_TEST(unusable_records_are_counted_not_trusted)
 }
 END_TEST
 
+/* PID 1 re-executing itself: the kernel gives its parent, the idle task, as 0. */
+START_TEST(pid_1_s_parent_0_is_the_kernel_s)
+{
+	const char *argv[] = { "/usr/lib/systemd/systemd", "--system", "--deserialize=50", NULL };
+	struct es_test_record r = {
+		.pid = 1,
+		.ppid = 0,
+		.flags = ES_EXEC_F_PPID_KERNEL,
+		.comm = "systemd",
+		.filename = "/usr/lib/systemd/systemd",
+		.argv = argv,
+	};
+
+	record(&r);
+	ck_assert_int_eq(
+		python_check("import json, sys\n"
+			     "e, = [json.loads(l) for l in open(sys.argv[1])]\n"
+			     "check((e[\"ppid\"], e[\"ppid_source\"]) == (0, \"kernel\"), e)\n"
+			     "print(\"ok\")\n"),
+		0);
+	ck_assert_uint_eq(pipe_.stats.ppid_source[ES_PPID_SOURCE_KERNEL], 1);
+	ck_assert_uint_eq(pipe_.stats.fallback_misses, 0);
+}
+END_TEST
+
 START_TEST(a_fexecve_of_a_memfd_alerts)
 {
 	const char *argv[] = { "x", NULL };
@@ -198,6 +225,126 @@ START_TEST(a_fexecve_of_a_memfd_alerts)
 			     "print(\"ok\")\n"),
 		0);
 	ck_assert_uint_eq(pipe_.stats.fileless_alerts, 1);
+}
+END_TEST
+
+/* A file for the gate's lists: its path into @file, its device and inode into @rec's exe. */
+static void gate_file(const char *name, char *file, size_t size, struct es_test_record *rec)
+{
+	struct stat st;
+	FILE *f;
+
+	snprintf(file, size, "%s/%s", dir, name);
+	f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	ck_assert_int_eq(stat(file, &st), 0);
+	rec->exe = file;
+	rec->exe_ino = st.st_ino;
+	rec->exe_dev = major(st.st_dev) << 20 | minor(st.st_dev); /* the kernel's encoding */
+	rec->exe_nlink = 1;
+}
+
+static void fork_of(uint32_t pid, uint32_t ppid, uint64_t time_ns)
+{
+	struct es_fork_record f = {
+		.hdr = { .type = ES_RECORD_FORK, .pid = pid, .tid = pid, .time_ns = time_ns },
+		.parent_pid = ppid,
+		.parent_tid = ppid,
+	};
+
+	feed(&f, sizeof(f));
+}
+
+/*
+ * The gate on the process table, as systemd 257 runs things (test_fileless.c
+ * says what was recorded): PID 1 (known from its re-exec) forks 200, whose
+ * first exec is the executor through /proc/self/fd/9: suppressed; 200 then
+ * runs a binary, and runs the executor again: not its first exec. 300, forked
+ * by a process the table does not know and adopted by PID 1 (a daemon), runs
+ * the executor: not forked by a manager. 400, forked by PID 1, becomes
+ * systemd --user after its executor exec, and its child 401's executor exec
+ * is suppressed as a user manager's.
+ */
+START_TEST(the_gate_reads_the_process_table)
+{
+	const char *pid1_argv[] = { "/usr/lib/systemd/systemd", "--system", NULL };
+	const char *user_argv[] = { "/usr/lib/systemd/systemd", "--user", NULL };
+	const char *x_argv[] = { "/usr/lib/systemd/systemd-executor", "--deserialize", "50", NULL };
+	const char *true_argv[] = { "/usr/bin/true", "x", NULL };
+	char manager[128], executor[128];
+	struct es_test_record pid1 = { .pid = 1,
+				       .flags = ES_EXEC_F_PPID_KERNEL,
+				       .time_ns = 10,
+				       .comm = "systemd",
+				       .argv = pid1_argv };
+	struct es_test_record x = { .flags = ES_EXEC_F_PPID_KERNEL,
+				    .comm = "systemd",
+				    .filename = "/proc/self/fd/9",
+				    .argv = x_argv };
+	struct es_test_record bin = { .pid = 200,
+				      .ppid = 1,
+				      .flags = ES_EXEC_F_PPID_KERNEL,
+				      .time_ns = 300,
+				      .comm = "(true)",
+				      .filename = "/usr/bin/true",
+				      .argv = true_argv,
+				      .exe = "/usr/bin/true",
+				      .exe_nlink = 1 };
+	struct es_test_record user;
+
+	gate_file("systemd", manager, sizeof(manager), &pid1);
+	gate_file("systemd-executor", executor, sizeof(executor), &x);
+	pid1.filename = manager;
+	user = pid1;
+	user.argv = user_argv;
+	ck_assert_int_eq(es_fileless_allowlist_add(&allow, ES_FILELESS_MANAGERS, manager), 0);
+	ck_assert_int_eq(es_fileless_allowlist_add(&allow, ES_FILELESS_EXECUTORS, executor), 0);
+	record(&pid1);
+
+	fork_of(200, 1, 100);
+	x.pid = 200, x.ppid = 1, x.time_ns = 200;
+	record(&x);
+	record(&bin);
+	x.time_ns = 400;
+	record(&x);
+
+	fork_of(300, 250, 500);
+	x.pid = 300, x.ppid = 1, x.time_ns = 600;
+	record(&x);
+
+	fork_of(400, 1, 700);
+	x.pid = 400, x.ppid = 1, x.time_ns = 800;
+	record(&x);
+	user.pid = 400, user.ppid = 1, user.time_ns = 900;
+	record(&user);
+	fork_of(401, 400, 1000);
+	x.pid = 401, x.ppid = 400, x.time_ns = 1100;
+	record(&x);
+
+	ck_assert_int_eq(
+		python_check(
+			"import json, sys\n"
+			"r = [json.loads(l) for l in open(sys.argv[1])]\n"
+			"g = [(e[\"pid\"], e[\"fileless\"][\"verdict\"], e[\"fileless\"][\"gate\"])\n"
+			"     for e in r if e[\"fileless\"]]\n"
+			"gate = lambda failed, by, manager, first: {\"failed\": failed, \"executor\": True,\n"
+			"    \"on_disk\": True, \"forked_by\": by, \"manager\": manager, \"first_exec\": first}\n"
+			"check(g == [(200, \"suppressed\", gate(None, 1, \"system\", True)),\n"
+			"             (200, \"alert\", gate(\"not the first exec since the fork\", 1,\n"
+			"                                   \"system\", False)),\n"
+			"             (300, \"alert\", gate(\"not forked by a service manager\", 250,\n"
+			"                                   None, True)),\n"
+			"             (400, \"suppressed\", gate(None, 1, \"system\", True)),\n"
+			"             (401, \"suppressed\", gate(None, 400, \"user\", True))], g)\n"
+			"s = [e for e in r if e[\"fileless\"] and e[\"fileless\"][\"verdict\"] == \"suppressed\"]\n"
+			"check(s[0][\"fileless\"][\"parent\"].endswith(\"/systemd\"), s[0])\n"
+			"print(\"ok\")\n"),
+		0);
+	ck_assert_uint_eq(pipe_.stats.fileless_suppressed, 3);
+	ck_assert_uint_eq(pipe_.stats.fileless_alerts, 2);
+	unlink(manager);
+	unlink(executor);
 }
 END_TEST
 
@@ -265,10 +412,11 @@ int main(void)
 {
 	const struct es_check_case cases[] = {
 		{ "pipeline",
-		  ES_CHECK_TESTS(an_exec_record_is_one_event,
-				 failures_and_records_without_entry_state,
-				 unusable_records_are_counted_not_trusted,
-				 a_fexecve_of_a_memfd_alerts, an_exit_to_the_tick_is_its_process_s),
+		  ES_CHECK_TESTS(
+			  an_exec_record_is_one_event, failures_and_records_without_entry_state,
+			  unusable_records_are_counted_not_trusted,
+			  pid_1_s_parent_0_is_the_kernel_s, a_fexecve_of_a_memfd_alerts,
+			  the_gate_reads_the_process_table, an_exit_to_the_tick_is_its_process_s),
 		  .setup = setup, .teardown = teardown },
 		{ NULL },
 	};

@@ -19,6 +19,13 @@ KERNELS=(
 	"6.12-arm64 arm64 ^linux-image-6\.12\.[0-9]+\+(deb12|bpo)[.0-9]*-arm64$"
 )
 
+# The systemd guests (test/kmatrix/systemd/): id, Debian architecture, kernel
+# package regular expression as above, and the Debian suite whose systemd runs
+# as PID 1 on a root file system made from that suite's packages.
+SYSTEMD_GUESTS=(
+	"trixie-systemd amd64 ^linux-image-6\.12\.[0-9]+\+deb13[.0-9]*-cloud-amd64$ trixie"
+)
+
 # Debian architecture -> GNU triplet / CMake processor / qemu target.
 arch_triplet() {
 	case "$1" in
@@ -46,6 +53,57 @@ die() {
 }
 
 APT_DIR=$CACHE/apt
+
+# The URI of the host's Debian archive of KIND (main or security), from its
+# apt sources (deb822 *.sources and one-line *.list files): the matrix takes
+# packages from wherever the host does, and names no mirror itself. A source
+# counts when one of its suites is Debian's (a release name, plus -updates,
+# -backports or -security); a -security suite makes it the security archive.
+host_archive() {
+	local kind=$1 etc=${HOST_APT_ETC:-/etc/apt} file uri deb822
+	for file in "$etc/sources.list" "$etc"/sources.list.d/*.list "$etc"/sources.list.d/*.sources; do
+		[ -r "$file" ] || continue
+		deb822=0
+		[[ "$file" != *.sources ]] || deb822=1
+		# A blank line ends a deb822 paragraph, the file's last one too.
+		uri=$({ cat "$file"; printf '\n\n'; } | awk -v kind="$kind" -v deb822=$deb822 '
+			function take(uris, suites,   n, i, s, u) {
+				n = split(suites, s, /[ \t]+/)
+				for (i = 1; i <= n; i++) {
+					if (s[i] !~ /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldstable|stable|testing|unstable)(-updates|-backports|-security)?$/)
+						continue
+					if ((s[i] ~ /-security$/) == (kind == "security")) {
+						split(uris, u, /[ \t]+/)
+						print u[1]
+						exit
+					}
+				}
+			}
+			deb822 {
+				if ($0 ~ /^[ \t]*$/) {
+					if (types ~ /(^|[ \t])deb([ \t]|$)/)
+						take(uris, suites)
+					types = uris = suites = ""
+				} else if (sub(/^Types:[ \t]*/, "")) {
+					types = $0
+				} else if (sub(/^URIs:[ \t]*/, "")) {
+					uris = $0
+				} else if (sub(/^Suites:[ \t]*/, "")) {
+					suites = $0
+				}
+				next
+			}
+			$1 == "deb" {
+				sub(/^deb[ \t]+(\[[^]]*\][ \t]+)?/, "")
+				take($1, $2)
+			}')
+		if [ -n "$uri" ]; then
+			echo "${uri%/}"
+			return 0
+		fi
+	done
+	return 1
+}
 
 # apt with its own sources, lists and archive cache. Both architectures are
 # listed; the host's dpkg status is not consulted (nothing gets installed).

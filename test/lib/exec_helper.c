@@ -12,7 +12,24 @@
  *                                            second line says whether their pages
  *                                            were mapped at the exec (cold_exec.h)
  *
- * It prints the child's pid, then stays alive until its stdin reaches EOF,
+ *   exec_helper fileless HOW WHO COMM PATH ARG...
+ *                                            one exec of PATH with [ARG...] that
+ *                                            is fileless by HOW, made by WHO
+ *                                            named COMM ("-": unchanged):
+ *     HOW  memfd    fexecve() of a memfd copy of PATH
+ *          fexecve  fexecve() of PATH opened (AT_EMPTY_PATH on a file on disk)
+ *          fd       execve("/proc/self/fd/N") of PATH opened
+ *          deleted  execve("/proc/self/fd/N") of a copy of PATH in $TMPDIR
+ *                   (or /tmp), unlinked before
+ *          dirfd    execveat(an fd of /proc/self/fd, "N", 0) of a memfd copy
+ *     WHO  self     this process (nothing printed)
+ *          child    a child; waits for it and exits with its status
+ *          daemon   a grandchild, once its parent has exited and it has been
+ *                   re-parented (to init or a subreaper): daemonized
+ *          daemon-child  a child of such a daemon
+ *   Every WHO but self prints the pid that execs, and does not wait for stdin.
+ *
+ * The fexecve, exec and literal modes print the child's pid, then stay alive until its stdin reaches EOF,
  * so that a test can hold the parent until the agent has reported the
  * child (the agent reads the parent's exe from /proc).
  *
@@ -58,6 +75,7 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,18 +92,15 @@
 
 extern char **environ;
 
-static int memfd_copy(const char *path)
+/* The bytes of @path into @fd (a memfd or a new file): @fd, or -1. */
+static int copy_into(const char *path, int fd)
 {
 	struct stat st;
 	off_t off = 0;
-	int in, fd;
+	int in;
 
 	in = open(path, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st))
-		return -1;
-	/* Not MFD_CLOEXEC: fexecve of a close-on-exec fd fails for scripts, keep it simple. */
-	fd = memfd_create("es-payload", 0);
-	if (fd < 0)
+	if (fd < 0 || in < 0 || fstat(in, &st))
 		return -1;
 	while (off < st.st_size) {
 		if (sendfile(fd, in, &off, (size_t)(st.st_size - off)) <= 0)
@@ -93,6 +108,12 @@ static int memfd_copy(const char *path)
 	}
 	close(in);
 	return fd;
+}
+
+static int memfd_copy(const char *path)
+{
+	/* Not MFD_CLOEXEC: fexecve of a close-on-exec fd fails for scripts, keep it simple. */
+	return copy_into(path, memfd_create("es-payload", 0));
 }
 
 /* The thread mode's second thread: tell its tid, then exec (which ends every thread). */
@@ -232,6 +253,142 @@ static int same_pid(char **first, char **second)
 	return 0;
 }
 
+/* A fileless exec: the image's fd (opened before any fork) and how it is exec'd. */
+struct fileless {
+	const char *how;
+	int fd;
+	char fd_path[32]; /* /proc/self/fd/N */
+	char fd_name[16]; /* N */
+};
+
+/* An unlinked copy of @path, open for reading (a file open for writing cannot be exec'd). */
+static int deleted_copy(const char *path)
+{
+	const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	char tmp[4096];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/es-deleted-XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0 || fchmod(fd, 0755) || copy_into(path, fd) < 0)
+		return -1;
+	close(fd);
+	fd = open(tmp, O_RDONLY);
+	return fd < 0 || unlink(tmp) ? -1 : fd;
+}
+
+static int fileless_open(struct fileless *f, const char *how, const char *path)
+{
+	f->how = how;
+	if (!strcmp(how, "memfd") || !strcmp(how, "dirfd"))
+		f->fd = memfd_copy(path);
+	else if (!strcmp(how, "fexecve") || !strcmp(how, "fd"))
+		f->fd = open(path, O_RDONLY);
+	else if (!strcmp(how, "deleted"))
+		f->fd = deleted_copy(path);
+	else
+		return -1;
+	snprintf(f->fd_path, sizeof(f->fd_path), "/proc/self/fd/%d", f->fd);
+	snprintf(f->fd_name, sizeof(f->fd_name), "%d", f->fd);
+	return f->fd;
+}
+
+/* Name this process @comm and exec @argv the fileless way; never returns. */
+static void fileless_exec(const struct fileless *f, const char *comm, char **argv)
+{
+	int dirfd;
+
+	if (strcmp(comm, "-") && prctl(PR_SET_NAME, comm, 0, 0, 0))
+		_exit(120);
+	if (!strcmp(f->how, "memfd") || !strcmp(f->how, "fexecve")) {
+		fexecve(f->fd, argv, environ);
+	} else if (!strcmp(f->how, "dirfd")) {
+		/* Opened here: /proc/self is the process that opens it. */
+		dirfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+		syscall(SYS_execveat, dirfd, f->fd_name, argv, environ, 0);
+	} else {
+		execve(f->fd_path, argv, environ);
+	}
+	_exit(122);
+}
+
+/* Wait for @child (not EINTR); its wait status, or -1. */
+static int wait_for(pid_t child)
+{
+	int status;
+
+	while (waitpid(child, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return status;
+}
+
+/*
+ * The daemon modes: a child forks the process that execs (@nested: a
+ * child of that one does) and exits at once, so that it is re-parented
+ * before it execs. Its pid comes back through a pipe. Prints it; 0 or 1.
+ */
+static int fileless_daemon(const struct fileless *f, const char *comm, char **argv, bool nested)
+{
+	int report[2], status;
+	pid_t first, daemon, pid = 0;
+
+	if (pipe2(report, O_CLOEXEC))
+		return 1;
+	first = fork();
+	if (first == 0) {
+		first = getpid();
+		daemon = fork();
+		if (daemon)
+			_exit(daemon < 0);
+		while (getppid() == first)
+			usleep(1000);
+		if (nested && (daemon = fork()) != 0) {
+			/* The daemon: tells its child's pid, waits for it. */
+			pid = daemon;
+			_exit(daemon < 0 || write(report[1], &pid, sizeof(pid)) != sizeof(pid) ||
+			      wait_for(daemon) != 0);
+		}
+		pid = getpid();
+		if (!nested && write(report[1], &pid, sizeof(pid)) != sizeof(pid))
+			_exit(123);
+		fileless_exec(f, comm, argv);
+	}
+	close(report[1]);
+	status = first < 0 ? -1 : wait_for(first);
+	if (status != 0 || read(report[0], &pid, sizeof(pid)) != sizeof(pid))
+		return 1;
+	printf("%d\n", (int)pid);
+	return 0;
+}
+
+static int fileless_mode(char **argv)
+{
+	const char *how = argv[0], *who = argv[1], *comm = argv[2];
+	struct fileless f;
+	int status;
+	pid_t child;
+
+	if (fileless_open(&f, how, argv[3]) < 0) {
+		fprintf(stderr, "exec_helper: fileless %s %s: %s\n", how, argv[3], strerror(errno));
+		return 1;
+	}
+	if (!strcmp(who, "self"))
+		fileless_exec(&f, comm, &argv[4]);
+	if (!strcmp(who, "daemon") || !strcmp(who, "daemon-child"))
+		return fileless_daemon(&f, comm, &argv[4], !strcmp(who, "daemon-child"));
+	if (strcmp(who, "child"))
+		return 2;
+	child = fork();
+	if (child == 0)
+		fileless_exec(&f, comm, &argv[4]);
+	printf("%d\n", (int)child);
+	fflush(stdout);
+	status = child < 0 ? -1 : wait_for(child);
+	return status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int fileless, literal, status, fd;
@@ -240,6 +397,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 4 && !strcmp(argv[1], "thread"))
 		return thread_exec(&argv[2]);
+	if (argc >= 7 && !strcmp(argv[1], "fileless"))
+		return fileless_mode(&argv[2]);
 	if (argc >= 5 && !strcmp(argv[1], "same-pid")) {
 		char **sep = &argv[2];
 
@@ -254,6 +413,7 @@ int main(int argc, char **argv)
 	    (strcmp(argv[1], "exec") && strcmp(argv[1], "fexecve") && strcmp(argv[1], "literal"))) {
 		fprintf(stderr, "usage: exec_helper exec|fexecve|literal COMM PATH ARG...\n"
 				"       exec_helper thread PATH ARG...\n"
+				"       exec_helper fileless HOW WHO COMM PATH ARG...\n"
 				"       exec_helper same-pid PATH ARG... -- PATH ARG...\n");
 		return 2;
 	}

@@ -40,6 +40,34 @@ int es_format_json_finish(struct es_json_writer *w)
 	return es_json_writer_finish(w) == -EINVAL ? -EINVAL : 0;
 }
 
+/* A fact the gate established, or null when it could not. */
+static void member_fact(struct es_json_writer *w, const char *key, enum es_fileless_fact f)
+{
+	es_json_key(w, key);
+	if (f == ES_FACT_UNKNOWN)
+		es_json_null(w);
+	else
+		es_json_bool(w, f == ES_FACT_YES);
+}
+
+/* The facts that decided the verdict (docs/events.md, fileless.gate). */
+static void gate_json(struct es_json_writer *w, const struct es_fileless_result *f)
+{
+	es_json_key(w, "gate");
+	es_json_object_begin(w);
+	es_json_member_string(w, "failed", es_fileless_failed_name(f->failed));
+	member_fact(w, "executor", f->executor);
+	member_fact(w, "on_disk", f->on_disk);
+	es_json_key(w, "forked_by");
+	if (f->forked_by_known)
+		es_json_uint(w, f->forked_by);
+	else
+		es_json_null(w);
+	es_json_member_string(w, "manager", es_fileless_manager_name(f->manager));
+	member_fact(w, "first_exec", f->first_exec);
+	es_json_object_end(w);
+}
+
 void es_format_json_fileless(struct es_json_writer *w, const struct es_fileless_result *f)
 {
 	es_json_key(w, "fileless");
@@ -48,10 +76,10 @@ void es_format_json_fileless(struct es_json_writer *w, const struct es_fileless_
 		return;
 	}
 	es_json_object_begin(w);
-	es_json_member_string(w, "verdict",
-			      f->verdict == ES_FILELESS_SUPPRESSED ? "suppressed" : "alert");
+	es_json_member_string(w, "verdict", es_fileless_verdict_name(f->verdict));
 	es_json_member_string(w, "reason", f->reason);
 	es_json_member_string(w, "parent", f->parent);
+	gate_json(w, f);
 	es_json_object_end(w);
 }
 
@@ -315,6 +343,30 @@ static void groups_json(struct es_json_writer *w, const struct es_loader_info *i
 	es_json_array_end(w);
 }
 
+static void paths_json(struct es_json_writer *w, const char *key,
+		       const struct es_fileless_allowlist *list, enum es_fileless_list which)
+{
+	size_t i;
+
+	es_json_key(w, key);
+	es_json_array_begin(w);
+	for (i = 0; i < list->cnt[which]; i++)
+		es_json_string(w, list->paths[which][i]);
+	es_json_array_end(w);
+}
+
+/* What the fileless gate trusts, and whether it can suppress anything here. */
+static void fileless_gate_json(struct es_json_writer *w, const struct es_fileless_allowlist *list)
+{
+	es_json_key(w, "fileless_gate");
+	es_json_object_begin(w);
+	es_json_member_bool(w, "suppresses", !list->limit[0]);
+	es_json_member_string(w, "reason", list->limit[0] ? list->limit : NULL);
+	paths_json(w, "executors", list, ES_FILELESS_EXECUTORS);
+	paths_json(w, "managers", list, ES_FILELESS_MANAGERS);
+	es_json_object_end(w);
+}
+
 void es_format_json_startup_members(struct es_json_writer *w, const struct es_startup_host *host,
 				    const struct es_loader_info *info)
 {
@@ -352,6 +404,8 @@ void es_format_json_startup_members(struct es_json_writer *w, const struct es_st
 	es_json_object_end(w);
 	groups_json(w, info);
 	es_json_member_bool(w, "lineage", info->lineage);
+	if (host->fileless)
+		fileless_gate_json(w, host->fileless);
 }
 
 int es_format_json_startup(FILE *f, const struct es_startup_host *host,

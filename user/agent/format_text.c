@@ -155,8 +155,7 @@ void es_format_text_exec(FILE *f, const struct es_exec_report *r, int64_t wall_n
 	text_context(f, r);
 	text_ancestors(f, r);
 	if (r->fileless.verdict != ES_FILELESS_NONE) {
-		fprintf(f, "  [fileless %s: ",
-			r->fileless.verdict == ES_FILELESS_SUPPRESSED ? "suppressed" : "alert");
+		fprintf(f, "  [fileless %s: ", es_fileless_verdict_name(r->fileless.verdict));
 		text_str(f, r->fileless.reason);
 		fputc(']', f);
 	}
@@ -232,6 +231,9 @@ void es_format_text_startup(FILE *f, const struct es_startup_host *host,
 	line_detail(f, "attach", es_attach_mode_name(info->attach_mode), info->attach_reason);
 	line_str(f, "lockdown", es_lockdown_name(info->lockdown));
 	line_detail(f, "self-test", es_selftest_name(info->selftest), info->selftest_detail);
+	if (host->fileless)
+		line_detail(f, "fileless gate", host->fileless->limit[0] ? "degraded" : "on",
+			    host->fileless->limit[0] ? host->fileless->limit : NULL);
 }
 
 void es_format_text_stats(FILE *f, const struct es_agent_stats *s, bool final, int64_t wall_ns)

@@ -56,6 +56,7 @@ struct es_output {
 struct es_startup_host {
 	const char *version;
 	const char *kernel_release;
+	const struct es_fileless_allowlist *fileless; /* the gate's lists and limit; NULL: none */
 };
 
 /*

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pipeline.h"
 #include "procfs.h"
@@ -88,7 +91,7 @@ static void resolve_ppid(struct es_pipeline *p, struct es_exec_report *r,
 	const struct es_exec_record *rec = r->view.rec;
 	uint32_t ppid;
 
-	if ((rec->hdr.flags & ES_EXEC_F_PPID_KERNEL) && p->trust_kernel_ppid && rec->ppid) {
+	if ((rec->hdr.flags & ES_EXEC_F_PPID_KERNEL) && p->trust_kernel_ppid) {
 		r->ppid = rec->ppid;
 		r->ppid_source = ES_PPID_SOURCE_KERNEL;
 		return;
@@ -154,6 +157,85 @@ static struct es_proc *lineage(struct es_pipeline *p, struct es_exec_report *r,
 	return parent;
 }
 
+static enum es_fileless_manager manager_of(struct es_pipeline *p, struct es_proc *e);
+
+/* What @e runs as manager exe (@exe, @dev, @ino) with NUL-separated @argv (@len bytes). */
+static enum es_fileless_manager judge(struct es_pipeline *p, struct es_proc *e, const char *exe,
+				      uint64_t dev, uint64_t ino, const char *argv, size_t len)
+{
+	if (!exe || !es_fileless_allowed(p->allow, ES_FILELESS_MANAGERS, exe, dev, ino))
+		return ES_FILELESS_NOT_MANAGER;
+	return es_fileless_judge(e->pid, es_fileless_argv_user(argv, len),
+				 e->pid == 1 ? ES_FILELESS_UNJUDGED
+					     : manager_of(p, es_proc_table_parent(p->procs, e)));
+}
+
+/*
+ * A process older than the agent, judged once from /proc: its exe file
+ * (stat through the exe link), its cmdline and its parent as the seed read
+ * them, provided /proc/<pid> is still that process (its start time).
+ */
+static enum es_fileless_manager judge_from_proc(struct es_pipeline *p, struct es_proc *e)
+{
+	enum es_fileless_manager m = ES_FILELESS_NOT_MANAGER;
+	char argv[4096];
+	uint64_t start;
+	struct stat st;
+	int dirfd, len;
+
+	dirfd = es_procfs_open_pid(p->proc_root, e->pid);
+	if (dirfd < 0)
+		return m;
+	if (!es_procfs_start_ns(dirfd, &start) && start == e->start_ns &&
+	    !fstatat(dirfd, "exe", &st, 0) &&
+	    (len = es_procfs_read(dirfd, "cmdline", argv, sizeof(argv))) >= 0)
+		m = judge(p, e, e->exe, st.st_dev, st.st_ino, argv, (size_t)len);
+	close(dirfd);
+	return m;
+}
+
+/*
+ * What @e is to the fileless gate: judged at its exec, from /proc when it
+ * is older than the agent and has not exec'd since; a process that only
+ * forked runs its forker's image without being its forker.
+ */
+static enum es_fileless_manager manager_of(struct es_pipeline *p, struct es_proc *e)
+{
+	if (!e)
+		return ES_FILELESS_NOT_MANAGER;
+	if (e->manager == ES_FILELESS_UNJUDGED)
+		e->manager = !e->from_fork && !e->execed ? judge_from_proc(p, e)
+							 : ES_FILELESS_NOT_MANAGER;
+	return e->manager;
+}
+
+/* The gate's facts about the exec: the kernel's exe, and from the table who forked it. */
+static void gate_input(struct es_pipeline *p, const struct es_exec_report *r, struct es_proc *self,
+		       struct es_fileless_input *in)
+{
+	struct es_proc *forker;
+
+	if (r->exe.known) {
+		in->exe = r->exe.path;
+		in->exe_dev = r->exe.dev;
+		in->exe_ino = r->exe.ino;
+		in->exe_nlink = r->exe.nlink;
+		in->exe_memfd = r->exe.memfd;
+		in->exe_truncated = r->exe.truncated;
+	}
+	in->ppid_known =
+		r->ppid_source == ES_PPID_SOURCE_KERNEL || r->ppid_source == ES_PPID_SOURCE_FORK;
+	in->ppid = r->ppid;
+	if (!self || !self->from_fork)
+		return;
+	forker = es_proc_table_parent(p->procs, self);
+	in->forked_by_known = true;
+	in->forked_by = self->ppid;
+	in->forker_exe = forker ? forker->exe : NULL;
+	in->forker = manager_of(p, forker);
+	in->execed_since_fork = self->execed;
+}
+
 /* One exec, whole: what userspace adds, the verdict, the output. */
 static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 {
@@ -162,8 +244,6 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		.execveat_flags = rec->execveat_flags,
 		.filename = r->view.filename,
 		.filename_len = r->view.filename_len,
-		.comm = rec->comm,
-		.comm_cap = sizeof(rec->comm),
 	};
 
 	struct es_proc *self =
@@ -184,9 +264,7 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		r->cgroup_path = es_cgroup_path(&p->cgroups, rec->ctx.cgroup_id);
 	if (!r->cgroup_path || !es_container_parse(r->cgroup_path, &r->container))
 		r->container.runtime = NULL;
-	in.parent_exe = r->parent_exe;
-	in.image_memfd = r->exe.known && r->exe.memfd;
-	in.image_deleted = r->exe.known && r->exe.nlink == 0;
+	gate_input(p, r, self, &in);
 	es_fileless_evaluate(p->allow, &in, &r->fileless);
 	count(p, r);
 	es_output_exec(p->out, r, es_clock_to_wall_ns(&p->clock, rec->hdr.time_ns));
@@ -197,8 +275,12 @@ static void on_exec(struct es_pipeline *p, struct es_exec_report *r)
 		 */
 		const char *exe = r->exe.known && !r->exe.truncated ? r->exe.path : NULL;
 
-		if (p->lineage)
-			es_proc_table_exec(p->procs, rec->hdr.pid, r->ppid, rec->hdr.time_ns, exe);
+		self = p->lineage ? es_proc_table_exec(p->procs, rec->hdr.pid, r->ppid,
+						       rec->hdr.time_ns, exe)
+				  : NULL;
+		if (self)
+			self->manager = judge(p, self, exe, r->exe.dev, r->exe.ino, r->view.args,
+					      r->view.args_len);
 		es_parent_cache_forget(&p->parents, rec->hdr.pid);
 		es_parent_cache_learn(&p->parents, rec->hdr.pid, exe);
 	}

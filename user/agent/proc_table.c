@@ -264,6 +264,8 @@ struct es_proc *es_proc_table_exec(struct es_proc_table *t, uint32_t pid, uint32
 		link_parent(t, e, ppid, time_ns);
 	}
 	e->maybe_thread = false;
+	e->execed = true;
+	e->manager = 0; /* the new image's, judged anew */
 	seen_at(e, time_ns);
 	set_exe(e, exe);
 	return e;

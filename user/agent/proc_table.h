@@ -37,6 +37,8 @@ struct es_proc {
 	bool exited;
 	bool seeded; /* from /proc at start: start_ns to the tick */
 	bool from_fork; /* born after the start: ppid from its fork record */
+	bool execed; /* an exec record came for it */
+	uint8_t manager; /* the fileless gate's judgement (enum es_fileless_manager); 0: none yet */
 	bool maybe_thread; /* from a fork record that could not tell a thread (no TASK_OFFSETS) */
 	struct es_proc *next; /* in its bucket */
 	struct es_proc *older, *newer; /* in the exited list, oldest first */

@@ -94,7 +94,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " [--format json|ecs|text] [--output FILE] [--metrics-file PATH]\n"
 		"       [--attach auto|kprobe|tracepoint] [--btf PATH] [--no-kernel-ppid]\n"
-		"       [--fileless-allow-parent PATH]... [--ringbuf-size BYTES]\n"
+		"       [--fileless-allow-executor PATH]... [--fileless-allow-parent PATH]...\n"
+		"       [--ringbuf-size BYTES]\n"
 		"       [--duration SECONDS] [--stats-interval SECONDS] [--ancestors N]\n"
 		"       [--events exec[,fork][,exit]] [--no-lineage] [--no-context]\n"
 		"       [--help] [--version]\n"
@@ -111,9 +112,14 @@ static void usage(FILE *f)
 		"  --btf PATH           kernel BTF to resolve offsets from (default\n"
 		"                       /sys/kernel/btf/vmlinux)\n"
 		"  --no-kernel-ppid     write 0 offsets: parents come from /proc (to measure it)\n"
+		"  --fileless-allow-executor PATH\n"
+		"                       a service manager's executor: its exec through a file\n"
+		"                       descriptor, the first of a process the manager forked,\n"
+		"                       raises no alert (repeatable; defaults\n"
+		"                       /usr/lib/systemd/systemd-executor, /lib/systemd/...)\n"
 		"  --fileless-allow-parent PATH\n"
-		"                       a parent exe whose systemd-named children may exec\n"
-		"                       filelessly without an alert (repeatable; defaults\n"
+		"                       a service manager's exe: PID 1 running it, or a --user\n"
+		"                       instance the system manager forked (repeatable; defaults\n"
 		"                       /usr/lib/systemd/systemd and /lib/systemd/systemd)\n"
 		"  --ringbuf-size BYTES ring buffer size: a power of 2, at least a page and 8K; K/M suffixes\n"
 		"  --duration SECONDS   stop after SECONDS (default: at SIGINT or SIGTERM)\n"
@@ -182,6 +188,7 @@ enum {
 	OPT_BTF,
 	OPT_NO_KERNEL_PPID,
 	OPT_ALLOW_PARENT,
+	OPT_ALLOW_EXECUTOR,
 	OPT_RINGBUF_SIZE,
 	OPT_DURATION,
 	OPT_STATS_INTERVAL,
@@ -200,6 +207,7 @@ static const struct option long_options[] = {
 	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "no-kernel-ppid", no_argument, NULL, OPT_NO_KERNEL_PPID },
 	{ "fileless-allow-parent", required_argument, NULL, OPT_ALLOW_PARENT },
+	{ "fileless-allow-executor", required_argument, NULL, OPT_ALLOW_EXECUTOR },
 	{ "ringbuf-size", required_argument, NULL, OPT_RINGBUF_SIZE },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "stats-interval", required_argument, NULL, OPT_STATS_INTERVAL },
@@ -233,6 +241,22 @@ static int parse_events(const char *list, struct options *opts)
 			return -EINVAL;
 	}
 	return exec ? 0 : -EINVAL;
+}
+
+/* --fileless-allow-parent (@manager) or -executor PATH: EXIT_OK or the exit status. */
+static int allow_path(struct es_fileless_allowlist *allow, bool manager, const char *path)
+{
+	if (path[0] != '/') {
+		fprintf(stderr, PROG ": --fileless-allow-%s %s: an absolute path\n",
+			manager ? "parent" : "executor", path);
+		return EXIT_USAGE;
+	}
+	if (es_fileless_allowlist_add(allow, manager ? ES_FILELESS_MANAGERS : ES_FILELESS_EXECUTORS,
+				      path)) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
 }
 
 /* EXIT_OK to go on, -1 after --help/--version, else the exit status. */
@@ -286,16 +310,10 @@ static int parse_options(int argc, char **argv, struct options *opts,
 			opts->no_context = true;
 			break;
 		case OPT_ALLOW_PARENT:
-			if (optarg[0] != '/') {
-				fprintf(stderr,
-					PROG ": --fileless-allow-parent %s: an absolute path\n",
-					optarg);
-				return EXIT_USAGE;
-			}
-			if (es_fileless_allowlist_add(allow, optarg)) {
-				fprintf(stderr, PROG ": out of memory\n");
-				return EXIT_RUNTIME;
-			}
+		case OPT_ALLOW_EXECUTOR:
+			err = allow_path(allow, c == OPT_ALLOW_PARENT, optarg);
+			if (err)
+				return err;
 			break;
 		case OPT_RINGBUF_SIZE:
 			err = parse_size(optarg, &opts->ringbuf_size);
@@ -454,9 +472,14 @@ static void write_stats(struct agent *a, struct es_loader *l, bool final)
 /* The startup record; the metrics file at once (its info), not at the first interval. */
 static void write_startup(struct agent *a, struct es_loader *l)
 {
+	const struct es_offset_group_state *exe;
+
 	a->host.version = EXECSENSOR_VERSION;
 	a->host.kernel_release = uname(&a->uts) ? "unknown" : a->uts.release;
 	a->info = es_loader_info(l);
+	exe = &a->info->groups[ES_OFFSET_GROUP_EXE];
+	es_fileless_gate_limit(&a->allow, exe->enabled ? NULL : exe->reason, a->info->lineage);
+	a->host.fileless = &a->allow;
 	es_output_startup(&a->out, &a->host, a->info,
 			  es_pipeline_wall_ns(&a->pipe, es_boottime_ns()));
 	flush_output(a);
